@@ -1,0 +1,98 @@
+# Makefile: builds dvk, its tests and its generated tables.
+# `make run` and `make test` are the two commands a newcomer needs (README.md).
+
+PKGS      := libh2o-evloop openssl sqlite3 jansson libsodium libutf8proc
+CC        ?= cc
+WARN      := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
+CFLAGS    ?= -O2 -g
+BASE_CFLAGS := -std=gnu11 $(WARN) -DH2O_USE_LIBUV=0 -D_GNU_SOURCE -Isrc -Ibuild/gen \
+               $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LIBS      := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lpthread -lm
+SAN       := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+
+SRC       := $(wildcard src/util/*.c src/core/*.c src/store/*.c src/service/*.c src/http/*.c src/cli/*.c)
+GEN       := build/gen/migrations.c build/gen/assets.c build/gen/i18n_table.c build/gen/demo.c
+LIBSRC    := $(filter-out src/cli/main.c,$(SRC))
+
+OBJ       := $(patsubst %.c,build/rel/%.o,$(SRC) $(GEN))
+SOBJ      := $(patsubst %.c,build/asan/%.o,$(SRC) $(GEN))
+SLIBOBJ   := $(patsubst %.c,build/asan/%.o,$(LIBSRC) $(GEN))
+
+UNIT_TESTS := $(patsubst tests/unit/%.c,build/asan/tests/%,$(wildcard tests/unit/test_*.c))
+
+.PHONY: all run test deps test-deps unit-tests clean format bench
+all: build/dvk
+
+deps:
+	@sh tools/deps.sh build
+
+test-deps:
+	@sh tools/deps.sh test
+
+# ---- generated tables --------------------------------------------------
+build/tools/embed: tools/embed.c
+	@mkdir -p $(@D)
+	$(CC) -O2 -Wall -Wextra -Werror -o $@ $<
+
+build/gen/migrations.c: build/tools/embed $(sort $(wildcard src/store/migrations/*.sql))
+	@mkdir -p $(@D)
+	build/tools/embed migrations $(sort $(wildcard src/store/migrations/*.sql)) > $@
+
+build/gen/assets.c: build/tools/embed $(sort $(wildcard web/static/*))
+	@mkdir -p $(@D)
+	build/tools/embed assets $(sort $(wildcard web/static/*)) > $@
+
+build/gen/demo.c: build/tools/embed $(sort $(wildcard data/demo/*))
+	@mkdir -p $(@D)
+	build/tools/embed demo $(sort $(wildcard data/demo/*)) > $@
+
+build/gen/i18n_table.c: tools/po2c.awk $(wildcard web/po/*.po)
+	@mkdir -p $(@D)
+	msgfmt --check-format -o /dev/null web/po/vi.po
+	msgfmt --check-format -o /dev/null web/po/sv.po
+	awk -f tools/po2c.awk web/po/vi.po web/po/sv.po > $@
+
+# ---- release build -----------------------------------------------------
+build/rel/%.o: %.c $(GEN)
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+build/dvk: $(OBJ)
+	$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
+
+# ---- sanitizer build (used by make test) ---------------------------------
+build/asan/%.o: %.c $(GEN)
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CFLAGS) -O1 -g $(SAN) -MMD -MP -c -o $@ $<
+
+build/asan/dvk: $(SOBJ)
+	$(CC) $(SAN) -o $@ $^ $(LIBS)
+
+build/asan/tests/%: tests/unit/%.c $(SLIBOBJ)
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CFLAGS) -O1 -g $(SAN) -o $@ $^ $(LIBS) $(shell pkg-config --libs cmocka)
+
+unit-tests: $(UNIT_TESTS)
+
+-include $(OBJ:.o=.d) $(SOBJ:.o=.d)
+
+# ---- the two commands ----------------------------------------------------
+run: deps
+	@$(MAKE) --no-print-directory build/dvk
+	@mkdir -p var
+	@if [ ! -f var/dvk.db ]; then ./build/dvk init --db var/dvk.db --demo; fi
+	./build/dvk serve --db var/dvk.db --listen 127.0.0.1 --port 8080
+
+test: deps test-deps
+	@$(MAKE) --no-print-directory build/asan/dvk build/dvk unit-tests
+	@sh tests/run.sh
+
+bench: deps
+	@$(MAKE) --no-print-directory build/dvk
+	@sh bench/run.sh
+
+format:
+	clang-format -i $(SRC) $(wildcard src/*/*.h tests/unit/*.c)
+
+clean:
+	rm -rf build

@@ -1,0 +1,16 @@
+/* cli.h: subcommands of the dvk program. Each returns the process exit status. */
+#ifndef DVK_CLI_H
+#define DVK_CLI_H
+int cmd_init(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
+int cmd_units(int argc, char **argv);
+int cmd_user(int argc, char **argv);
+/* Value of --name in argv (also --name=value), or NULL. Marks it used. */
+const char *opt(int argc, char **argv, const char *name);
+/* True when --name is present. */
+int flag(int argc, char **argv, const char *name);
+/* Reports the first argument that no option used; returns 1 if there was one. */
+int leftovers(int argc, char **argv, const char *cmd);
+/* Reads a password file (first line); NULL with a message on failure. */
+char *read_secret(const char *path);
+#endif

@@ -1,0 +1,96 @@
+/* main.c: the dvk command dispatcher. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli/cli.h"
+#include "util/buf.h"
+
+static const char usage[] =
+    "usage: dvk COMMAND [options]\n"
+    "\n"
+    "commands:\n"
+    "  init   --db PATH [--demo] [--admin-password-file FILE]   create a database\n"
+    "  serve  --db PATH [--listen ADDR] [--port N] [--threads N] serve the web pages and the API\n"
+    "  units  import --db PATH --hierarchy 2024|2025 FILE        load an administrative-unit catalogue\n"
+    "  units  import --db PATH --mapping FILE                    load the old->new commune mapping\n"
+    "  user   add --db PATH --login L --role R [--unit CODE] [--hierarchy 2024|2025] [--password-file FILE]\n"
+    "\n"
+    "dvk COMMAND --help shows one command's options.\n";
+
+/* Options are consumed by setting their argv slots to NULL. */
+const char *opt(int argc, char **argv, const char *name)
+{
+    size_t n = strlen(name);
+    for (int i = 1; i < argc; i++) {
+        if (!argv[i] || strncmp(argv[i], name, n) != 0)
+            continue;
+        if (argv[i][n] == '=') {
+            const char *v = argv[i] + n + 1;
+            argv[i] = NULL;
+            return v;
+        }
+        if (argv[i][n] == 0 && i + 1 < argc && argv[i + 1]) {
+            const char *v = argv[i + 1];
+            argv[i] = argv[i + 1] = NULL;
+            return v;
+        }
+    }
+    return NULL;
+}
+
+int flag(int argc, char **argv, const char *name)
+{
+    for (int i = 1; i < argc; i++)
+        if (argv[i] && strcmp(argv[i], name) == 0) {
+            argv[i] = NULL;
+            return 1;
+        }
+    return 0;
+}
+
+int leftovers(int argc, char **argv, const char *cmd)
+{
+    for (int i = 1; i < argc; i++)
+        if (argv[i]) {
+            fprintf(stderr, "dvk %s: unexpected argument \"%s\" (see dvk %s --help)\n", cmd, argv[i], cmd);
+            return 1;
+        }
+    return 0;
+}
+
+char *read_secret(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        fprintf(stderr, "dvk: cannot read %s\n", path);
+        return NULL;
+    }
+    char line[512];
+    if (!fgets(line, sizeof line, f)) {
+        fclose(f);
+        fprintf(stderr, "dvk: %s is empty\n", path);
+        return NULL;
+    }
+    fclose(f);
+    line[strcspn(line, "\r\n")] = 0;
+    return xstrdup(line);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
+        fputs(usage, argc < 2 ? stderr : stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "init") == 0)
+        return cmd_init(argc - 1, argv + 1);
+    if (strcmp(cmd, "serve") == 0)
+        return cmd_serve(argc - 1, argv + 1);
+    if (strcmp(cmd, "units") == 0)
+        return cmd_units(argc - 1, argv + 1);
+    if (strcmp(cmd, "user") == 0)
+        return cmd_user(argc - 1, argv + 1);
+    fprintf(stderr, "dvk: unknown command \"%s\"\n\n%s", cmd, usage);
+    return 2;
+}

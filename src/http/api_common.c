@@ -1,0 +1,58 @@
+/* api_common.c: JSON bodies in and out of the API, and its error shape
+ * {"error": {"code", "message", "field"?, "fields"?}}. */
+#include <string.h>
+#include "http/http.h"
+#include "http/i18n.h"
+#include "util/text.h"
+
+int json_reply(struct rq *r, int status, json_t *body)
+{
+    char *s = json_dumps(body, JSON_COMPACT);
+    json_decref(body);
+    buf_puts(&r->out, s ? s : "{}");
+    free(s);
+    r->content_type = "application/json; charset=utf-8";
+    return status;
+}
+
+int api_error(struct rq *r, int status, const char *code, const char *msgid, const char *detail)
+{
+    json_t *e = json_pack("{s:s, s:s}", "code", code, "message", T(r->lang, msgid));
+    if (detail && *detail)
+        json_object_set_new(e, "field", json_string(detail));
+    return json_reply(r, status, json_pack("{s:o}", "error", e));
+}
+
+int api_invalid(struct rq *r, const struct verrs *v)
+{
+    json_t *fields = json_array();
+    for (int i = 0; i < v->n; i++)
+        json_array_append_new(fields, json_pack("{s:s, s:s}", "field", v->e[i].field, "message", T(r->lang, v->e[i].msg)));
+    json_t *e = json_pack("{s:s, s:s, s:o}", "code", "validation_failed", "message",
+                          T(r->lang, N_("Some values are not valid.")), "fields", fields);
+    return json_reply(r, 422, json_pack("{s:o}", "error", e));
+}
+
+json_t *api_body(struct rq *r, int *status)
+{
+    if (!r->body || r->body_len == 0) {
+        *status = api_error(r, 400, "bad_json", N_("The request needs a JSON body."), NULL);
+        return NULL;
+    }
+    if (!text_valid(r->body, r->body_len)) {
+        *status = api_error(r, 400, "invalid_utf8", N_("The body is not valid UTF-8 text."), NULL);
+        return NULL;
+    }
+    json_error_t je;
+    json_t *j = json_loadb(r->body, r->body_len, JSON_REJECT_DUPLICATES, &je);
+    if (!j) {
+        *status = api_error(r, 400, "bad_json", N_("The body is not valid JSON."), NULL);
+        return NULL;
+    }
+    if (!json_is_object(j)) {
+        json_decref(j);
+        *status = api_error(r, 400, "bad_json", N_("The body must be a JSON object."), NULL);
+        return NULL;
+    }
+    return j;
+}

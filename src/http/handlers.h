@@ -1,0 +1,31 @@
+/* handlers.h: every route handler, one file per resource or page (see routes.c). */
+#ifndef DVK_HANDLERS_H
+#define DVK_HANDLERS_H
+#include <stdint.h>
+#include "http/http.h"
+#include "service/service.h"
+
+int api_healthz(struct rq *r);
+int api_indicators(struct rq *r);
+int api_units_list(struct rq *r);
+int api_unit_get(struct rq *r);
+int api_unit_children(struct rq *r);
+int api_models_list(struct rq *r);
+int api_models_create(struct rq *r);
+int api_model_get(struct rq *r);
+int api_model_patch(struct rq *r);
+
+int page_home(struct rq *r);
+int page_models_list(struct rq *r);
+int page_model_view(struct rq *r);
+int page_model_new(struct rq *r);
+int page_model_create(struct rq *r);
+int page_model_edit(struct rq *r);
+int page_model_update(struct rq *r);
+int static_asset(struct rq *r);
+
+/* Shared by the API and the pages. */
+int64_t path_id(const char *s);
+void model_query_from(struct rq *r, struct model_query *q);
+
+#endif

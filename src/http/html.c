@@ -1,0 +1,107 @@
+/* html.c: the escaping renderer. Every byte of a page goes through hf(). */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include "http/http.h"
+#include "http/i18n.h"
+
+void html_escape(struct buf *b, const char *s)
+{
+    if (!s)
+        return;
+    const char *run = s;
+    for (; *s; s++) {
+        const char *rep;
+        switch (*s) {
+        case '&': rep = "&amp;"; break;
+        case '<': rep = "&lt;"; break;
+        case '>': rep = "&gt;"; break;
+        case '"': rep = "&quot;"; break;
+        case '\'': rep = "&#39;"; break;
+        default: continue;
+        }
+        buf_add(b, run, (size_t)(s - run));
+        buf_puts(b, rep);
+        run = s + 1;
+    }
+    buf_add(b, run, (size_t)(s - run));
+}
+
+void url_escape(struct buf *b, const char *s)
+{
+    static const char hx[] = "0123456789ABCDEF";
+    if (!s)
+        return;
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+            c == '.' || c == '~') {
+            buf_putc(b, (char)c);
+        } else {
+            char e[3] = {'%', hx[c >> 4], hx[c & 15]};
+            buf_add(b, e, 3);
+        }
+    }
+}
+
+void hf(struct rq *r, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    const char *run = fmt;
+    for (const char *p = fmt; *p; p++) {
+        if (*p != '%')
+            continue;
+        buf_add(&r->out, run, (size_t)(p - run));
+        char c = *++p;
+        char tmp[64];
+        switch (c) {
+        case 's':
+            html_escape(&r->out, va_arg(ap, const char *));
+            break;
+        case 't':
+            html_escape(&r->out, T(r->lang, va_arg(ap, const char *)));
+            break;
+        case 'd':
+            buf_printf(&r->out, "%d", va_arg(ap, int));
+            break;
+        case 'I':
+            buf_printf(&r->out, "%" PRId64, va_arg(ap, int64_t));
+            break;
+        case 'u':
+            url_escape(&r->out, va_arg(ap, const char *));
+            break;
+        case 'N':
+            fmt_number(r->lang, va_arg(ap, double), tmp, sizeof tmp);
+            buf_puts(&r->out, tmp);
+            break;
+        case 'D': {
+            char d[11];
+            fmt_date(r->lang, va_arg(ap, const char *), d);
+            html_escape(&r->out, d);
+            break;
+        }
+        case 'R': {
+            const char *raw = va_arg(ap, const char *);
+            if (raw)
+                buf_puts(&r->out, raw);
+            break;
+        }
+        case '%':
+            buf_putc(&r->out, '%');
+            break;
+        default:
+            /* an unknown directive is a programming error: show it, never guess */
+            buf_putc(&r->out, '%');
+            if (c)
+                buf_putc(&r->out, c);
+            else
+                p--;
+        }
+        run = p + 1;
+    }
+    buf_puts(&r->out, run);
+    va_end(ap);
+}

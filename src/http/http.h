@@ -1,0 +1,90 @@
+/* http.h: the request context every handler receives, and the helpers around it.
+ *
+ * A handler reads the request through struct rq, writes its body into r->out
+ * and returns the HTTP status; server.c sends it. Strings returned by the
+ * helpers live in the request's memory pool until the response is sent. */
+#ifndef DVK_HTTP_H
+#define DVK_HTTP_H
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include "core/model.h"
+#include "store/store.h"
+#include "util/buf.h"
+
+struct kv {
+    const char *key, *val;
+};
+
+#define RQ_MAX_PARAMS 4
+#define RQ_MAX_KV 128
+#define RQ_MAX_HEADERS 8
+
+struct rq {
+    void *h2o;                 /* h2o_req_t: only server.c looks inside */
+    struct store *st;          /* this thread's connection */
+    int lang;
+    const char *method;        /* "GET", ... (NUL-terminated copy) */
+    const char *path;          /* path without the query */
+    const char *params[RQ_MAX_PARAMS]; /* {…} segments of the route pattern */
+    struct kv query[RQ_MAX_KV];
+    int nquery;
+    struct kv form[RQ_MAX_KV]; /* application/x-www-form-urlencoded body */
+    int nform;
+    const char *body;          /* raw body (NUL-terminated copy) */
+    size_t body_len;
+    struct buf out;
+    const char *content_type;
+    struct kv headers[RQ_MAX_HEADERS]; /* extra response headers */
+    int nheaders;
+};
+
+/* Route flags. */
+enum { R_PUBLIC = 0, R_JSON = 1, R_FORM = 2 };
+
+struct route {
+    const char *method;
+    const char *pattern; /* "/api/v1/models/{}": {} matches one segment */
+    int (*handler)(struct rq *r);
+    int flags;
+    size_t max_body;     /* bytes; larger bodies get 413 */
+};
+extern const struct route routes[];
+
+/* Value of query / form key, or NULL. */
+const char *rq_query(const struct rq *r, const char *key);
+const char *rq_form(const struct rq *r, const char *key);
+/* Request header value (NUL-terminated pool copy), or NULL. */
+const char *rq_header(const struct rq *r, const char *name);
+/* Adds a response header (values copied into the pool). */
+void rq_add_header(struct rq *r, const char *name, const char *value);
+/* Pool allocation, freed with the request. */
+void *rq_alloc(struct rq *r, size_t n);
+const char *rq_strdup(struct rq *r, const char *s);
+
+/* ---- JSON responses (api_common.c) ---------------------------------------- */
+int json_reply(struct rq *r, int status, json_t *body); /* steals body */
+int api_error(struct rq *r, int status, const char *code, const char *msgid, const char *detail);
+int api_invalid(struct rq *r, const struct verrs *v);
+/* Parses the body as a JSON object; on failure replies 400 and returns NULL. *status receives the status. */
+json_t *api_body(struct rq *r, int *status);
+
+/* ---- HTML (html.c) -----------------------------------------------------------
+ * hf() appends to r->out with escaping by default:
+ *   %s  text, HTML-escaped (NULL prints nothing)   %t  msgid, translated then escaped
+ *   %d  int   %I  int64_t   %u  URL-component-encoded text   %N double as a local number
+ *   %D  YYYY-MM-DD as a local date                  %%  a percent sign
+ *   %R  raw HTML: only for fragments built by hf() itself — the one unescaped form. */
+void hf(struct rq *r, const char *fmt, ...);
+/* Escapes s into b (text and attribute contexts alike: & < > " '). */
+void html_escape(struct buf *b, const char *s);
+void url_escape(struct buf *b, const char *s);
+
+/* Page frame (page_layout.c). */
+void page_begin(struct rq *r, const char *title_msgid, const char *title_text);
+int page_end(struct rq *r, int status);
+int page_error(struct rq *r, int status, const char *msgid);
+/* 303 See Other to location. */
+int redirect(struct rq *r, const char *location);
+
+#endif

@@ -1,0 +1,73 @@
+/* page_layout.c: the frame around every page, errors, redirects, static files. */
+#include <string.h>
+#include "http/handlers.h"
+#include "http/i18n.h"
+#include "util/embed.h"
+
+void page_begin(struct rq *r, const char *title_msgid, const char *title_text)
+{
+    r->content_type = "text/html; charset=utf-8";
+    hf(r, "<!doctype html><html lang=\"%s\"><head><meta charset=\"utf-8\">"
+          "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">",
+       lang_codes[r->lang]);
+    hf(r, "<title>%s · %t</title>", title_text ? title_text : T(r->lang, title_msgid), N_("Skillful Mass Mobilization"));
+    hf(r, "<link rel=\"stylesheet\" href=\"/static/app.css\"><script src=\"/static/app.js\" defer></script></head>"
+          "<body><a class=\"skip\" href=\"#main\">%t</a><header class=\"top\"><a class=\"brand\" href=\"/models\">%t</a>"
+          "<nav aria-label=\"%t\"><a href=\"/models\">%t</a><a href=\"/models/new\">%t</a></nav>",
+       N_("Skip to content"), N_("Skillful Mass Mobilization"), N_("Main menu"), N_("Models"), N_("Register a model"));
+    hf(r, "<nav class=\"langs\" aria-label=\"%t\">", N_("Language"));
+    static const char *const names[LANG_COUNT] = {"Tiếng Việt", "English", "Svenska"};
+    for (int i = 0; i < LANG_COUNT; i++) {
+        if (i == r->lang)
+            hf(r, "<span lang=\"%s\" aria-current=\"true\">%s</span>", lang_codes[i], names[i]);
+        else
+            hf(r, "<a lang=\"%s\" hreflang=\"%s\" href=\"%s?lang=%s\">%s</a>", lang_codes[i], lang_codes[i],
+               strcmp(r->method, "GET") == 0 ? r->path : "/models", lang_codes[i], names[i]);
+    }
+    hf(r, "</nav></header><main id=\"main\">");
+}
+
+int page_end(struct rq *r, int status)
+{
+    hf(r, "</main><footer><p>%t</p></footer></body></html>",
+       N_("dvk: the registry of the \"Skillful Mass Mobilization\" movement."));
+    return status;
+}
+
+int page_error(struct rq *r, int status, const char *msgid)
+{
+    buf_reset(&r->out);
+    page_begin(r, N_("Error"), NULL);
+    hf(r, "<h1>%t</h1><p class=\"error\" role=\"alert\">%t</p><p><a href=\"/models\">%t</a></p>", N_("Error"), msgid,
+       N_("Back to the list of models"));
+    return page_end(r, status);
+}
+
+int redirect(struct rq *r, const char *location)
+{
+    rq_add_header(r, "location", location);
+    r->content_type = "text/plain; charset=utf-8";
+    buf_puts(&r->out, location);
+    return 303;
+}
+
+int page_home(struct rq *r)
+{
+    return redirect(r, "/models");
+}
+
+int static_asset(struct rq *r)
+{
+    const struct embedded_file *f = embed_find(assets_files, r->params[0]);
+    if (!f)
+        return page_error(r, 404, N_("Page not found."));
+    const char *ext = strrchr(f->name, '.');
+    r->content_type = !ext                     ? "application/octet-stream"
+                      : strcmp(ext, ".css") == 0 ? "text/css; charset=utf-8"
+                      : strcmp(ext, ".js") == 0  ? "text/javascript; charset=utf-8"
+                      : strcmp(ext, ".svg") == 0 ? "image/svg+xml"
+                                                 : "application/octet-stream";
+    rq_add_header(r, "cache-control", "public, max-age=3600");
+    buf_add(&r->out, f->data, f->len);
+    return 200;
+}

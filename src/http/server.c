@@ -1,0 +1,411 @@
+/* server.c: h2o event loops, the route table dispatch and response sending. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <h2o.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include "http/http.h"
+#include "http/i18n.h"
+#include "http/server.h"
+#include "util/log.h"
+#include "util/text.h"
+
+/* h2o itself refuses bodies above this with a plain 413; routes set their own, smaller limits. */
+#define HARD_BODY_LIMIT (8 * 1024 * 1024)
+
+struct worker {
+    h2o_context_t ctx; /* first: handlers find their worker from req->conn->ctx */
+    h2o_accept_ctx_t accept;
+    struct store *st;
+    int fd;
+    pthread_t thread;
+};
+
+static h2o_globalconf_t config;
+static volatile sig_atomic_t stopping;
+
+/* ---- request helpers ----------------------------------------------------------- */
+
+static h2o_req_t *H(const struct rq *r)
+{
+    return r->h2o;
+}
+
+void *rq_alloc(struct rq *r, size_t n)
+{
+    return h2o_mem_alloc_pool(&H(r)->pool, n);
+}
+
+const char *rq_strdup(struct rq *r, const char *s)
+{
+    return h2o_strdup(&H(r)->pool, s, strlen(s)).base;
+}
+
+static const char *kv_get(const struct kv *kv, int n, const char *key)
+{
+    for (int i = 0; i < n; i++)
+        if (strcmp(kv[i].key, key) == 0)
+            return kv[i].val;
+    return NULL;
+}
+
+const char *rq_query(const struct rq *r, const char *key)
+{
+    return kv_get(r->query, r->nquery, key);
+}
+
+const char *rq_form(const struct rq *r, const char *key)
+{
+    return kv_get(r->form, r->nform, key);
+}
+
+const char *rq_header(const struct rq *r, const char *name)
+{
+    h2o_req_t *req = H(r);
+    ssize_t i = h2o_find_header_by_str(&req->headers, name, strlen(name), -1);
+    if (i < 0)
+        return NULL;
+    h2o_iovec_t v = req->headers.entries[i].value;
+    return h2o_strdup(&req->pool, v.base, v.len).base;
+}
+
+void rq_add_header(struct rq *r, const char *name, const char *value)
+{
+    if (r->nheaders < RQ_MAX_HEADERS) {
+        r->headers[r->nheaders].key = rq_strdup(r, name);
+        r->headers[r->nheaders].val = rq_strdup(r, value);
+        r->nheaders++;
+    }
+}
+
+static int hexval(int c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* Decodes %XX and '+' in s[0..len) into a pool string; NULL when the result is not valid text. */
+static const char *url_decode(struct rq *r, const char *s, size_t len)
+{
+    char *out = rq_alloc(r, len + 1);
+    size_t j = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] == '+')
+            out[j++] = ' ';
+        else if (s[i] == '%' && i + 2 < len + 0 && hexval(s[i + 1]) >= 0 && hexval(s[i + 2]) >= 0) {
+            out[j++] = (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
+            i += 2;
+        } else
+            out[j++] = s[i];
+    }
+    out[j] = 0;
+    return text_valid(out, j) ? out : NULL;
+}
+
+/* Parses a=b&c=d into kv; false when some value is not valid UTF-8 text or there are too many. */
+static bool parse_pairs(struct rq *r, const char *s, size_t len, struct kv *kv, int *n)
+{
+    size_t i = 0;
+    while (i < len) {
+        size_t start = i;
+        while (i < len && s[i] != '&')
+            i++;
+        size_t end = i++;
+        if (end == start)
+            continue;
+        const char *eq = memchr(s + start, '=', end - start);
+        size_t klen = eq ? (size_t)(eq - (s + start)) : end - start;
+        if (*n >= RQ_MAX_KV)
+            return false;
+        const char *k = url_decode(r, s + start, klen);
+        const char *v = eq ? url_decode(r, eq + 1, (size_t)(s + end - eq - 1)) : "";
+        if (!k || !v)
+            return false;
+        kv[*n].key = k;
+        kv[*n].val = v;
+        (*n)++;
+    }
+    return true;
+}
+
+/* ---- dispatch --------------------------------------------------------------------- */
+
+static bool match(const char *pattern, const char *path, const char **params)
+{
+    int np = 0;
+    while (*pattern && *path) {
+        if (pattern[0] == '{' && pattern[1] == '}') {
+            const char *seg = path;
+            while (*path && *path != '/')
+                path++;
+            if (path == seg || np >= RQ_MAX_PARAMS)
+                return false;
+            params[np++] = seg; /* fixed up below: cut at '/' */
+            pattern += 2;
+            continue;
+        }
+        if (*pattern != *path)
+            return false;
+        pattern++, path++;
+    }
+    return *pattern == 0 && *path == 0;
+}
+
+static const char *reason(int status)
+{
+    switch (status) {
+    case 200: return "OK";
+    case 201: return "Created";
+    case 204: return "No Content";
+    case 303: return "See Other";
+    case 304: return "Not Modified";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 409: return "Conflict";
+    case 413: return "Payload Too Large";
+    case 415: return "Unsupported Media Type";
+    case 422: return "Unprocessable Content";
+    case 428: return "Precondition Required";
+    case 503: return "Service Unavailable";
+    default: return status < 400 ? "OK" : "Error";
+    }
+}
+
+static void add_header(h2o_req_t *req, const h2o_token_t *tok, const char *v)
+{
+    h2o_add_header(&req->pool, &req->res.headers, tok, NULL, v, strlen(v));
+}
+
+static void send_response(struct rq *r, int status)
+{
+    h2o_req_t *req = H(r);
+    static h2o_generator_t gen = {NULL, NULL};
+    req->res.status = status;
+    req->res.reason = reason(status);
+    add_header(req, H2O_TOKEN_CONTENT_TYPE, r->content_type ? r->content_type : "text/plain; charset=utf-8");
+    h2o_add_header_by_str(&req->pool, &req->res.headers, H2O_STRLIT("x-content-type-options"), 0, NULL,
+                          H2O_STRLIT("nosniff"));
+    h2o_add_header_by_str(&req->pool, &req->res.headers, H2O_STRLIT("x-frame-options"), 0, NULL, H2O_STRLIT("DENY"));
+    h2o_add_header_by_str(&req->pool, &req->res.headers, H2O_STRLIT("content-security-policy"), 0, NULL,
+                          H2O_STRLIT("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                                     "frame-ancestors 'none'; base-uri 'none'; form-action 'self'"));
+    h2o_add_header_by_str(&req->pool, &req->res.headers, H2O_STRLIT("referrer-policy"), 0, NULL,
+                          H2O_STRLIT("same-origin"));
+    for (int i = 0; i < r->nheaders; i++)
+        h2o_add_header_by_str(&req->pool, &req->res.headers, r->headers[i].key, strlen(r->headers[i].key), 1, NULL,
+                              r->headers[i].val, strlen(r->headers[i].val));
+    h2o_start_response(req, &gen);
+    h2o_iovec_t body = h2o_strdup(&req->pool, buf_cstr(&r->out), r->out.len);
+    h2o_send(req, &body, 1, H2O_SEND_STATE_FINAL);
+}
+
+static int pick_lang(struct rq *r)
+{
+    const char *q = rq_query(r, "lang");
+    if (q) {
+        int l = lang_parse(q, strlen(q));
+        if (l >= 0) {
+            char cookie[64];
+            snprintf(cookie, sizeof cookie, "lang=%s; Path=/; Max-Age=31536000; SameSite=Lax", lang_codes[l]);
+            rq_add_header(r, "set-cookie", cookie);
+            return l;
+        }
+    }
+    const char *c = rq_header(r, "cookie");
+    if (c) {
+        const char *p = strstr(c, "lang=");
+        if (p && (p == c || p[-1] == ' ' || p[-1] == ';')) {
+            int l = lang_parse(p + 5, strcspn(p + 5, ";"));
+            if (l >= 0)
+                return l;
+        }
+    }
+    const char *a = rq_header(r, "accept-language");
+    return a ? lang_from_accept(a, strlen(a)) : LANG_VI;
+}
+
+static bool is_api(const char *path)
+{
+    return strncmp(path, "/api/", 5) == 0;
+}
+
+static int on_req(h2o_handler_t *self, h2o_req_t *req)
+{
+    (void)self;
+    struct worker *w = (struct worker *)req->conn->ctx;
+    struct rq r;
+    memset(&r, 0, sizeof r);
+    r.h2o = req;
+    r.st = w->st;
+    r.method = h2o_strdup(&req->pool, req->method.base, req->method.len).base;
+    r.path = h2o_strdup(&req->pool, req->path.base, req->query_at != SIZE_MAX ? req->query_at : req->path.len).base;
+    bool query_ok = true;
+    if (req->query_at != SIZE_MAX)
+        query_ok = parse_pairs(&r, req->path.base + req->query_at + 1, req->path.len - req->query_at - 1, r.query,
+                               &r.nquery);
+    r.lang = pick_lang(&r);
+
+    int status;
+    const struct route *rt = NULL;
+    bool path_known = false;
+    for (const struct route *x = routes; x->pattern; x++) {
+        const char *params[RQ_MAX_PARAMS] = {0};
+        if (!match(x->pattern, r.path, params))
+            continue;
+        path_known = true;
+        if (strcmp(x->method, r.method) != 0 && !(strcmp(x->method, "GET") == 0 && strcmp(r.method, "HEAD") == 0))
+            continue;
+        rt = x;
+        for (int i = 0; i < RQ_MAX_PARAMS && params[i]; i++) {
+            size_t n = strcspn(params[i], "/");
+            r.params[i] = url_decode(&r, params[i], n);
+            if (!r.params[i])
+                r.params[i] = "";
+        }
+        break;
+    }
+    bool api = is_api(r.path);
+    if (!rt) {
+        status = path_known ? 405 : 404;
+        status = api ? api_error(&r, status, status == 405 ? "method_not_allowed" : "not_found",
+                                 status == 405 ? N_("This method is not allowed here.") : N_("Not found."), NULL)
+                     : page_error(&r, status, status == 405 ? N_("This method is not allowed here.") : N_("Page not found."));
+    } else if (!query_ok) {
+        status = api ? api_error(&r, 400, "invalid_query", N_("The address contains invalid text."), NULL)
+                     : page_error(&r, 400, N_("The address contains invalid text."));
+    } else if (req->entity.base && req->entity.len > rt->max_body) {
+        status = api ? api_error(&r, 413, "too_large", N_("The request is too large."), NULL)
+                     : page_error(&r, 413, N_("The request is too large."));
+    } else {
+        if (req->entity.base) {
+            r.body = h2o_strdup(&req->pool, req->entity.base, req->entity.len).base;
+            r.body_len = req->entity.len;
+        }
+        if ((rt->flags & R_FORM) && r.body && !parse_pairs(&r, r.body, r.body_len, r.form, &r.nform))
+            status = page_error(&r, 400, N_("The form contains invalid text."));
+        else
+            status = rt->handler(&r);
+    }
+    send_response(&r, status);
+    buf_free(&r.out);
+    return 0;
+}
+
+/* ---- event loops ----------------------------------------------------------------- */
+
+static void on_accept(h2o_socket_t *listener, const char *err)
+{
+    if (err)
+        return;
+    struct worker *w = listener->data;
+    h2o_socket_t *sock = h2o_evloop_socket_accept(listener);
+    if (sock)
+        h2o_accept(&w->accept, sock);
+}
+
+static void *worker_main(void *arg)
+{
+    struct worker *w = arg;
+    h2o_context_init(&w->ctx, h2o_evloop_create(), &config);
+    w->accept.ctx = &w->ctx;
+    w->accept.hosts = config.hosts;
+    h2o_socket_t *sock = h2o_evloop_socket_create(w->ctx.loop, w->fd, H2O_SOCKET_FLAG_DONT_READ);
+    sock->data = w;
+    h2o_socket_read_start(sock, on_accept);
+    while (!stopping)
+        h2o_evloop_run(w->ctx.loop, 200);
+    h2o_socket_read_stop(sock);
+    h2o_socket_close(sock);
+    return NULL;
+}
+
+static int open_listener(const char *addr, int port)
+{
+    struct sockaddr_in sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sin_family = AF_INET;
+    sa.sin_port = htons((uint16_t)port);
+    if (inet_pton(AF_INET, addr, &sa.sin_addr) != 1) {
+        log_error("serve: %s is not an IPv4 address", addr);
+        return -1;
+    }
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), on = 1;
+    if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) != 0 ||
+        bind(fd, (struct sockaddr *)&sa, sizeof sa) != 0 || listen(fd, SOMAXCONN) != 0) {
+        log_error("serve: cannot listen on %s:%d: %s", addr, port, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    stopping = 1;
+}
+
+int server_run(const struct server_opts *o)
+{
+    i18n_init();
+    int n = o->threads > 0 ? o->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
+    if (n < 1)
+        n = 1;
+    if (n > 64)
+        n = 64;
+    int fd = open_listener(o->listen, o->port);
+    if (fd < 0)
+        return -1;
+    h2o_config_init(&config);
+    config.max_request_entity_size = HARD_BODY_LIMIT;
+    h2o_hostconf_t *host = h2o_config_register_host(&config, h2o_iovec_init(H2O_STRLIT("default")), 65535);
+    h2o_pathconf_t *path = h2o_config_register_path(host, "/", 0);
+    h2o_handler_t *handler = h2o_create_handler(path, sizeof *handler);
+    handler->on_req = on_req;
+
+    struct worker *ws = calloc((size_t)n, sizeof *ws);
+    for (int i = 0; i < n; i++) {
+        ws[i].st = store_open(o->db);
+        if (!ws[i].st) {
+            for (int j = 0; j < i; j++)
+                ws[j].st->ops->close(ws[j].st);
+            free(ws);
+            close(fd);
+            return -1;
+        }
+        ws[i].fd = fd;
+    }
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    /* one listening socket shared by all loops: the kernel hands each connection to one of them */
+    for (int i = 0; i < n; i++)
+        pthread_create(&ws[i].thread, NULL, worker_main, &ws[i]);
+    log_info("dvk serving on http://%s:%d/ with %d event loops", o->listen, o->port, n);
+    for (int i = 0; i < n; i++)
+        pthread_join(ws[i].thread, NULL);
+    for (int i = 0; i < n; i++)
+        ws[i].st->ops->close(ws[i].st);
+    free(ws);
+    close(fd);
+    log_info("dvk stopped");
+    return 0;
+}

@@ -1,0 +1,56 @@
+/* store_common.c: engine-independent helpers of the store interface. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "store/store.h"
+#include "util/text.h"
+
+void model_page_free(struct model_page *p)
+{
+    for (int i = 0; i < p->n; i++)
+        model_free(&p->items[i]);
+    free(p->items);
+    memset(p, 0, sizeof *p);
+}
+
+void unit_list_free(struct unit_list *l)
+{
+    free(l->items);
+    memset(l, 0, sizeof *l);
+}
+
+void code_list_free(struct code_list *l)
+{
+    free(l->codes);
+    memset(l, 0, sizeof *l);
+}
+
+void model_sort_key(const struct model *m, int sort, char *out, size_t outsz)
+{
+    switch (sort) {
+    case SORT_TITLE: {
+        /* the store sorts on title_fold; it is recomputed identically here */
+        char *f = text_fold(m->title ? m->title : "");
+        snprintf(out, outsz, "%s", f);
+        free(f);
+        break;
+    }
+    case SORT_CODE:
+        snprintf(out, outsz, "%s", m->code);
+        break;
+    default:
+        snprintf(out, outsz, "%s", m->registered_on);
+        break;
+    }
+}
+
+struct store *store_open(const char *url)
+{
+    if (strncmp(url, "sqlite:", 7) == 0)
+        return store_open_sqlite(url + 7);
+    if (strncmp(url, "postgres", 8) == 0) {
+        fprintf(stderr, "dvk: the PostgreSQL engine is not built yet (issue 7); use a SQLite path\n");
+        return NULL;
+    }
+    return store_open_sqlite(url);
+}

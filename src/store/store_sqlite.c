@@ -1,0 +1,982 @@
+/* store_sqlite.c: the embedded SQLite engine of the store interface.
+ * WAL mode, foreign keys on, a busy timeout, numbered migrations compiled in. */
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "store/store.h"
+#include "util/buf.h"
+#include "util/date.h"
+#include "util/embed.h"
+#include "util/log.h"
+#include "util/text.h"
+
+enum {
+    Q_BEGIN, Q_COMMIT, Q_ROLLBACK, Q_UNIT_PUT, Q_MAP_PUT, Q_UNIT_GET, Q_UNIT_CHILDREN, Q_UNIT_ROOTS, Q_UNIT_COUNT,
+    Q_MAP_NEW, Q_MAP_OLD, Q_IND_LIST, Q_OWNER_GET, Q_OWNER_ADD, Q_COUNTER_NEXT, Q_COUNTER_GET, Q_MODEL_INSERT,
+    Q_MODEL_GET, Q_MODEL_UPDATE, Q_TAGS_DEL, Q_TAG_ADD, Q_TAGS_GET, Q_RES_DEL, Q_RES_ADD, Q_RES_GET, Q_MODEL_COUNT,
+    Q_USER_ADD, Q_USER_BY_LOGIN, Q_UNIT_PARENT,
+    Q_COUNT
+};
+
+struct sqlite_store {
+    struct store base;
+    sqlite3 *db;
+    sqlite3_stmt *q[Q_COUNT];
+    int depth; /* nesting of begin() */
+};
+
+#define S(s) ((struct sqlite_store *)(s))
+
+static int fail(struct sqlite_store *s, const char *what)
+{
+    log_error("sqlite: %s: %s", what, sqlite3_errmsg(s->db));
+    return ST_ERR;
+}
+
+/* Cached prepared statement; reset and bindings cleared for reuse. */
+static sqlite3_stmt *stmt(struct sqlite_store *s, int id, const char *sql)
+{
+    if (!s->q[id]) {
+        if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s->q[id], NULL) != SQLITE_OK) {
+            fail(s, sql);
+            return NULL;
+        }
+    } else {
+        sqlite3_reset(s->q[id]);
+        sqlite3_clear_bindings(s->q[id]);
+    }
+    return s->q[id];
+}
+
+static void bind_text(sqlite3_stmt *st, int i, const char *v)
+{
+    if (v && *v)
+        sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+static void bind_text_empty(sqlite3_stmt *st, int i, const char *v)
+{
+    sqlite3_bind_text(st, i, v ? v : "", -1, SQLITE_TRANSIENT);
+}
+
+/* Column as a malloc'd string, NULL for SQL NULL. */
+static char *col_dup(sqlite3_stmt *st, int i)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+    return t ? xstrdup((const char *)t) : NULL;
+}
+
+/* Column copied into a fixed array, "" for SQL NULL. */
+static void col_cpy(sqlite3_stmt *st, int i, char *out, size_t outsz)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+    snprintf(out, outsz, "%s", t ? (const char *)t : "");
+}
+
+/* ---- transactions --------------------------------------------------------- */
+
+static int s_exec_q(struct sqlite_store *s, int id, const char *sql)
+{
+    sqlite3_stmt *st = stmt(s, id, sql);
+    if (!st)
+        return ST_ERR;
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? ST_OK : fail(s, sql);
+}
+
+static int s_begin(struct store *base)
+{
+    struct sqlite_store *s = S(base);
+    if (s->depth++ > 0)
+        return ST_OK;
+    return s_exec_q(s, Q_BEGIN, "BEGIN IMMEDIATE");
+}
+
+static int s_commit(struct store *base)
+{
+    struct sqlite_store *s = S(base);
+    if (--s->depth > 0)
+        return ST_OK;
+    return s_exec_q(s, Q_COMMIT, "COMMIT");
+}
+
+static int s_rollback(struct store *base)
+{
+    struct sqlite_store *s = S(base);
+    if (s->depth == 0)
+        return ST_OK;
+    s->depth = 0;
+    return s_exec_q(s, Q_ROLLBACK, "ROLLBACK");
+}
+
+/* ---- migrations ----------------------------------------------------------- */
+
+static int migrate(struct sqlite_store *s)
+{
+    char *err = NULL;
+    if (sqlite3_exec(s->db,
+                     "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
+                     " applied_at TEXT NOT NULL)",
+                     NULL, NULL, &err) != SQLITE_OK) {
+        log_error("sqlite: migrations table: %s", err);
+        sqlite3_free(err);
+        return ST_ERR;
+    }
+    for (size_t i = 0; i < migrations_count; i++) {
+        const struct embedded_file *f = &migrations_files[i];
+        int version = atoi(f->name);
+        sqlite3_stmt *q;
+        sqlite3_prepare_v2(s->db, "SELECT 1 FROM schema_migrations WHERE version = ?", -1, &q, NULL);
+        sqlite3_bind_int(q, 1, version);
+        int done = sqlite3_step(q) == SQLITE_ROW;
+        sqlite3_finalize(q);
+        if (done)
+            continue;
+        /* Each migration and its bookkeeping row commit together, or not at all. */
+        if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, &err) != SQLITE_OK ||
+            sqlite3_exec(s->db, (const char *)f->data, NULL, NULL, &err) != SQLITE_OK) {
+            log_error("sqlite: migration %s: %s", f->name, err ? err : "?");
+            sqlite3_free(err);
+            sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+            return ST_ERR;
+        }
+        char now[21];
+        date_now_iso(now);
+        sqlite3_prepare_v2(s->db, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)", -1, &q,
+                           NULL);
+        sqlite3_bind_int(q, 1, version);
+        sqlite3_bind_text(q, 2, f->name, -1, SQLITE_STATIC);
+        sqlite3_bind_text(q, 3, now, -1, SQLITE_STATIC);
+        int rc = sqlite3_step(q);
+        sqlite3_finalize(q);
+        if (rc != SQLITE_DONE || sqlite3_exec(s->db, "COMMIT", NULL, NULL, &err) != SQLITE_OK) {
+            log_error("sqlite: migration %s: %s", f->name, err ? err : sqlite3_errmsg(s->db));
+            sqlite3_free(err);
+            sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+            return ST_ERR;
+        }
+    }
+    return ST_OK;
+}
+
+/* ---- units ------------------------------------------------------------------ */
+
+static int s_unit_put(struct store *base, const struct unit *u)
+{
+    struct sqlite_store *s = S(base);
+    sqlite3_stmt *st = stmt(s, Q_UNIT_PUT,
+                            "INSERT INTO units (hierarchy, code, name, name_fold, type, parent_code, level)"
+                            " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (hierarchy, code) DO UPDATE SET"
+                            " name = ?3, name_fold = ?4, type = ?5, parent_code = ?6, level = ?7");
+    if (!st)
+        return ST_ERR;
+    char *fold = text_fold(u->name);
+    sqlite3_bind_int(st, 1, u->hierarchy);
+    bind_text(st, 2, u->code);
+    bind_text(st, 3, u->name);
+    bind_text_empty(st, 4, fold);
+    bind_text(st, 5, u->type);
+    bind_text(st, 6, u->parent_code);
+    sqlite3_bind_int(st, 7, u->level);
+    free(fold);
+    return sqlite3_step(st) == SQLITE_DONE ? ST_OK : fail(s, "unit_put");
+}
+
+static int s_mapping_put(struct store *base, const char *old_code, const char *new_code)
+{
+    struct sqlite_store *s = S(base);
+    sqlite3_stmt *st =
+        stmt(s, Q_MAP_PUT, "INSERT INTO unit_mapping (old_code, new_code) VALUES (?, ?) ON CONFLICT DO NOTHING");
+    if (!st)
+        return ST_ERR;
+    bind_text(st, 1, old_code);
+    bind_text(st, 2, new_code);
+    return sqlite3_step(st) == SQLITE_DONE ? ST_OK : fail(s, "mapping_put");
+}
+
+#define UNIT_COLS "hierarchy, code, name, type, parent_code, level"
+
+static void read_unit(sqlite3_stmt *st, struct unit *u)
+{
+    memset(u, 0, sizeof *u);
+    u->hierarchy = sqlite3_column_int(st, 0);
+    col_cpy(st, 1, u->code, sizeof u->code);
+    col_cpy(st, 2, u->name, sizeof u->name);
+    col_cpy(st, 3, u->type, sizeof u->type);
+    col_cpy(st, 4, u->parent_code, sizeof u->parent_code);
+    u->level = sqlite3_column_int(st, 5);
+}
+
+static int s_unit_get(struct store *base, int h, const char *code, struct unit *out)
+{
+    struct sqlite_store *s = S(base);
+    sqlite3_stmt *st = stmt(s, Q_UNIT_GET, "SELECT " UNIT_COLS " FROM units WHERE hierarchy = ? AND code = ?");
+    if (!st)
+        return ST_ERR;
+    sqlite3_bind_int(st, 1, h);
+    bind_text_empty(st, 2, code);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        read_unit(st, out);
+        return ST_OK;
+    }
+    return rc == SQLITE_DONE ? ST_NOTFOUND : fail(s, "unit_get");
+}
+
+static int read_units(struct sqlite_store *s, sqlite3_stmt *st, struct unit_list *out)
+{
+    int cap = 0, rc;
+    memset(out, 0, sizeof *out);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (out->n == cap) {
+            cap = cap ? cap * 2 : 32;
+            out->items = xrealloc(out->items, (size_t)cap * sizeof *out->items);
+        }
+        read_unit(st, &out->items[out->n++]);
+    }
+    if (rc != SQLITE_DONE) {
+        unit_list_free(out);
+        return fail(s, "units");
+    }
+    return ST_OK;
+}
+
+static int s_unit_children(struct store *base, int h, const char *code, struct unit_list *out)
+{
+    struct sqlite_store *s = S(base);
+    sqlite3_stmt *st;
+    if (code && *code) {
+        st = stmt(s, Q_UNIT_CHILDREN,
+                  "SELECT " UNIT_COLS " FROM units WHERE hierarchy = ? AND parent_code = ? ORDER BY name_fold, code");
+        if (!st)
+            return ST_ERR;
+        bind_text(st, 2, code);
+    } else {
+        st = stmt(s, Q_UNIT_ROOTS,
+                  "SELECT " UNIT_COLS " FROM units WHERE hierarchy = ? AND level = 1 ORDER BY name_fold, code");
+        if (!st)
+            return ST_ERR;
+    }
+    sqlite3_bind_int(st, 1, h);
+    return read_units(s, st, out);
+}
+
+static int s_unit_search(struct store *base, int h, const char *fold, int limit, struct unit_list *out)
+{
+    struct sqlite_store *s = S(base);
+    /* Built per call: one LIKE per word, each bound. */
+    struct buf sql = BUF_INIT;
+    buf_puts(&sql, "SELECT " UNIT_COLS " FROM units WHERE hierarchy = ?");
+    char *words = xstrdup(fold), *save = NULL;
+    int nw = 0;
+    for (char *w = strtok_r(words, " ", &save); w && nw < 8; w = strtok_r(NULL, " ", &save))
+        buf_puts(&sql, " AND (' ' || name_fold) LIKE ? ESCAPE '\\'"), nw++;
+    buf_puts(&sql, " ORDER BY level, length(name_fold), name_fold LIMIT ?");
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, sql.p, -1, &st, NULL) != SQLITE_OK) {
+        free(words);
+        buf_free(&sql);
+        return fail(s, "unit_search");
+    }
+    sqlite3_bind_int(st, 1, h);
+    free(words);
+    words = xstrdup(fold);
+    int i = 2;
+    for (char *w = strtok_r(words, " ", &save); w && i < nw + 2; w = strtok_r(NULL, " ", &save)) {
+        struct buf pat = BUF_INIT;
+        buf_puts(&pat, "% ");
+        for (const char *c = w; *c; c++) {
+            if (*c == '%' || *c == '_' || *c == '\\')
+                buf_putc(&pat, '\\');
+            buf_putc(&pat, *c);
+        }
+        buf_putc(&pat, '%');
+        sqlite3_bind_text(st, i++, pat.p, -1, SQLITE_TRANSIENT);
+        buf_free(&pat);
+    }
+    sqlite3_bind_int(st, i, limit);
+    int rc = read_units(s, st, out);
+    sqlite3_finalize(st);
+    free(words);
+    buf_free(&sql);
+    return rc;
+}
+
+static int s_unit_count(struct store *base, int h, int64_t *out)
+{
+    struct sqlite_store *s = S(base);
+    sqlite3_stmt *st = stmt(s, Q_UNIT_COUNT, "SELECT count(*) FROM units WHERE hierarchy = ?");
+    if (!st)
+        return ST_ERR;
+    sqlite3_bind_int(st, 1, h);
+    if (sqlite3_step(st) != SQLITE_ROW)
+        return fail(s, "unit_count");
+    *out = sqlite3_column_int64(st, 0);
+    return ST_OK;
+}
+
+static int s_unit_check(struct store *base, int h, int64_t *n, char first_bad[32])
+{
+    struct sqlite_store *s = S(base);
+    const char *sql = h ? "SELECT count(*), min(c.code) FROM units c LEFT JOIN units p ON p.hierarchy = c.hierarchy"
+                          " AND p.code = c.parent_code AND p.level = c.level - 1"
+                          " WHERE c.hierarchy = ?1 AND c.parent_code IS NOT NULL AND p.code IS NULL"
+                        : "SELECT count(*), min(m.old_code || '>' || m.new_code) FROM unit_mapping m"
+                          " LEFT JOIN units o ON o.hierarchy = 2024 AND o.code = m.old_code"
+                          " LEFT JOIN units n ON n.hierarchy = 2025 AND n.code = m.new_code"
+                          " WHERE o.code IS NULL OR n.code IS NULL OR ?1 <> 0";
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return fail(s, "unit_check");
+    sqlite3_bind_int(st, 1, h);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *n = sqlite3_column_int64(st, 0);
+        col_cpy(st, 1, first_bad, 32);
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? ST_OK : fail(s, "unit_check");
+}
+
+static int read_codes(struct sqlite_store *s, sqlite3_stmt *st, struct code_list *out)
+{
+    int cap = 0, rc;
+    memset(out, 0, sizeof *out);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (out->n == cap) {
+            cap = cap ? cap * 2 : 8;
+            out->codes = xrealloc(out->codes, (size_t)cap * sizeof *out->codes);
+        }
+        col_cpy(st, 0, out->codes[out->n++], 32);
+    }
+    if (rc != SQLITE_DONE) {
+        code_list_free(out);
+        return fail(s, "codes");
+    }
+    return ST_OK;
+}
+
+static int s_mapping_new_of(struct store *base, const char *old_code, struct code_list *out)
+{
+    struct sqlite_store *s = S(base);
+    sqlite3_stmt *st = stmt(s, Q_MAP_NEW, "SELECT new_code FROM unit_mapping WHERE old_code = ? ORDER BY new_code");
+    if (!st)
+        return ST_ERR;
+    bind_text_empty(st, 1, old_code);
+    return read_codes(s, st, out);
+}
+
+static int s_mapping_old_of(struct store *base, const char *new_code, struct code_list *out)
+{
+    struct sqlite_store *s = S(base);
+    sqlite3_stmt *st = stmt(s, Q_MAP_OLD, "SELECT old_code FROM unit_mapping WHERE new_code = ? ORDER BY old_code");
+    if (!st)
+        return ST_ERR;
+    bind_text_empty(st, 1, new_code);
+    return read_codes(s, st, out);
+}
+
+static int s_indicator_list(struct store *base, struct indicator **out, int *n)
+{
+    struct sqlite_store *s = S(base);
+    sqlite3_stmt *st = stmt(s, Q_IND_LIST, "SELECT code, name, unit FROM indicators ORDER BY sort, code");
+    if (!st)
+        return ST_ERR;
+    int cap = 0, rc;
+    *out = NULL;
+    *n = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 16;
+            *out = xrealloc(*out, (size_t)cap * sizeof **out);
+        }
+        struct indicator *i = &(*out)[(*n)++];
+        col_cpy(st, 0, i->code, sizeof i->code);
+        col_cpy(st, 1, i->name, sizeof i->name);
+        col_cpy(st, 2, i->unit, sizeof i->unit);
+    }
+    if (rc != SQLITE_DONE) {
+        free(*out);
+        *out = NULL;
+        *n = 0;
+        return fail(s, "indicator_list");
+    }
+    return ST_OK;
+}
+
+/* ---- models ------------------------------------------------------------------ */
+
+static int owner_id(struct sqlite_store *s, const struct model *m, sqlite3_int64 *id)
+{
+    *id = 0;
+    if (!m->owner || !*m->owner)
+        return ST_OK;
+    const char *type = owner_type_names[m->owner_type ? m->owner_type : OWNER_ORGANIZATION];
+    sqlite3_stmt *st = stmt(s, Q_OWNER_GET, "SELECT id FROM owners WHERE type = ? AND name = ?");
+    if (!st)
+        return ST_ERR;
+    bind_text(st, 1, type);
+    bind_text(st, 2, m->owner);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *id = sqlite3_column_int64(st, 0);
+        return ST_OK;
+    }
+    if (rc != SQLITE_DONE)
+        return fail(s, "owner_get");
+    char *fold = text_fold(m->owner);
+    st = stmt(s, Q_OWNER_ADD, "INSERT INTO owners (type, name, name_fold) VALUES (?, ?, ?)");
+    if (!st) {
+        free(fold);
+        return ST_ERR;
+    }
+    bind_text(st, 1, type);
+    bind_text(st, 2, m->owner);
+    bind_text_empty(st, 3, fold);
+    free(fold);
+    if (sqlite3_step(st) != SQLITE_DONE)
+        return fail(s, "owner_add");
+    *id = sqlite3_last_insert_rowid(s->db);
+    return ST_OK;
+}
+
+static int next_code(struct sqlite_store *s, int year, char out[24])
+{
+    sqlite3_stmt *st = stmt(s, Q_COUNTER_NEXT,
+                            "INSERT INTO code_counters (year, last) VALUES (?, 1)"
+                            " ON CONFLICT (year) DO UPDATE SET last = last + 1 RETURNING last");
+    if (!st)
+        return ST_ERR;
+    sqlite3_bind_int(st, 1, year);
+    if (sqlite3_step(st) != SQLITE_ROW)
+        return fail(s, "next_code");
+    snprintf(out, 24, "DVK-%04d-%06lld", year, (long long)sqlite3_column_int64(st, 0));
+    sqlite3_reset(st);
+    return ST_OK;
+}
+
+static int write_children(struct sqlite_store *s, const struct model *m)
+{
+    sqlite3_stmt *st = stmt(s, Q_TAGS_DEL, "DELETE FROM model_tags WHERE model_id = ?");
+    if (!st)
+        return ST_ERR;
+    sqlite3_bind_int64(st, 1, m->id);
+    if (sqlite3_step(st) != SQLITE_DONE)
+        return fail(s, "tags_del");
+    for (int i = 0; i < m->ntags; i++) {
+        st = stmt(s, Q_TAG_ADD, "INSERT INTO model_tags (model_id, pos, tag) VALUES (?, ?, ?)");
+        if (!st)
+            return ST_ERR;
+        sqlite3_bind_int64(st, 1, m->id);
+        sqlite3_bind_int(st, 2, i);
+        bind_text_empty(st, 3, m->tags[i]);
+        if (sqlite3_step(st) != SQLITE_DONE)
+            return fail(s, "tag_add");
+    }
+    st = stmt(s, Q_RES_DEL, "DELETE FROM model_results WHERE model_id = ?");
+    if (!st)
+        return ST_ERR;
+    sqlite3_bind_int64(st, 1, m->id);
+    if (sqlite3_step(st) != SQLITE_DONE)
+        return fail(s, "results_del");
+    for (int i = 0; i < m->nresults; i++) {
+        st = stmt(s, Q_RES_ADD, "INSERT INTO model_results (model_id, year, indicator, value) VALUES (?, ?, ?, ?)");
+        if (!st)
+            return ST_ERR;
+        sqlite3_bind_int64(st, 1, m->id);
+        sqlite3_bind_int(st, 2, m->results[i].year);
+        bind_text_empty(st, 3, m->results[i].indicator);
+        sqlite3_bind_double(st, 4, m->results[i].value);
+        if (sqlite3_step(st) != SQLITE_DONE)
+            return fail(s, "result_add");
+    }
+    return ST_OK;
+}
+
+/* Binds the columns shared by insert and update, in this order, from ?1. */
+#define MODEL_WRITE_COLS                                                                                      \
+    "title, title_fold, summary, description, field, kind, registration_level, status, hierarchy, unit_code, " \
+    "p24, d24, c24, p25, c25, registered_on, owner_id, situation, objectives, content, area_target, forces, "  \
+    "resources, outputs, sustainability, period_from, period_to, typical, typical_reason, search_fold, "        \
+    "updated_at"
+#define MODEL_WRITE_N 31
+
+static void bind_model(sqlite3_stmt *st, const struct model *m, sqlite3_int64 oid, const char *search_fold)
+{
+    char *tf = text_fold(m->title ? m->title : "");
+    int i = 1;
+    bind_text_empty(st, i++, m->title);
+    bind_text_empty(st, i++, tf);
+    bind_text(st, i++, m->summary);
+    bind_text(st, i++, m->description);
+    bind_text(st, i++, model_field_names[m->field]);
+    bind_text(st, i++, model_kind_names[m->kind]);
+    bind_text(st, i++, reg_level_names[m->level]);
+    bind_text(st, i++, model_status_names[m->status]);
+    sqlite3_bind_int(st, i++, m->hierarchy);
+    bind_text(st, i++, m->unit_code);
+    bind_text(st, i++, m->place.p24);
+    bind_text(st, i++, m->place.d24);
+    bind_text(st, i++, m->place.c24);
+    bind_text(st, i++, m->place.p25);
+    bind_text(st, i++, m->place.c25);
+    bind_text(st, i++, m->registered_on);
+    if (oid)
+        sqlite3_bind_int64(st, i++, oid);
+    else
+        sqlite3_bind_null(st, i++);
+    bind_text(st, i++, m->situation);
+    bind_text(st, i++, m->objectives);
+    bind_text(st, i++, m->content);
+    bind_text(st, i++, m->area_target);
+    bind_text(st, i++, m->forces);
+    bind_text(st, i++, m->resources);
+    bind_text(st, i++, m->outputs);
+    bind_text(st, i++, m->sustainability);
+    bind_text(st, i++, m->period_from);
+    bind_text(st, i++, m->period_to);
+    sqlite3_bind_int(st, i++, m->typical ? 1 : 0);
+    bind_text(st, i++, m->typical_reason);
+    bind_text_empty(st, i++, search_fold);
+    bind_text(st, i++, m->updated_at);
+    free(tf);
+}
+
+static int s_model_insert(struct store *base, struct model *m, const char *search_fold)
+{
+    struct sqlite_store *s = S(base);
+    sqlite3_int64 oid;
+    int rc = s_begin(base);
+    if (rc)
+        return rc;
+    date_now_iso(m->created_at);
+    memcpy(m->updated_at, m->created_at, sizeof m->updated_at);
+    m->version = 1;
+    if ((rc = owner_id(s, m, &oid)) || (rc = next_code(s, date_year(m->registered_on), m->code)))
+        goto fail;
+    sqlite3_stmt *st = stmt(s, Q_MODEL_INSERT,
+                            "INSERT INTO models (" MODEL_WRITE_COLS ", code, version, created_at) VALUES "
+                            "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,"
+                            " ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, 1, ?33)");
+    if (!st) {
+        rc = ST_ERR;
+        goto fail;
+    }
+    bind_model(st, m, oid, search_fold);
+    bind_text(st, MODEL_WRITE_N + 1, m->code);
+    bind_text(st, MODEL_WRITE_N + 2, m->created_at);
+    if (sqlite3_step(st) != SQLITE_DONE) {
+        rc = fail(s, "model_insert");
+        goto fail;
+    }
+    m->id = sqlite3_last_insert_rowid(s->db);
+    if ((rc = write_children(s, m)))
+        goto fail;
+    return s_commit(base);
+fail:
+    s_rollback(base);
+    return rc;
+}
+
+static int s_model_update(struct store *base, struct model *m, int expected_version, const char *search_fold)
+{
+    struct sqlite_store *s = S(base);
+    sqlite3_int64 oid;
+    int rc = s_begin(base);
+    if (rc)
+        return rc;
+    date_now_iso(m->updated_at);
+    if ((rc = owner_id(s, m, &oid)))
+        goto fail;
+    sqlite3_stmt *st = stmt(
+        s, Q_MODEL_UPDATE,
+        "UPDATE models SET (" MODEL_WRITE_COLS ", version) = (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
+        " ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, version + 1)"
+        " WHERE id = ?32 AND version = ?33");
+    if (!st) {
+        rc = ST_ERR;
+        goto fail;
+    }
+    bind_model(st, m, oid, search_fold);
+    sqlite3_bind_int64(st, MODEL_WRITE_N + 1, m->id);
+    sqlite3_bind_int(st, MODEL_WRITE_N + 2, expected_version);
+    if (sqlite3_step(st) != SQLITE_DONE) {
+        rc = fail(s, "model_update");
+        goto fail;
+    }
+    if (sqlite3_changes(s->db) == 0) {
+        struct model cur;
+        rc = base->ops->model_get(base, m->id, &cur);
+        if (rc == ST_OK) {
+            model_free(&cur);
+            rc = ST_CONFLICT;
+        }
+        goto fail;
+    }
+    m->version = expected_version + 1;
+    if ((rc = write_children(s, m)))
+        goto fail;
+    return s_commit(base);
+fail:
+    s_rollback(base);
+    return rc;
+}
+
+#define MODEL_READ_COLS                                                                                           \
+    "m.id, m.code, m.title, m.summary, m.description, m.field, m.kind, m.registration_level, m.status, "          \
+    "m.hierarchy, m.unit_code, m.p24, m.d24, m.c24, m.p25, m.c25, m.registered_on, o.type, o.name, m.situation, " \
+    "m.objectives, m.content, m.area_target, m.forces, m.resources, m.outputs, m.sustainability, m.period_from, " \
+    "m.period_to, m.typical, m.typical_reason, m.version, m.created_at, m.updated_at, u.name, m.title_fold"
+#define MODEL_READ_FROM                                                 \
+    " FROM models m LEFT JOIN owners o ON o.id = m.owner_id"            \
+    " LEFT JOIN units u ON u.hierarchy = m.hierarchy AND u.code = m.unit_code"
+
+static int read_model(struct sqlite_store *s, sqlite3_stmt *st, struct model *m)
+{
+    model_init(m);
+    int i = 0;
+    m->id = sqlite3_column_int64(st, i++);
+    col_cpy(st, i++, m->code, sizeof m->code);
+    m->title = col_dup(st, i++);
+    m->summary = col_dup(st, i++);
+    m->description = col_dup(st, i++);
+    m->field = enum_parse(model_field_names, FIELD_COUNT, (const char *)sqlite3_column_text(st, i++));
+    m->kind = enum_parse(model_kind_names, KIND_COUNT, (const char *)sqlite3_column_text(st, i++));
+    m->level = enum_parse(reg_level_names, LEVEL_COUNT, (const char *)sqlite3_column_text(st, i++));
+    m->status = enum_parse(model_status_names, STATUS_COUNT, (const char *)sqlite3_column_text(st, i++));
+    m->hierarchy = sqlite3_column_int(st, i++);
+    col_cpy(st, i++, m->unit_code, sizeof m->unit_code);
+    col_cpy(st, i++, m->place.p24, sizeof m->place.p24);
+    col_cpy(st, i++, m->place.d24, sizeof m->place.d24);
+    col_cpy(st, i++, m->place.c24, sizeof m->place.c24);
+    col_cpy(st, i++, m->place.p25, sizeof m->place.p25);
+    col_cpy(st, i++, m->place.c25, sizeof m->place.c25);
+    col_cpy(st, i++, m->registered_on, sizeof m->registered_on);
+    m->owner_type = enum_parse(owner_type_names, OWNER_COUNT, (const char *)sqlite3_column_text(st, i++));
+    m->owner = col_dup(st, i++);
+    m->situation = col_dup(st, i++);
+    m->objectives = col_dup(st, i++);
+    m->content = col_dup(st, i++);
+    m->area_target = col_dup(st, i++);
+    m->forces = col_dup(st, i++);
+    m->resources = col_dup(st, i++);
+    m->outputs = col_dup(st, i++);
+    m->sustainability = col_dup(st, i++);
+    col_cpy(st, i++, m->period_from, sizeof m->period_from);
+    col_cpy(st, i++, m->period_to, sizeof m->period_to);
+    m->typical = sqlite3_column_int(st, i++) != 0;
+    m->typical_reason = col_dup(st, i++);
+    m->version = sqlite3_column_int(st, i++);
+    col_cpy(st, i++, m->created_at, sizeof m->created_at);
+    col_cpy(st, i++, m->updated_at, sizeof m->updated_at);
+    m->unit_name = col_dup(st, i++);
+    return ST_OK;
+    (void)s;
+}
+
+static int read_children(struct sqlite_store *s, struct model *m)
+{
+    sqlite3_stmt *st = stmt(s, Q_TAGS_GET, "SELECT tag FROM model_tags WHERE model_id = ? ORDER BY pos");
+    if (!st)
+        return ST_ERR;
+    sqlite3_bind_int64(st, 1, m->id);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW && m->ntags < MODEL_MAX_TAGS)
+        m->tags[m->ntags++] = col_dup(st, 0);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+        return fail(s, "tags_get");
+    st = stmt(s, Q_RES_GET,
+              "SELECT r.year, r.indicator, r.value FROM model_results r JOIN indicators i ON i.code = r.indicator"
+              " WHERE r.model_id = ? ORDER BY r.year, i.sort");
+    if (!st)
+        return ST_ERR;
+    sqlite3_bind_int64(st, 1, m->id);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW && m->nresults < MODEL_MAX_RESULTS) {
+        struct model_result *r = &m->results[m->nresults++];
+        r->year = sqlite3_column_int(st, 0);
+        col_cpy(st, 1, r->indicator, sizeof r->indicator);
+        r->value = sqlite3_column_double(st, 2);
+    }
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+        return fail(s, "results_get");
+    return ST_OK;
+}
+
+static int s_model_get(struct store *base, int64_t id, struct model *out)
+{
+    struct sqlite_store *s = S(base);
+    sqlite3_stmt *st = stmt(s, Q_MODEL_GET, "SELECT " MODEL_READ_COLS MODEL_READ_FROM " WHERE m.id = ?");
+    if (!st)
+        return ST_ERR;
+    sqlite3_bind_int64(st, 1, id);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_DONE)
+        return ST_NOTFOUND;
+    if (rc != SQLITE_ROW)
+        return fail(s, "model_get");
+    read_model(s, st, out);
+    sqlite3_reset(st);
+    if (read_children(s, out)) {
+        model_free(out);
+        return ST_ERR;
+    }
+    return ST_OK;
+}
+
+static const char *const sort_col[SORT_COUNT] = {"m.registered_on", "m.registered_on", "m.title_fold", "m.code"};
+static const char *const sort_dir[SORT_COUNT] = {"DESC", "ASC", "ASC", "ASC"};
+static const char *const place_sql[] = {"", "m.p24 = ?", "m.d24 = ?", "m.c24 = ?", "m.p25 = ?", "m.c25 = ?",
+                                        "m.hierarchy = ? AND m.unit_code = ?"};
+
+/* WHERE clause shared by the count and the page; binds in order. */
+static void filter_sql(const struct model_filter *f, struct buf *sql)
+{
+    buf_puts(sql, " WHERE 1");
+    if (f->field)
+        buf_puts(sql, " AND m.field = ?");
+    if (f->kind)
+        buf_puts(sql, " AND m.kind = ?");
+    if (f->status)
+        buf_puts(sql, " AND m.status = ?");
+    if (f->typical >= 0)
+        buf_puts(sql, " AND m.typical = ?");
+    if (f->place_col)
+        buf_printf(sql, " AND %s", place_sql[f->place_col]);
+    if (f->from[0])
+        buf_puts(sql, " AND m.registered_on >= ?");
+    if (f->to[0])
+        buf_puts(sql, " AND m.registered_on <= ?");
+    if (f->q_fold && *f->q_fold) {
+        char *w = xstrdup(f->q_fold), *save = NULL;
+        for (char *t = strtok_r(w, " ", &save); t; t = strtok_r(NULL, " ", &save))
+            buf_puts(sql, " AND instr(m.search_fold, ' ' || ?) > 0"); /* word prefixes */
+        free(w);
+    }
+}
+
+static int filter_bind(sqlite3_stmt *st, const struct model_filter *f)
+{
+    int i = 1;
+    if (f->field)
+        sqlite3_bind_text(st, i++, model_field_names[f->field], -1, SQLITE_STATIC);
+    if (f->kind)
+        sqlite3_bind_text(st, i++, model_kind_names[f->kind], -1, SQLITE_STATIC);
+    if (f->status)
+        sqlite3_bind_text(st, i++, model_status_names[f->status], -1, SQLITE_STATIC);
+    if (f->typical >= 0)
+        sqlite3_bind_int(st, i++, f->typical);
+    if (f->place_col == PLACE_UNIT)
+        sqlite3_bind_int(st, i++, f->unit_hierarchy);
+    if (f->place_col)
+        sqlite3_bind_text(st, i++, f->place_code, -1, SQLITE_TRANSIENT);
+    if (f->from[0])
+        sqlite3_bind_text(st, i++, f->from, -1, SQLITE_TRANSIENT);
+    if (f->to[0])
+        sqlite3_bind_text(st, i++, f->to, -1, SQLITE_TRANSIENT);
+    if (f->q_fold && *f->q_fold) {
+        char *w = xstrdup(f->q_fold), *save = NULL;
+        for (char *t = strtok_r(w, " ", &save); t; t = strtok_r(NULL, " ", &save))
+            sqlite3_bind_text(st, i++, t, -1, SQLITE_TRANSIENT);
+        free(w);
+    }
+    return i;
+}
+
+static int s_model_list(struct store *base, const struct model_filter *f, struct model_page *out)
+{
+    struct sqlite_store *s = S(base);
+    memset(out, 0, sizeof *out);
+    struct buf where = BUF_INIT, sql = BUF_INIT;
+    filter_sql(f, &where);
+    int rc = ST_ERR;
+    sqlite3_stmt *st = NULL;
+
+    buf_printf(&sql, "SELECT count(*) FROM models m%s", where.p);
+    if (sqlite3_prepare_v2(s->db, sql.p, -1, &st, NULL) != SQLITE_OK) {
+        fail(s, "model_count");
+        goto out;
+    }
+    filter_bind(st, f);
+    if (sqlite3_step(st) != SQLITE_ROW) {
+        fail(s, "model_count");
+        goto out;
+    }
+    out->total = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    st = NULL;
+
+    int sort = f->sort >= 0 && f->sort < SORT_COUNT ? f->sort : SORT_REGISTERED_DESC;
+    const char *cmp = strcmp(sort_dir[sort], "DESC") == 0 ? "<" : ">";
+    buf_reset(&sql);
+    buf_printf(&sql, "SELECT " MODEL_READ_COLS MODEL_READ_FROM "%s", where.p);
+    if (f->has_cursor)
+        buf_printf(&sql, " AND (%s, m.id) %s (?, ?)", sort_col[sort], cmp);
+    buf_printf(&sql, " ORDER BY %s %s, m.id %s LIMIT ?", sort_col[sort], sort_dir[sort], sort_dir[sort]);
+    if (sqlite3_prepare_v2(s->db, sql.p, -1, &st, NULL) != SQLITE_OK) {
+        fail(s, "model_list");
+        goto out;
+    }
+    int i = filter_bind(st, f);
+    if (f->has_cursor) {
+        sqlite3_bind_text(st, i++, f->cursor_key, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(st, i++, f->cursor_id);
+    }
+    sqlite3_bind_int(st, i, f->limit + 1);
+    out->items = xcalloc((size_t)f->limit + 1, sizeof *out->items);
+    int step;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        if (out->n == f->limit) {
+            out->more = true;
+            break;
+        }
+        read_model(s, st, &out->items[out->n++]);
+    }
+    if (step != SQLITE_ROW && step != SQLITE_DONE) {
+        fail(s, "model_list");
+        goto out;
+    }
+    for (int k = 0; k < out->n; k++)
+        if (read_children(s, &out->items[k]))
+            goto out;
+    rc = ST_OK;
+out:
+    if (st)
+        sqlite3_finalize(st);
+    if (rc)
+        model_page_free(out);
+    buf_free(&where);
+    buf_free(&sql);
+    return rc;
+}
+
+static int s_model_count(struct store *base, int64_t *out)
+{
+    struct sqlite_store *s = S(base);
+    sqlite3_stmt *st = stmt(s, Q_MODEL_COUNT, "SELECT count(*) FROM models");
+    if (!st || sqlite3_step(st) != SQLITE_ROW)
+        return fail(s, "model_count");
+    *out = sqlite3_column_int64(st, 0);
+    return ST_OK;
+}
+
+/* ---- users -------------------------------------------------------------------- */
+
+static int s_user_insert(struct store *base, struct user *u)
+{
+    struct sqlite_store *s = S(base);
+    char now[21];
+    date_now_iso(now);
+    sqlite3_stmt *st = stmt(s, Q_USER_ADD,
+                            "INSERT INTO users (login, role, hierarchy, unit_code, password_hash, disabled, created_at)"
+                            " VALUES (?, ?, ?, ?, ?, ?, ?)");
+    if (!st)
+        return ST_ERR;
+    bind_text(st, 1, u->login);
+    bind_text(st, 2, u->role);
+    sqlite3_bind_int(st, 3, u->hierarchy);
+    bind_text(st, 4, u->unit_code);
+    bind_text(st, 5, u->password_hash);
+    sqlite3_bind_int(st, 6, u->disabled);
+    bind_text(st, 7, now);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_CONSTRAINT)
+        return ST_EXISTS;
+    if (rc != SQLITE_DONE)
+        return fail(s, "user_insert");
+    u->id = sqlite3_last_insert_rowid(s->db);
+    return ST_OK;
+}
+
+static int s_user_by_login(struct store *base, const char *login, struct user *out)
+{
+    struct sqlite_store *s = S(base);
+    sqlite3_stmt *st = stmt(s, Q_USER_BY_LOGIN,
+                            "SELECT id, login, role, hierarchy, unit_code, password_hash, disabled FROM users"
+                            " WHERE login = ?");
+    if (!st)
+        return ST_ERR;
+    bind_text_empty(st, 1, login);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_DONE)
+        return ST_NOTFOUND;
+    if (rc != SQLITE_ROW)
+        return fail(s, "user_by_login");
+    memset(out, 0, sizeof *out);
+    out->id = sqlite3_column_int64(st, 0);
+    col_cpy(st, 1, out->login, sizeof out->login);
+    col_cpy(st, 2, out->role, sizeof out->role);
+    out->hierarchy = sqlite3_column_int(st, 3);
+    col_cpy(st, 4, out->unit_code, sizeof out->unit_code);
+    col_cpy(st, 5, out->password_hash, sizeof out->password_hash);
+    out->disabled = sqlite3_column_int(st, 6) != 0;
+    return ST_OK;
+}
+
+/* ---- open / close ----------------------------------------------------------------- */
+
+static void s_close(struct store *base)
+{
+    struct sqlite_store *s = S(base);
+    if (!s)
+        return;
+    for (int i = 0; i < Q_COUNT; i++)
+        sqlite3_finalize(s->q[i]);
+    sqlite3_close(s->db);
+    free(s);
+}
+
+static const struct store_ops sqlite_ops = {
+    .engine = "sqlite",
+    .close = s_close,
+    .begin = s_begin,
+    .commit = s_commit,
+    .rollback = s_rollback,
+    .unit_put = s_unit_put,
+    .mapping_put = s_mapping_put,
+    .unit_get = s_unit_get,
+    .unit_children = s_unit_children,
+    .unit_search = s_unit_search,
+    .unit_count = s_unit_count,
+    .unit_check = s_unit_check,
+    .mapping_new_of = s_mapping_new_of,
+    .mapping_old_of = s_mapping_old_of,
+    .indicator_list = s_indicator_list,
+    .model_insert = s_model_insert,
+    .model_get = s_model_get,
+    .model_update = s_model_update,
+    .model_list = s_model_list,
+    .model_count = s_model_count,
+    .user_insert = s_user_insert,
+    .user_by_login = s_user_by_login,
+};
+
+struct store *store_open_sqlite(const char *path)
+{
+    struct sqlite_store *s = xcalloc(1, sizeof *s);
+    s->base.ops = &sqlite_ops;
+    if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) !=
+        SQLITE_OK) {
+        log_error("sqlite: cannot open %s: %s", path, s->db ? sqlite3_errmsg(s->db) : "out of memory");
+        s_close(&s->base);
+        return NULL;
+    }
+    sqlite3_busy_timeout(s->db, 5000);
+    char *err = NULL;
+    /* synchronous=FULL: an acknowledged write survives a power cut, not only a crash. */
+    if (sqlite3_exec(s->db, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL;", NULL, NULL,
+                     &err) != SQLITE_OK) {
+        log_error("sqlite: %s: %s", path, err);
+        sqlite3_free(err);
+        s_close(&s->base);
+        return NULL;
+    }
+    if (migrate(s) != ST_OK) {
+        s_close(&s->base);
+        return NULL;
+    }
+    return &s->base;
+}

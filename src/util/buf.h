@@ -1,0 +1,37 @@
+/* buf.h: the one growable byte buffer of dvk.
+ *
+ * Ownership: a struct buf owns b->p. buf_detach() hands the bytes to the
+ * caller (free() them) and leaves the buffer empty. b->p is always
+ * NUL-terminated once anything was added, so it can be used as a C string.
+ * Small allocation failures abort (see xmalloc); sizes a user controls are
+ * checked by the caller before they reach a buffer. */
+#ifndef DVK_BUF_H
+#define DVK_BUF_H
+#include <stdarg.h>
+#include <stddef.h>
+
+struct buf {
+    char *p;
+    size_t len, cap;
+};
+
+#define BUF_INIT {NULL, 0, 0}
+
+void buf_add(struct buf *b, const void *data, size_t len);
+void buf_puts(struct buf *b, const char *s);
+void buf_putc(struct buf *b, char c);
+void buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void buf_vprintf(struct buf *b, const char *fmt, va_list ap);
+void buf_reset(struct buf *b);
+char *buf_detach(struct buf *b); /* never NULL: "" for an empty buffer */
+const char *buf_cstr(struct buf *b); /* "" for an empty buffer */
+void buf_free(struct buf *b);
+
+/* Allocation that aborts on failure: only for sizes dvk itself bounds. */
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+
+#endif

@@ -1,0 +1,78 @@
+/* date.c: date validation and formatting. */
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include "util/date.h"
+
+static int days_in_month(int y, int m)
+{
+    static const int d[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+        return 29;
+    return d[m - 1];
+}
+
+static bool ymd_ok(int y, int m, int d)
+{
+    return y >= 1900 && y <= 2200 && m >= 1 && m <= 12 && d >= 1 && d <= days_in_month(y, m);
+}
+
+bool date_valid(const char *s)
+{
+    if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+        return false;
+    for (int i = 0; i < 10; i++)
+        if (i != 4 && i != 7 && !isdigit((unsigned char)s[i]))
+            return false;
+    int y, m, d;
+    if (sscanf(s, "%4d-%2d-%2d", &y, &m, &d) != 3)
+        return false;
+    return ymd_ok(y, m, d);
+}
+
+void date_today(char out[11])
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+void date_now_iso(char out[21])
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+int date_year(const char *s)
+{
+    int y = 0;
+    sscanf(s, "%4d", &y);
+    return y;
+}
+
+void date_to_vn(const char *s, char out[11])
+{
+    if (!date_valid(s)) {
+        snprintf(out, 11, "%s", s ? s : "");
+        return;
+    }
+    snprintf(out, 11, "%.2s/%.2s/%.4s", s + 8, s + 5, s);
+}
+
+bool date_parse_any(const char *s, char out[11])
+{
+    int y, m, d;
+    char tail;
+    if (sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) == 3 ||
+        sscanf(s, "%2d/%2d/%4d%c", &d, &m, &y, &tail) == 3) {
+        if (!ymd_ok(y, m, d))
+            return false;
+        snprintf(out, 11, "%04d-%02d-%02d", y, m, d);
+        return true;
+    }
+    return false;
+}

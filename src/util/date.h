@@ -1,0 +1,19 @@
+/* date.h: calendar dates as "YYYY-MM-DD" strings (the form stored and sent over the API). */
+#ifndef DVK_DATE_H
+#define DVK_DATE_H
+#include <stdbool.h>
+
+/* True when s is exactly YYYY-MM-DD and names a real day between 1900 and 2200. */
+bool date_valid(const char *s);
+/* Today's date (UTC) into out[11]. */
+void date_today(char out[11]);
+/* Current time as "YYYY-MM-DDTHH:MM:SSZ" into out[21]. */
+void date_now_iso(char out[21]);
+/* Year of a valid date. */
+int date_year(const char *s);
+/* "dd/mm/yyyy" into out[11] for a valid date; copies s otherwise. */
+void date_to_vn(const char *s, char out[11]);
+/* Accepts dd/mm/yyyy or yyyy-mm-dd; writes YYYY-MM-DD into out[11]. Returns false if invalid. */
+bool date_parse_any(const char *s, char out[11]);
+
+#endif

@@ -1,0 +1,18 @@
+/* embed.h: files compiled into the binary by tools/embed.c (migrations, web assets, demo data). */
+#ifndef DVK_EMBED_H
+#define DVK_EMBED_H
+#include <stddef.h>
+
+struct embedded_file {
+    const char *name;          /* base name, e.g. "001_init.sql" */
+    const unsigned char *data; /* NUL-terminated for convenience; len excludes it */
+    size_t len;
+};
+
+extern const struct embedded_file migrations_files[], assets_files[], demo_files[];
+extern const size_t migrations_count, assets_count, demo_count;
+
+/* Returns the embedded file called name in table, or NULL. */
+const struct embedded_file *embed_find(const struct embedded_file *table, const char *name);
+
+#endif

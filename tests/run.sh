@@ -1,0 +1,129 @@
+#!/bin/sh
+# run.sh: runs every test suite of dvk and sums them (used by `make test`).
+#   unit     every cmocka binary in build/asan/tests/ (TAP: ok / not ok lines)
+#   api      node --test tests/api/      (TAP summary: # pass N / # fail N)
+#   browser  node --test tests/browser/  (same)
+# Prints each suite's counts, then exactly one last line "N passed, N failed".
+# Exits 1 when anything failed or a suite did not run.
+# Run from anywhere; DVK_BIN (default build/asan/dvk) is passed on to the tests.
+
+cd "$(dirname "$0")/.." || exit 1
+
+ASAN_OPTIONS=detect_leaks=1
+UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+export ASAN_OPTIONS UBSAN_OPTIONS
+
+out=tests/out/logs
+mkdir -p "$out" || exit 1
+
+total_pass=0
+total_fail=0
+missing=0
+
+# ---- unit: cmocka ------------------------------------------------------------
+u_pass=0
+u_fail=0
+u_bins=0
+for t in build/asan/tests/*; do
+    if [ ! -f "$t" ] || [ ! -x "$t" ]; then continue; fi
+    u_bins=$((u_bins + 1))
+    name=$(basename "$t")
+    log="$out/unit-$name.tap"
+    CMOCKA_MESSAGE_OUTPUT=TAP "./$t" >"$log" 2>&1
+    rc=$?
+    p=$(grep -c '^ok ' "$log")
+    f=$(grep -c '^not ok ' "$log")
+    # A crash, a sanitizer report or a bad exit with no failing test line still fails.
+    if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+        f=1
+        echo "unit: $name exited with status $rc and no failing test line"
+    fi
+    if grep -q 'ERROR: [A-Za-z]*Sanitizer\|runtime error:' "$log" && [ "$f" -eq 0 ]; then
+        f=1
+        echo "unit: $name printed a sanitizer report"
+    fi
+    if [ "$p" -eq 0 ] && [ "$f" -eq 0 ]; then
+        f=1
+        echo "unit: $name ran no tests"
+    fi
+    if [ "$f" -ne 0 ]; then
+        echo "---- $log"
+        grep -v '^ok ' "$log" | head -n 60
+    fi
+    u_pass=$((u_pass + p))
+    u_fail=$((u_fail + f))
+done
+if [ "$u_bins" -eq 0 ]; then
+    echo "unit: did not run (no test binaries in build/asan/tests/; run make unit-tests)"
+    missing=$((missing + 1))
+else
+    echo "unit: $u_pass passed, $u_fail failed ($u_bins binaries)"
+fi
+total_pass=$((total_pass + u_pass))
+total_fail=$((total_fail + u_fail))
+
+# ---- node suites ---------------------------------------------------------------
+# summary N LOG: the last "# N k" line of a node TAP log (0 when absent).
+summary() {
+    v=$(grep "^# $1 [0-9][0-9]*\$" "$2" | tail -n 1 | sed 's/^# [a-z]* //')
+    echo "${v:-0}"
+}
+
+node_suite() {
+    suite=$1
+    dir=$2
+    log="$out/$suite.tap"
+    if ! command -v node >/dev/null 2>&1; then
+        echo "$suite: did not run (node is not installed)"
+        missing=$((missing + 1))
+        return
+    fi
+    if ! ls "$dir"/*.test.mjs >/dev/null 2>&1; then
+        echo "$suite: did not run (no $dir/*.test.mjs)"
+        missing=$((missing + 1))
+        return
+    fi
+    node --test --test-reporter=tap "$dir/" >"$log" 2>&1
+    rc=$?
+    if ! grep -q '^# pass [0-9]' "$log"; then
+        echo "$suite: did not run (node --test exited $rc without a TAP summary; see $log)"
+        tail -n 40 "$log"
+        missing=$((missing + 1))
+        return
+    fi
+    p=$(summary pass "$log")
+    f=$(summary fail "$log")
+    c=$(summary cancelled "$log")
+    f=$((f + c))
+    if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+        f=1
+        echo "$suite: node --test exited $rc with no failing test"
+    fi
+    if [ "$p" -eq 0 ] && [ "$f" -eq 0 ]; then
+        echo "$suite: did not run (0 tests; see $log)"
+        missing=$((missing + 1))
+        return
+    fi
+    if [ "$f" -ne 0 ]; then
+        echo "---- failures in $log"
+        grep -n '^ *not ok ' "$log" | head -n 80
+    fi
+    if [ "$c" -ne 0 ]; then
+        echo "$suite: $p passed, $f failed (of which $c cancelled)"
+    else
+        echo "$suite: $p passed, $f failed"
+    fi
+    total_pass=$((total_pass + p))
+    total_fail=$((total_fail + f))
+}
+
+node_suite api tests/api
+if [ -d node_modules/playwright-core ]; then
+    node_suite browser tests/browser
+else
+    echo "browser: did not run (node_modules/playwright-core is missing; run npm ci)"
+    missing=$((missing + 1))
+fi
+
+echo "$total_pass passed, $total_fail failed"
+[ "$total_fail" -eq 0 ] && [ "$missing" -eq 0 ]

@@ -1,0 +1,29 @@
+#!/bin/sh
+# deps.sh: installs what dvk needs on Debian. `build` for make run, `test` for make test.
+# As root it runs apt-get / npm; otherwise it prints the exact command and stops.
+set -e
+what=${1:-build}
+pkgs="build-essential pkg-config gettext libh2o-evloop-dev libssl-dev libsqlite3-dev sqlite3 libjansson-dev libsodium-dev libutf8proc-dev libcsv-dev"
+if [ "$what" = test ]; then
+    pkgs="$pkgs libcmocka-dev nodejs npm chromium"
+fi
+missing=""
+for p in $pkgs; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+    if [ "$(id -u)" = 0 ]; then
+        echo "deps: installing$missing"
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update -qq
+        apt-get install -y -qq --no-install-recommends $missing >/dev/null
+    else
+        echo "deps: missing Debian packages. Run:" >&2
+        echo "  sudo apt-get install -y$missing" >&2
+        exit 1
+    fi
+fi
+if [ "$what" = test ] && [ ! -d node_modules/playwright-core ]; then
+    echo "deps: installing npm packages for the browser tests (package-lock.json)"
+    npm ci --no-audit --no-fund --silent
+fi
