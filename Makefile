@@ -12,7 +12,7 @@ SAN       := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-
 
 SRC       := $(wildcard src/util/*.c src/core/*.c src/store/*.c src/service/*.c src/http/*.c src/cli/*.c)
 GEN       := build/gen/migrations.c build/gen/assets.c build/gen/i18n_table.c build/gen/demo.c
-LIBSRC    := $(filter-out src/cli/main.c,$(SRC))
+LIBSRC    := $(filter-out src/cli/%,$(SRC))
 
 OBJ       := $(patsubst %.c,build/rel/%.o,$(SRC) $(GEN))
 SOBJ      := $(patsubst %.c,build/asan/%.o,$(SRC) $(GEN))

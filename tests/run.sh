@@ -10,6 +10,8 @@
 cd "$(dirname "$0")/.." || exit 1
 
 ASAN_OPTIONS=detect_leaks=1
+LSAN_OPTIONS=suppressions=$(pwd)/tests/lsan.supp:print_suppressions=0
+export LSAN_OPTIONS
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 export ASAN_OPTIONS UBSAN_OPTIONS
 

@@ -210,7 +210,7 @@ int api_models_list(struct rq *r)
     model_query_from(r, &q);
     struct model_page page;
     struct verrs v = {0};
-    char next[512];
+    char next[NEXT_CURSOR_MAX];
     int rc = svc_model_list(r->st, &q, &page, next, &v);
     if (rc == SVC_INVALID)
         return api_error(r, 400, "bad_parameter", v.e[0].msg, v.e[0].field);

@@ -55,7 +55,7 @@ int page_models_list(struct rq *r)
     model_query_from(r, &q);
     struct model_page page;
     struct verrs v = {0};
-    char next[512];
+    char next[NEXT_CURSOR_MAX];
     int rc = svc_model_list(r->st, &q, &page, next, &v);
     if (rc && rc != SVC_INVALID)
         return page_error(r, 500, N_("Something went wrong; nothing was changed."));

@@ -323,13 +323,17 @@ static void *worker_main(void *arg)
     h2o_context_init(&w->ctx, h2o_evloop_create(), &config);
     w->accept.ctx = &w->ctx;
     w->accept.hosts = config.hosts;
-    h2o_socket_t *sock = h2o_evloop_socket_create(w->ctx.loop, w->fd, H2O_SOCKET_FLAG_DONT_READ);
+    /* each loop owns its own descriptor of the shared listening socket */
+    h2o_socket_t *sock = h2o_evloop_socket_create(w->ctx.loop, dup(w->fd), H2O_SOCKET_FLAG_DONT_READ);
     sock->data = w;
     h2o_socket_read_start(sock, on_accept);
     while (!stopping)
         h2o_evloop_run(w->ctx.loop, 200);
     h2o_socket_read_stop(sock);
     h2o_socket_close(sock);
+    /* The context is not disposed: h2o 2.2 asserts when keep-alive connections
+     * are still open, and the process is about to exit anyway. */
+    h2o_evloop_run(w->ctx.loop, 0);
     return NULL;
 }
 

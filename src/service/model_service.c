@@ -283,7 +283,7 @@ static int resolve_place(struct store *st, int h, const char *code, struct model
     return SVC_OK;
 }
 
-int svc_model_list(struct store *st, const struct model_query *q, struct model_page *out, char next[512],
+int svc_model_list(struct store *st, const struct model_query *q, struct model_page *out, char next[NEXT_CURSOR_MAX],
                    struct verrs *v)
 {
     struct model_filter f;
@@ -339,7 +339,7 @@ int svc_model_list(struct store *st, const struct model_query *q, struct model_p
     }
     if (given(q->cursor)) {
         /* cursor = hex("sort|key|id") */
-        char raw[512];
+        char raw[1024];
         int sort;
         char *bar1, *bar2;
         if (!hex_decode(q->cursor, raw, sizeof raw) || !(bar1 = strchr(raw, '|')) || !(bar2 = strrchr(raw, '|')) ||
@@ -367,11 +367,11 @@ int svc_model_list(struct store *st, const struct model_query *q, struct model_p
     int rc = st_to_svc(st->ops->model_list(st, &f, out));
     free(qf);
     if (rc == SVC_OK && out->more && out->n > 0) {
-        char key[400], raw[512];
+        char key[sizeof f.cursor_key], raw[1024];
         const struct model *last = &out->items[out->n - 1];
         model_sort_key(last, f.sort, key, sizeof key);
         snprintf(raw, sizeof raw, "%d|%s|%lld", f.sort, key, (long long)last->id);
-        hex_encode(raw, next, 512);
+        hex_encode(raw, next, NEXT_CURSOR_MAX);
     }
     return rc;
 }

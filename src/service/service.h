@@ -37,9 +37,10 @@ int svc_model_update(struct store *st, struct model *m, int expected_version, st
 struct model_query {
     const char *field, *kind, *status, *unit, *hierarchy, *from, *to, *typical, *q, *sort, *limit, *cursor;
 };
+#define NEXT_CURSOR_MAX 2200
 /* Parses and runs q. next receives the cursor of the following page, or "" at the end.
  * Bad parameters give SVC_INVALID with v naming the parameter. */
-int svc_model_list(struct store *st, const struct model_query *q, struct model_page *out, char next[512],
+int svc_model_list(struct store *st, const struct model_query *q, struct model_page *out, char next[NEXT_CURSOR_MAX],
                    struct verrs *v);
 
 /* JSON codec of models (service/model_json.c): the one place model JSON is read and written.

@@ -27,7 +27,7 @@ struct model_filter {
     int sort;
     int limit;
     bool has_cursor;         /* keyset: rows strictly after (cursor_key, cursor_id) */
-    char cursor_key[400];
+    char cursor_key[1000];
     int64_t cursor_id;
 };
 

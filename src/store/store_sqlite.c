@@ -93,7 +93,10 @@ static int s_begin(struct store *base)
     struct sqlite_store *s = S(base);
     if (s->depth++ > 0)
         return ST_OK;
-    return s_exec_q(s, Q_BEGIN, "BEGIN IMMEDIATE");
+    int rc = s_exec_q(s, Q_BEGIN, "BEGIN IMMEDIATE");
+    if (rc)
+        s->depth = 0;
+    return rc;
 }
 
 static int s_commit(struct store *base)
@@ -222,6 +225,7 @@ static int s_unit_get(struct store *base, int h, const char *code, struct unit *
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
         read_unit(st, out);
+        sqlite3_reset(st); /* an unfinished statement would hold its read snapshot open */
         return ST_OK;
     }
     return rc == SQLITE_DONE ? ST_NOTFOUND : fail(s, "unit_get");
@@ -238,6 +242,7 @@ static int read_units(struct sqlite_store *s, sqlite3_stmt *st, struct unit_list
         }
         read_unit(st, &out->items[out->n++]);
     }
+    sqlite3_reset(st);
     if (rc != SQLITE_DONE) {
         unit_list_free(out);
         return fail(s, "units");
@@ -316,6 +321,7 @@ static int s_unit_count(struct store *base, int h, int64_t *out)
     if (sqlite3_step(st) != SQLITE_ROW)
         return fail(s, "unit_count");
     *out = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
     return ST_OK;
 }
 
@@ -353,6 +359,7 @@ static int read_codes(struct sqlite_store *s, sqlite3_stmt *st, struct code_list
         }
         col_cpy(st, 0, out->codes[out->n++], 32);
     }
+    sqlite3_reset(st);
     if (rc != SQLITE_DONE) {
         code_list_free(out);
         return fail(s, "codes");
@@ -399,6 +406,7 @@ static int s_indicator_list(struct store *base, struct indicator **out, int *n)
         col_cpy(st, 1, i->name, sizeof i->name);
         col_cpy(st, 2, i->unit, sizeof i->unit);
     }
+    sqlite3_reset(st);
     if (rc != SQLITE_DONE) {
         free(*out);
         *out = NULL;
@@ -424,6 +432,7 @@ static int owner_id(struct sqlite_store *s, const struct model *m, sqlite3_int64
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
         *id = sqlite3_column_int64(st, 0);
+        sqlite3_reset(st);
         return ST_OK;
     }
     if (rc != SQLITE_DONE)
@@ -687,6 +696,7 @@ static int read_children(struct sqlite_store *s, struct model *m)
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW && m->ntags < MODEL_MAX_TAGS)
         m->tags[m->ntags++] = col_dup(st, 0);
+    sqlite3_reset(st);
     if (rc != SQLITE_DONE && rc != SQLITE_ROW)
         return fail(s, "tags_get");
     st = stmt(s, Q_RES_GET,
@@ -701,6 +711,7 @@ static int read_children(struct sqlite_store *s, struct model *m)
         col_cpy(st, 1, r->indicator, sizeof r->indicator);
         r->value = sqlite3_column_double(st, 2);
     }
+    sqlite3_reset(st);
     if (rc != SQLITE_DONE && rc != SQLITE_ROW)
         return fail(s, "results_get");
     return ST_OK;
@@ -860,6 +871,7 @@ static int s_model_count(struct store *base, int64_t *out)
     if (!st || sqlite3_step(st) != SQLITE_ROW)
         return fail(s, "model_count");
     *out = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
     return ST_OK;
 }
 
@@ -913,6 +925,7 @@ static int s_user_by_login(struct store *base, const char *login, struct user *o
     col_cpy(st, 4, out->unit_code, sizeof out->unit_code);
     col_cpy(st, 5, out->password_hash, sizeof out->password_hash);
     out->disabled = sqlite3_column_int(st, 6) != 0;
+    sqlite3_reset(st);
     return ST_OK;
 }
 

@@ -107,7 +107,9 @@ describe('unit filter: the whole subtree, in either hierarchy', () => {
     ['01', 2025, () => [congVi, baDinh]], // a split commune still rolls up to its province
     ['001', 2024, () => [congVi]],
     ['00004', 2025, () => [baDinh]],
-    ['01', 2024, () => [congVi]],
+    // 2025 Phường Ba Đình was formed only from 2024 Hà Nội wards (of three districts),
+    // so as of 2024 it lies in Hà Nội, though in no single district.
+    ['01', 2024, () => [congVi, baDinh]],
     ['48', 2024, () => []], // 2024 Đà Nẵng did not contain Quảng Nam
     ['20380', 2024, () => []], // 2024 Xã Tam Phước, a neighbour
     ['79', 2025, () => []], // unrelated province

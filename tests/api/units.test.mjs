@@ -37,6 +37,8 @@ function assertItems(r, what) {
 }
 
 const codes = (items) => items.map((u) => u.code).sort();
+// 00004 Phường Ba Đình, 16171 Xã Ba Đình, 21499 Xã Ba Dinh (sic, in the catalogue)
+const baDinh2025 = () => units(2025).filter((u) => fold(u.name).includes('ba dinh')).map((u) => u.code).sort();
 
 describe('healthz', () => {
   test('GET /healthz answers 200', async () => {
@@ -57,13 +59,13 @@ describe('unit search', () => {
     const hit = items.find((u) => u.code === '00004');
     assert.ok(hit, `00004 missing from ${JSON.stringify(items)}`);
     assertUnit(hit, expected(2025, '00004'), 'ba dinh 2025');
-    assert.deepEqual(codes(items), ['00004', '16171'], 'the two 2025 units named Ba Đình');
+    assert.deepEqual(codes(items), baDinh2025(), 'the 2025 units named Ba Đình or Ba Dinh');
     for (const u of items) assert.equal(u.hierarchy, 2025);
   });
 
   test('hierarchy defaults to 2025', async () => {
     const items = assertItems(await get('/api/v1/units?q=ba%20dinh'), 'ba dinh default');
-    assert.deepEqual(codes(items), ['00004', '16171']);
+    assert.deepEqual(codes(items), baDinh2025());
     for (const u of items) assert.equal(u.hierarchy, 2025);
   });
 

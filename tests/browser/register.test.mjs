@@ -83,6 +83,12 @@ async function control(page, selector, what) {
   return loc;
 }
 
+/* The one visible op=VALUE button (a form may carry a hidden default button first,
+ * so that Enter saves; it is aria-hidden and not what a user clicks). */
+function button(page, value) {
+  return page.locator(`button[name="op"][value="${value}"]:not([aria-hidden="true"])`);
+}
+
 async function clickAndWait(page, settle, locator) {
   await settle();
   await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), locator.click()]);
@@ -114,7 +120,7 @@ async function registerAndFind(js) {
     await shot(page, `register-${tag}-1-form`);
 
     // 2. the unit search re-renders the form with matching units as buttons
-    await clickAndWait(page, settle, page.locator('button[name="op"][value="unit_search"]'));
+    await clickAndWait(page, settle, button(page, 'unit_search'));
     assert.equal(await page.inputValue('[name="title"]'), title, 'the title survives the unit search');
     const picks = page.locator('button[name="unit_pick"]');
     assert.ok(await picks.count() >= 1, 'no unit_pick buttons after the unit search');
@@ -131,7 +137,7 @@ async function registerAndFind(js) {
     await shot(page, `register-${tag}-3-picked`);
 
     // 4. save lands on /models/{id} showing the title
-    await clickAndWait(page, settle, page.locator('button[name="op"][value="save"]'));
+    await clickAndWait(page, settle, button(page, 'save'));
     const m = /\/models\/(\d+)$/.exec(new URL(page.url()).pathname);
     assert.ok(m, `after save the URL is ${page.url()}, page: ${(await page.textContent('body')).slice(0, 2000)}`);
     const id = Number(m[1]);

@@ -132,8 +132,10 @@ async function launch(dir, dbPath, port) {
       throw new Error(`dvk serve died during the tests (${JSON.stringify(how)})\n${describe()}`);
     }
     child.kill('SIGTERM');
-    const t = sleep(STOP_TIMEOUT_MS).then(() => null);
+    let timer;
+    const t = new Promise((r) => { timer = setTimeout(() => r(null), STOP_TIMEOUT_MS); });
     how = await Promise.race([exitP, t]);
+    clearTimeout(timer);
     if (!how) {
       child.kill('SIGKILL');
       await exitP;

@@ -1,0 +1,238 @@
+/* test_core.c: unit tests of util and core (text, dates, validation, formats, escaping). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include "core/model.h"
+#include "core/unit.h"
+#include "http/http.h"
+#include "http/i18n.h"
+#include "util/buf.h"
+#include "util/date.h"
+#include "util/text.h"
+
+static void fold_is(const char *in, const char *want)
+{
+    char *f = text_fold(in);
+    assert_string_equal(f, want);
+    free(f);
+}
+
+static void test_fold(void **state)
+{
+    (void)state;
+    fold_is("Dân vận khéo", "dan van kheo");
+    fold_is("ĐƯỜNG Đá", "duong da");                  /* đ/Đ and upper case */
+    fold_is("Xa\xCC\x83 Tam An", "xa tam an");         /* decomposed tone mark (a + U+0303) */
+    fold_is("  “5 trong 1” — thôn  Kim Đới! ", "5 trong 1 thon kim doi");
+    fold_is("Thừa Thiên Huế", "thua thien hue");
+    fold_is("Hoà / Hòa", "hoa hoa");                    /* both tone-mark styles fold alike */
+    fold_is("", "");
+}
+
+static void test_valid_utf8(void **state)
+{
+    (void)state;
+    assert_true(text_valid("Xã Tam An", strlen("Xã Tam An")));
+    assert_true(text_valid("a\tb\nc", 5));
+    assert_false(text_valid("\xC3\x28", 2));           /* broken sequence */
+    assert_false(text_valid("\xC0\xAF", 2));           /* overlong */
+    assert_false(text_valid("\xED\xA0\x80", 3));       /* UTF-16 surrogate */
+    assert_false(text_valid("a\0b", 3));               /* NUL */
+    assert_false(text_valid("a\x01", 2));              /* control character */
+}
+
+static void test_nfc(void **state)
+{
+    (void)state;
+    char *s = text_nfc_trim("  Xa\xCC\x83  ");
+    assert_string_equal(s, "X\xC3\xA3"); /* "Xã" composed, trimmed */
+    free(s);
+    assert_int_equal(text_chars("Đường"), 5);
+}
+
+static void test_dates(void **state)
+{
+    (void)state;
+    assert_true(date_valid("2024-02-29"));
+    assert_false(date_valid("2023-02-29"));
+    assert_false(date_valid("2024-2-01"));
+    assert_false(date_valid("1899-12-31"));
+    assert_false(date_valid("2024-13-01"));
+    assert_false(date_valid("30/02/2024"));
+    char out[11];
+    assert_true(date_parse_any("05/07/2025", out));
+    assert_string_equal(out, "2025-07-05");
+    assert_true(date_parse_any("2025-07-05", out));
+    assert_false(date_parse_any("31/04/2025", out));
+    assert_false(date_parse_any("2025-07-05x", out));
+    date_to_vn("2025-07-05", out);
+    assert_string_equal(out, "05/07/2025");
+}
+
+static void good_model(struct model *m)
+{
+    model_init(m);
+    m->title = xstrdup("Tổ tự quản an ninh trật tự thôn An Thiện");
+    m->field = FIELD_DEFENSE_SECURITY;
+    m->kind = KIND_COLLECTIVE;
+    m->level = LEVEL_COMMUNE;
+    m->hierarchy = 2024;
+    strcpy(m->unit_code, "20368");
+    strcpy(m->registered_on, "2005-03-01");
+}
+
+static bool has_error(const struct verrs *v, const char *field)
+{
+    for (int i = 0; i < v->n; i++)
+        if (strcmp(v->e[i].field, field) == 0)
+            return true;
+    return false;
+}
+
+static void test_validate(void **state)
+{
+    (void)state;
+    struct model m;
+    struct verrs v = {0};
+    good_model(&m);
+    assert_true(model_validate(&m, &v));
+    assert_int_equal(v.n, 0);
+
+    model_set_str(&m.title, NULL);
+    m.field = -1;
+    m.hierarchy = 2023;
+    strcpy(m.registered_on, "2005-02-30");
+    strcpy(m.period_from, "2020-01-01");
+    strcpy(m.period_to, "2019-01-01");
+    m.typical = true; /* but not recognized */
+    assert_false(model_validate(&m, &v));
+    const char *want[] = {"title", "field", "hierarchy", "registered_on", "period_to", "typical"};
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
+        assert_true(has_error(&v, want[i]));
+    model_free(&m);
+
+    /* results: bounds and duplicates */
+    struct verrs v2 = {0};
+    good_model(&m);
+    m.nresults = 2;
+    m.results[0] = (struct model_result){2024, "land_m2", -1};
+    m.results[1] = (struct model_result){1800, "road_km", 4.6};
+    assert_false(model_validate(&m, &v2));
+    assert_true(has_error(&v2, "results"));
+    struct verrs v3 = {0};
+    m.results[0] = (struct model_result){2024, "land_m2", 8400};
+    m.results[1] = (struct model_result){2024, "land_m2", 1};
+    assert_false(model_validate(&m, &v3));
+    struct verrs v4 = {0};
+    m.results[1] = (struct model_result){2024, "road_km", 4.6};
+    assert_true(model_validate(&m, &v4));
+    /* a 900-year period is refused */
+    struct verrs v5 = {0};
+    strcpy(m.period_from, "2000-01-01");
+    strcpy(m.period_to, "2199-01-01");
+    assert_false(model_validate(&m, &v5));
+    model_free(&m);
+}
+
+static void test_copy_free(void **state)
+{
+    (void)state;
+    struct model a, b;
+    good_model(&a);
+    a.tags[a.ntags++] = xstrdup("Nông thôn mới");
+    model_copy(&b, &a);
+    assert_string_equal(b.title, a.title);
+    assert_ptr_not_equal(b.title, a.title);
+    assert_string_equal(b.tags[0], "Nông thôn mới");
+    model_free(&a);
+    model_free(&b);
+}
+
+static void test_enums(void **state)
+{
+    (void)state;
+    assert_int_equal(enum_parse(model_field_names, FIELD_COUNT, "cultural_social"), FIELD_CULTURAL_SOCIAL);
+    assert_int_equal(enum_parse(model_field_names, FIELD_COUNT, "Cultural_social"), 0);
+    assert_int_equal(enum_parse(model_status_names, STATUS_COUNT, "not_recognized"), STATUS_NOT_RECOGNIZED);
+    assert_int_equal(enum_parse(model_kind_names, KIND_COUNT, ""), 0);
+    assert_true(unit_code_valid("20368"));
+    assert_true(unit_code_valid("20368-01"));
+    assert_false(unit_code_valid("../x"));
+    assert_false(unit_code_valid(""));
+}
+
+static void test_numbers(void **state)
+{
+    (void)state;
+    char out[64];
+    fmt_number(LANG_VI, 1234567, out, sizeof out);
+    assert_string_equal(out, "1.234.567");
+    fmt_number(LANG_VI, 4.6, out, sizeof out);
+    assert_string_equal(out, "4,6");
+    fmt_number(LANG_VI, 2500000000.0, out, sizeof out);
+    assert_string_equal(out, "2.500.000.000");
+    fmt_number(LANG_EN, 1234567.25, out, sizeof out);
+    assert_string_equal(out, "1,234,567.25");
+    fmt_number(LANG_VI, 999, out, sizeof out);
+    assert_string_equal(out, "999");
+    fmt_number(LANG_VI, 0, out, sizeof out);
+    assert_string_equal(out, "0");
+    char d[11];
+    fmt_date(LANG_VI, "2024-10-15", d);
+    assert_string_equal(d, "15/10/2024");
+}
+
+static void test_lang(void **state)
+{
+    (void)state;
+    const char *h = "sv-SE,sv;q=0.9,en;q=0.8";
+    assert_int_equal(lang_from_accept(h, strlen(h)), LANG_SV);
+    h = "fr-FR, en-US;q=0.5";
+    assert_int_equal(lang_from_accept(h, strlen(h)), LANG_EN);
+    h = "de";
+    assert_int_equal(lang_from_accept(h, strlen(h)), LANG_VI);
+    i18n_init();
+    assert_string_equal(T(LANG_EN, "Models"), "Models");
+    assert_string_not_equal(T(LANG_VI, "Models"), "Models"); /* the catalogue has Vietnamese */
+}
+
+static void test_escape(void **state)
+{
+    (void)state;
+    struct buf b = BUF_INIT;
+    html_escape(&b, "<script>alert('x')</script> & \"q\"");
+    assert_string_equal(b.p, "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;");
+    buf_reset(&b);
+    url_escape(&b, "dân vận&x=1 /");
+    assert_string_equal(b.p, "d%C3%A2n%20v%E1%BA%ADn%26x%3D1%20%2F");
+    buf_free(&b);
+}
+
+static void test_buf(void **state)
+{
+    (void)state;
+    struct buf b = BUF_INIT;
+    assert_string_equal(buf_cstr(&b), "");
+    for (int i = 0; i < 1000; i++)
+        buf_printf(&b, "%d,", i);
+    assert_int_equal(b.len, strlen(b.p));
+    char *p = buf_detach(&b);
+    assert_null(b.p);
+    assert_int_equal(strncmp(p, "0,1,2,", 6), 0);
+    free(p);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_fold),     cmocka_unit_test(test_valid_utf8), cmocka_unit_test(test_nfc),
+        cmocka_unit_test(test_dates),    cmocka_unit_test(test_validate),   cmocka_unit_test(test_copy_free),
+        cmocka_unit_test(test_enums),    cmocka_unit_test(test_numbers),    cmocka_unit_test(test_lang),
+        cmocka_unit_test(test_escape),   cmocka_unit_test(test_buf),
+    };
+    return cmocka_run_group_tests_name("core", tests, NULL, NULL);
+}

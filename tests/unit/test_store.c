@@ -1,0 +1,359 @@
+/* test_store.c: the SQLite store and the model/unit services on the real catalogues
+ * of ../shared/data (loaded once into a temporary database). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include "service/service.h"
+#include "util/buf.h"
+
+static char dbpath[256];
+static struct store *st;
+
+#define DATA "../shared/data/"
+
+static int64_t load(int hierarchy, const char *file)
+{
+    FILE *f = fopen(file, "rb");
+    assert_non_null(f);
+    int64_t n = 0;
+    char msg[256] = "";
+    int rc = hierarchy ? svc_units_import(st, hierarchy, f, &n, msg, sizeof msg) : svc_mapping_import(st, f, &n, msg, sizeof msg);
+    fclose(f);
+    if (rc)
+        fail_msg("import %s: %s", file, msg);
+    return n;
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    snprintf(dbpath, sizeof dbpath, "/tmp/dvk-test-store-%d.db", (int)getpid());
+    unlink(dbpath);
+    st = store_open_sqlite(dbpath);
+    if (!st)
+        return -1;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    st->ops->close(st);
+    char p[300];
+    unlink(dbpath);
+    snprintf(p, sizeof p, "%s-wal", dbpath);
+    unlink(p);
+    snprintf(p, sizeof p, "%s-shm", dbpath);
+    unlink(p);
+    return 0;
+}
+
+static void test_catalogues(void **state)
+{
+    (void)state;
+    assert_int_equal(load(2024, DATA "units-2024.csv"), 10794);
+    assert_int_equal(load(2025, DATA "units-2025.csv"), 3355);
+    assert_int_equal(load(0, DATA "commune-2024-to-2025.csv"), 10565);
+    /* loading again changes nothing */
+    assert_int_equal(load(2025, DATA "units-2025.csv"), 3355);
+    int64_t n;
+    assert_int_equal(st->ops->unit_count(st, 2025, &n), ST_OK);
+    assert_int_equal(n, 3355);
+    /* codes are unique only within a hierarchy */
+    struct unit u;
+    assert_int_equal(st->ops->unit_get(st, 2024, "00004", &u), ST_OK);
+    assert_string_equal(u.name, "Phường Trúc Bạch");
+    assert_int_equal(st->ops->unit_get(st, 2025, "00004", &u), ST_OK);
+    assert_string_equal(u.name, "Phường Ba Đình");
+    struct unit_list l;
+    assert_int_equal(st->ops->unit_children(st, 2025, NULL, &l), ST_OK);
+    assert_int_equal(l.n, 34);
+    unit_list_free(&l);
+}
+
+static void test_bad_catalogue_changes_nothing(void **state)
+{
+    (void)state;
+    int64_t before, after, n;
+    st->ops->unit_count(st, 2024, &before);
+    const char csv[] = "code,name,type,parent_code,level\n99901,Xã Thử,commune,999,3\n";
+    FILE *f = fmemopen((void *)csv, sizeof csv - 1, "r");
+    char msg[256] = "";
+    assert_int_equal(svc_units_import(st, 2024, f, &n, msg, sizeof msg), SVC_INVALID);
+    fclose(f);
+    assert_non_null(strstr(msg, "no parent"));
+    st->ops->unit_count(st, 2024, &after);
+    assert_int_equal(before, after);
+    const char bad[] = "code,name,type,parent_code\n01,Hà Nội,city,\n";
+    f = fmemopen((void *)bad, sizeof bad - 1, "r");
+    assert_int_equal(svc_units_import(st, 2024, f, &n, msg, sizeof msg), SVC_INVALID);
+    fclose(f);
+    assert_non_null(strstr(msg, "level"));
+    const char utf[] = "code,name,type,parent_code,level\n01,H\xC3\x28,city,,1\n";
+    f = fmemopen((void *)utf, sizeof utf - 1, "r");
+    assert_int_equal(svc_units_import(st, 2024, f, &n, msg, sizeof msg), SVC_INVALID);
+    fclose(f);
+    assert_non_null(strstr(msg, "UTF-8"));
+}
+
+static void test_unit_search(void **state)
+{
+    (void)state;
+    struct unit_list l;
+    assert_int_equal(svc_unit_search(st, 2024, "truc bach", 10, &l), SVC_OK);
+    assert_true(l.n >= 1);
+    assert_string_equal(l.items[0].code, "00004");
+    unit_list_free(&l);
+    assert_int_equal(svc_unit_search(st, 2025, "BA ĐÌNH", 10, &l), SVC_OK);
+    bool found = false;
+    for (int i = 0; i < l.n; i++)
+        found |= strcmp(l.items[i].code, "00004") == 0;
+    assert_true(found);
+    unit_list_free(&l);
+    struct unit path[5];
+    int n;
+    assert_int_equal(svc_unit_path(st, 2024, "20368", path, &n), SVC_OK);
+    assert_int_equal(n, 3);
+    assert_string_equal(path[0].code, "49");
+    assert_string_equal(path[1].code, "518");
+    assert_string_equal(path[2].name, "Xã Tam An");
+}
+
+static int64_t create(const char *title, int h, const char *unit, const char *date, int field)
+{
+    struct model m;
+    struct verrs v = {0};
+    model_init(&m);
+    m.title = xstrdup(title);
+    m.field = field;
+    m.kind = KIND_COLLECTIVE;
+    m.level = LEVEL_COMMUNE;
+    m.hierarchy = h;
+    snprintf(m.unit_code, sizeof m.unit_code, "%s", unit);
+    snprintf(m.registered_on, sizeof m.registered_on, "%s", date);
+    int rc = svc_model_create(st, &m, &v);
+    if (rc)
+        fail_msg("create %s: %d %s %s", title, rc, v.n ? v.e[0].field : "", v.n ? v.e[0].msg : "");
+    int64_t id = m.id;
+    model_free(&m);
+    return id;
+}
+
+static void test_place(void **state)
+{
+    (void)state;
+    /* Tam An (2024, Phú Ninh, Quảng Nam) became Xã Tây Hồ in Đà Nẵng */
+    int64_t id = create("Tổ tự quản an ninh trật tự thôn An Thiện", 2024, "20368", "2005-03-01", FIELD_DEFENSE_SECURITY);
+    struct model m;
+    assert_int_equal(svc_model_get(st, id, &m), SVC_OK);
+    assert_string_equal(m.place.p24, "49");
+    assert_string_equal(m.place.d24, "518");
+    assert_string_equal(m.place.c24, "20368");
+    assert_string_equal(m.place.p25, "48");
+    assert_string_equal(m.place.c25, "20380");
+    assert_string_equal(m.code, "DVK-2005-000001");
+    assert_int_equal(m.version, 1);
+    assert_non_null(strstr(m.unit_path, "Xã Tam An"));
+    model_free(&m);
+    /* Đặng Xá (00556) was split between two new communes: province exact, commune unassigned */
+    id = create("Mô hình ở xã bị chia tách", 2024, "00556", "2024-05-01", FIELD_ECONOMIC);
+    assert_int_equal(svc_model_get(st, id, &m), SVC_OK);
+    assert_string_equal(m.place.p25, "01");
+    assert_string_equal(m.place.c25, "");
+    model_free(&m);
+    /* a 2025 commune made of 4 old communes of one district gets that district */
+    id = create("Mô hình xã Tây Hồ", 2025, "20380", "2025-08-01", FIELD_ECONOMIC);
+    assert_int_equal(svc_model_get(st, id, &m), SVC_OK);
+    assert_string_equal(m.place.p25, "48");
+    assert_string_equal(m.place.c24, "");
+    assert_string_equal(m.place.p24, "49");
+    model_free(&m);
+}
+
+static int64_t list_total(const struct model_query *q)
+{
+    struct model_page p;
+    struct verrs v = {0};
+    char next[NEXT_CURSOR_MAX];
+    int rc = svc_model_list(st, q, &p, next, &v);
+    if (rc)
+        fail_msg("list: %d %s", rc, v.n ? v.e[0].field : "");
+    int64_t t = p.total;
+    model_page_free(&p);
+    return t;
+}
+
+static void test_list_filters(void **state)
+{
+    (void)state;
+    /* the 2024 commune's model is in the 2025 province it merged into, and in its 2024 district */
+    assert_int_equal(list_total(&(struct model_query){.unit = "48", .hierarchy = "2025"}), 2);
+    assert_int_equal(list_total(&(struct model_query){.unit = "518", .hierarchy = "2024"}), 2);
+    assert_int_equal(list_total(&(struct model_query){.unit = "20380", .hierarchy = "2025"}), 2);
+    assert_int_equal(list_total(&(struct model_query){.unit = "01", .hierarchy = "2025"}), 1);
+    assert_int_equal(list_total(&(struct model_query){.unit = "79", .hierarchy = "2025"}), 0);
+    assert_int_equal(list_total(&(struct model_query){.q = "AN THIEN"}), 1);
+    assert_int_equal(list_total(&(struct model_query){.q = "tự quản"}), 1);
+    assert_int_equal(list_total(&(struct model_query){.q = "dang xa"}), 1); /* place names are searched */
+    assert_int_equal(list_total(&(struct model_query){.field = "economic"}), 2);
+    assert_int_equal(list_total(&(struct model_query){.from = "2024-01-01", .to = "2024-12-31"}), 1);
+    assert_int_equal(list_total(&(struct model_query){.typical = "true"}), 0);
+    struct model_page p;
+    struct verrs v = {0};
+    char next[NEXT_CURSOR_MAX];
+    assert_int_equal(svc_model_list(st, &(struct model_query){.field = "nope"}, &p, next, &v), SVC_INVALID);
+    assert_string_equal(v.e[0].field, "field");
+    struct verrs v2 = {0};
+    assert_int_equal(svc_model_list(st, &(struct model_query){.limit = "0"}, &p, next, &v2), SVC_INVALID);
+    struct verrs v3 = {0};
+    assert_int_equal(svc_model_list(st, &(struct model_query){.unit = "99999"}, &p, next, &v3), SVC_INVALID);
+}
+
+static void test_paging(void **state)
+{
+    (void)state;
+    for (int i = 0; i < 7; i++) {
+        char t[64], d[11];
+        snprintf(t, sizeof t, "Trang %d", i);
+        snprintf(d, sizeof d, "2023-01-%02d", 1 + i % 3); /* ties on the sort key */
+        create(t, 2024, "20368", d, FIELD_CULTURAL_SOCIAL);
+    }
+    const char *sorts[] = {"-registered_on", "registered_on", "title", "code"};
+    for (size_t s = 0; s < 4; s++) {
+        int64_t seen[16];
+        int nseen = 0;
+        char cursor[NEXT_CURSOR_MAX] = "";
+        for (int page = 0; page < 10; page++) {
+            struct model_page p;
+            struct verrs v = {0};
+            char next[NEXT_CURSOR_MAX];
+            struct model_query q = {.field = "cultural_social", .limit = "3", .sort = sorts[s], .cursor = cursor};
+            assert_int_equal(svc_model_list(st, &q, &p, next, &v), SVC_OK);
+            assert_int_equal(p.total, 7);
+            for (int i = 0; i < p.n; i++) {
+                for (int k = 0; k < nseen; k++)
+                    assert_true(seen[k] != p.items[i].id);
+                seen[nseen++] = p.items[i].id;
+            }
+            model_page_free(&p);
+            if (!next[0])
+                break;
+            snprintf(cursor, sizeof cursor, "%s", next);
+        }
+        assert_int_equal(nseen, 7);
+    }
+}
+
+static void test_update_conflict(void **state)
+{
+    (void)state;
+    int64_t id = create("Phiên bản", 2024, "20368", "2024-01-02", FIELD_ECONOMIC);
+    struct model a, b;
+    assert_int_equal(svc_model_get(st, id, &a), SVC_OK);
+    assert_int_equal(svc_model_get(st, id, &b), SVC_OK);
+    struct verrs v = {0};
+    model_set_str(&a.summary, "Sửa lần một");
+    assert_int_equal(svc_model_update(st, &a, 1, &v), SVC_OK);
+    assert_int_equal(a.version, 2);
+    model_set_str(&b.summary, "Sửa cùng lúc");
+    assert_int_equal(svc_model_update(st, &b, 1, &v), SVC_CONFLICT);
+    struct model c;
+    assert_int_equal(svc_model_get(st, id, &c), SVC_OK);
+    assert_string_equal(c.summary, "Sửa lần một");
+    assert_int_equal(c.version, 2);
+    /* an invalid edit changes nothing */
+    struct verrs v2 = {0};
+    strcpy(c.unit_code, "99999");
+    assert_int_equal(svc_model_update(st, &c, 2, &v2), SVC_INVALID);
+    assert_string_equal(v2.e[0].field, "unit_code");
+    model_free(&a);
+    model_free(&b);
+    model_free(&c);
+    assert_int_equal(svc_model_get(st, id, &c), SVC_OK);
+    assert_string_equal(c.unit_code, "20368");
+    model_free(&c);
+    assert_int_equal(svc_model_get(st, 999999, &c), SVC_NOTFOUND);
+}
+
+static void test_results_and_tags(void **state)
+{
+    (void)state;
+    struct model m;
+    struct verrs v = {0};
+    model_init(&m);
+    m.title = xstrdup("Hiến đất làm đường Sơn Thủy");
+    m.field = FIELD_ECONOMIC;
+    m.kind = KIND_COLLECTIVE;
+    m.level = LEVEL_DISTRICT;
+    m.hierarchy = 2024;
+    strcpy(m.unit_code, "20368");
+    strcpy(m.registered_on, "2023-04-01");
+    m.tags[m.ntags++] = xstrdup("Nông thôn mới");
+    m.results[m.nresults++] = (struct model_result){2023, "land_m2", 8400};
+    m.results[m.nresults++] = (struct model_result){2023, "money_vnd", 2500000000.0};
+    m.results[m.nresults++] = (struct model_result){2023, "road_km", 4.6};
+    assert_int_equal(svc_model_create(st, &m, &v), SVC_OK);
+    struct model g;
+    assert_int_equal(svc_model_get(st, m.id, &g), SVC_OK);
+    assert_int_equal(g.nresults, 3);
+    assert_string_equal(g.results[0].indicator, "land_m2");
+    assert_true(g.results[1].value == 2500000000.0);
+    assert_int_equal(g.ntags, 1);
+    assert_string_equal(g.tags[0], "Nông thôn mới");
+    model_free(&g);
+    /* an unknown indicator is refused and nothing is written */
+    int64_t before, after;
+    st->ops->model_count(st, &before);
+    struct verrs v2 = {0};
+    m.id = 0;
+    strcpy(m.results[0].indicator, "bogus");
+    assert_int_equal(svc_model_create(st, &m, &v2), SVC_INVALID);
+    st->ops->model_count(st, &after);
+    assert_int_equal(before, after);
+    model_free(&m);
+}
+
+static void test_migrations_idempotent(void **state)
+{
+    (void)state;
+    struct store *again = store_open_sqlite(dbpath);
+    assert_non_null(again);
+    int64_t n;
+    assert_int_equal(again->ops->model_count(again, &n), ST_OK);
+    assert_true(n > 0);
+    again->ops->close(again);
+}
+
+static void test_users(void **state)
+{
+    (void)state;
+    char msg[256];
+    assert_int_equal(svc_user_add(st, "cb.taman", "officer", 2024, "20368", "mat-khau-dai-du", msg, sizeof msg), SVC_OK);
+    assert_int_equal(svc_user_add(st, "cb.taman", "officer", 2024, "20368", "mat-khau-dai-du", msg, sizeof msg), SVC_CONFLICT);
+    assert_int_equal(svc_user_add(st, "x", "officer", 2024, "20368", "mat-khau-dai-du", msg, sizeof msg), SVC_INVALID);
+    assert_int_equal(svc_user_add(st, "cb.khac", "chief", 2024, "20368", "mat-khau-dai-du", msg, sizeof msg), SVC_INVALID);
+    assert_int_equal(svc_user_add(st, "cb.khac", "officer", 2024, "20368", "ngan", msg, sizeof msg), SVC_INVALID);
+    assert_int_equal(svc_user_add(st, "cb.khac", "officer", 2024, NULL, "mat-khau-dai-du", msg, sizeof msg), SVC_INVALID);
+    struct user u;
+    assert_int_equal(st->ops->user_by_login(st, "cb.taman", &u), ST_OK);
+    assert_string_equal(u.role, "officer");
+    assert_non_null(strstr(u.password_hash, "$argon2id$"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_catalogues),      cmocka_unit_test(test_bad_catalogue_changes_nothing),
+        cmocka_unit_test(test_unit_search),     cmocka_unit_test(test_place),
+        cmocka_unit_test(test_list_filters),    cmocka_unit_test(test_paging),
+        cmocka_unit_test(test_update_conflict), cmocka_unit_test(test_results_and_tags),
+        cmocka_unit_test(test_migrations_idempotent), cmocka_unit_test(test_users),
+    };
+    return cmocka_run_group_tests_name("store", tests, setup, teardown);
+}
