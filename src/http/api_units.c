@@ -1,5 +1,6 @@
 /* api_units.c: GET /api/v1/units, /api/v1/units/{code}, /api/v1/units/{code}/children. */
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 #include "http/handlers.h"
 #include "http/i18n.h"
@@ -92,4 +93,43 @@ int api_unit_children(struct rq *r)
     json_t *items = units_json(&l);
     unit_list_free(&l);
     return json_reply(r, 200, json_pack("{s:o}", "items", items));
+}
+
+int api_village_create(struct rq *r)
+{
+    int h = hierarchy_param(r);
+    if (!h)
+        return bad_hierarchy(r);
+    int status;
+    json_t *body = api_body(r, &status);
+    if (!body)
+        return status;
+    const char *key;
+    json_t *val;
+    json_object_foreach(body, key, val) {
+        if (strcmp(key, "name") != 0) {
+            status = api_error(r, 400, "unknown_field", N_("Unknown field."), key);
+            json_decref(body);
+            return status;
+        }
+    }
+    json_t *name = json_object_get(body, "name");
+    if (name && !json_is_string(name)) {
+        json_decref(body);
+        return api_error(r, 400, "wrong_type", N_("This field must be a string."), "name");
+    }
+    struct unit u;
+    struct verrs v = {0};
+    int rc = svc_village_add(r->st, h, r->params[0], name ? json_string_value(name) : "", &u, &v);
+    json_decref(body);
+    if (rc == SVC_NOTFOUND)
+        return api_error(r, 404, "not_found", N_("No such unit."), NULL);
+    if (rc == SVC_INVALID)
+        return api_invalid(r, &v);
+    if (rc)
+        return api_error(r, 500, "internal", N_("Something went wrong; nothing was changed."), NULL);
+    char loc[96];
+    snprintf(loc, sizeof loc, "/api/v1/units/%s?hierarchy=%d", u.code, h);
+    rq_add_header(r, "location", loc);
+    return json_reply(r, 201, unit_to_json(&u));
 }

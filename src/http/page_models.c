@@ -63,8 +63,13 @@ int page_models_list(struct rq *r)
     hf(r, "<h1>%t</h1>", N_("Models"));
     hf(r, "<form class=\"filters\" method=\"get\" action=\"/models\" role=\"search\">"
           "<div class=\"row\"><label for=\"f-q\">%t</label><input id=\"f-q\" type=\"search\" name=\"q\" value=\"%s\" "
-          "placeholder=\"%t\"></div><div class=\"row grid\">",
-       N_("Search"), nz(q.q), N_("Name, owner, place, tag… (diacritics optional)"));
+          "placeholder=\"%t\"></div><details%R><summary>%t</summary><div class=\"row grid\">",
+       N_("Search"), nz(q.q), N_("Name, owner, place, tag… (diacritics optional)"),
+       (q.field && *q.field) || (q.kind && *q.kind) || (q.status && *q.status) || (q.typical && *q.typical) ||
+               (q.unit && *q.unit) || (q.from && *q.from) || (q.to && *q.to)
+           ? " open"
+           : "",
+       N_("More filters"));
     select_enum(r, "field", N_("Field"), model_field_names, model_field_labels, FIELD_COUNT, q.field, true);
     select_enum(r, "kind", N_("Kind"), model_kind_names, model_kind_labels, KIND_COUNT, q.kind, true);
     select_enum(r, "status", N_("Status"), model_status_names, model_status_labels, STATUS_COUNT, q.status, true);
@@ -79,10 +84,12 @@ int page_models_list(struct rq *r)
           "<option value=\"2025\">%t</option><option value=\"2024\"%R>%t</option></select>",
        N_("Hierarchy"), N_("2025 (in force)"), q.hierarchy && strcmp(q.hierarchy, "2024") == 0 ? " selected" : "",
        N_("2024 (before the merger)"));
-    hf(r, "<label for=\"f-from\">%t</label><input id=\"f-from\" type=\"date\" name=\"from\" value=\"%s\">"
-          "<label for=\"f-to\">%t</label><input id=\"f-to\" type=\"date\" name=\"to\" value=\"%s\">",
-       N_("Registered from"), nz(q.from), N_("Registered until"), nz(q.to));
-    hf(r, "</div><button type=\"submit\">%t</button> <a href=\"/models\">%t</a></form>", N_("Filter"), N_("Clear"));
+    hf(r, "<label for=\"f-from\">%t</label><input id=\"f-from\" name=\"from\" inputmode=\"numeric\" "
+          "placeholder=\"%t\" value=\"%s\">"
+          "<label for=\"f-to\">%t</label><input id=\"f-to\" name=\"to\" inputmode=\"numeric\" placeholder=\"%t\" "
+          "value=\"%s\">",
+       N_("Registered from"), N_("dd/mm/yyyy"), nz(q.from), N_("Registered until"), N_("dd/mm/yyyy"), nz(q.to));
+    hf(r, "</div></details><button type=\"submit\">%t</button> <a href=\"/models\">%t</a></form>", N_("Filter"), N_("Clear"));
     if (rc == SVC_INVALID) {
         hf(r, "<p class=\"error\" role=\"alert\">%t: %s</p>", v.e[0].msg, v.e[0].field);
         return page_end(r, 400);
@@ -224,6 +231,19 @@ static void input(struct rq *r, const struct verrs *v, const char *name, const c
     char described[80];
     snprintf(described, sizeof described, "%s%s%s%s", help ? "h-" : "", help ? name : "", err ? " e-" : "",
              err ? name : "");
+    char local[11];
+    if (strcmp(type, "date") == 0) {
+        /* Native date pickers follow the browser's locale, not the page's: a text
+         * field shows dd/mm/yyyy to Vietnamese users; both forms are accepted. */
+        fmt_date(r->lang, nz(value), local);
+        value = local;
+        type = "text";
+        hf(r, "<input id=\"i-%s\" name=\"%s\" type=\"text\" inputmode=\"numeric\" placeholder=\"%t\" value=\"%s\" "
+              "aria-describedby=\"%s\"%R%R></div>",
+           name, name, r->lang == LANG_SV ? N_("yyyy-mm-dd") : N_("dd/mm/yyyy"), value, described,
+           required ? " required" : "", err ? " aria-invalid=\"true\"" : "");
+        return;
+    }
     if (strcmp(type, "textarea") == 0)
         hf(r, "<textarea id=\"i-%s\" name=\"%s\" rows=\"4\" aria-describedby=\"%s\"%R%R>%s</textarea>", name, name,
            described, required ? " required" : "", err ? " aria-invalid=\"true\"" : "", nz(value));
@@ -343,7 +363,7 @@ static int render_form(struct rq *r, const struct model *m, const struct verrs *
     select_field(r, v, "kind", N_("Kind"), model_kind_names, model_kind_labels, KIND_COUNT, m->kind);
     select_field(r, v, "registration_level", N_("Registered with (steering committee level)"), reg_level_names,
                  reg_level_labels, LEVEL_COUNT, m->level);
-    input(r, v, "registered_on", N_("Registration date"), N_("dd/mm/yyyy"), m->registered_on, "date", true);
+    input(r, v, "registered_on", N_("Registration date"), NULL, m->registered_on, "date", true);
     unit_picker(r, m, v, fs);
     select_field(r, v, "owner_type", N_("Owner is"), owner_type_names, owner_type_labels, OWNER_COUNT, m->owner_type);
     input(r, v, "owner", N_("Owner (organization or person)"), N_("e.g. \"Chi bộ thôn An Thiện\" or \"Hội Phụ nữ xã Tam An\""), m->owner, "text", false);
@@ -418,7 +438,8 @@ static void model_from_form(struct rq *r, struct model *m)
         if (!*c)
             dates[i].slot[0] = 0;
         else if (!date_parse_any(c, dates[i].slot))
-            snprintf(dates[i].slot, 11, "?"); /* rejected by validation, with its message */
+            /* kept as typed so the form shows it again; validation rejects it */
+            snprintf(dates[i].slot, 11, "%s", strlen(c) <= 10 ? c : "?");
         free(c);
     }
     if ((s = rq_form(r, "tags"))) {

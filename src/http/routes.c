@@ -12,6 +12,7 @@ const struct route routes[] = {
     {"GET", "/api/v1/units", api_units_list, R_JSON, 0},
     {"GET", "/api/v1/units/{}", api_unit_get, R_JSON, 0},
     {"GET", "/api/v1/units/{}/children", api_unit_children, R_JSON, 0},
+    {"POST", "/api/v1/units/{}/villages", api_village_create, R_JSON, 16 * KB},
     {"GET", "/api/v1/models", api_models_list, R_JSON, 0},
     {"POST", "/api/v1/models", api_models_create, R_JSON, 1 * MB},
     {"GET", "/api/v1/models/{}", api_model_get, R_JSON, 0},

@@ -61,6 +61,11 @@ int svc_units_import(struct store *st, int hierarchy, FILE *f, int64_t *count, c
 /* Loads the old→new commune mapping CSV (old_code,new_code,...). */
 int svc_mapping_import(struct store *st, FILE *f, int64_t *count, char *msg, size_t msgsz);
 json_t *unit_to_json(const struct unit *u);
+/* Adds a village (thôn, bản, tổ dân phố) under a commune of hierarchy h; the code
+ * is the commune's code and a sequence number ("20368-03"). A name already used
+ * in that commune (ignoring case and diacritics) is refused. */
+int svc_village_add(struct store *st, int hierarchy, const char *commune_code, const char *name, struct unit *out,
+                    struct verrs *v);
 
 /* ---- demo and users ----------------------------------------------------------- */
 

@@ -46,6 +46,60 @@ json_t *unit_to_json(const struct unit *u)
                      u->level, "parent_code", u->parent_code[0] ? u->parent_code : NULL, "hierarchy", u->hierarchy);
 }
 
+int svc_village_add(struct store *st, int hierarchy, const char *commune_code, const char *name, struct unit *out,
+                    struct verrs *v)
+{
+    struct unit c;
+    if (!unit_hierarchy_valid(hierarchy) || !unit_code_valid(commune_code) ||
+        st->ops->unit_get(st, hierarchy, commune_code, &c) != ST_OK)
+        return SVC_NOTFOUND;
+    if (!unit_is_commune(&c)) {
+        verrs_add(v, "code", "Villages are added under a commune or ward.");
+        return SVC_INVALID;
+    }
+    char *clean = text_nfc_trim(name ? name : "");
+    char *fold = text_fold(clean);
+    int rc = SVC_OK;
+    if (!*clean || !*fold)
+        verrs_add(v, "name", "Enter the village's name.");
+    else if (strlen(clean) >= sizeof out->name || text_chars(clean) > 100)
+        verrs_add(v, "name", "The name is too long (at most 100 characters).");
+    struct unit_list l = {0};
+    /* one transaction: two officers adding villages at once get different codes */
+    if (v->n == 0 && st->ops->begin(st) != ST_OK)
+        rc = SVC_ERROR;
+    else if (v->n == 0 && st->ops->unit_children(st, hierarchy, commune_code, &l) != ST_OK)
+        rc = SVC_ERROR;
+    int next = 1;
+    for (int i = 0; i < l.n; i++) {
+        char *f = text_fold(l.items[i].name);
+        if (strcmp(f, fold) == 0)
+            verrs_add(v, "name", "This commune already has a village with this name.");
+        free(f);
+        const char *dash = strrchr(l.items[i].code, '-');
+        if (dash && atoi(dash + 1) >= next)
+            next = atoi(dash + 1) + 1;
+    }
+    unit_list_free(&l);
+    if (rc == SVC_OK && v->n)
+        rc = SVC_INVALID;
+    if (rc == SVC_OK) {
+        memset(out, 0, sizeof *out);
+        out->hierarchy = hierarchy;
+        snprintf(out->code, sizeof out->code, "%s-%02d", commune_code, next);
+        snprintf(out->name, sizeof out->name, "%s", clean);
+        snprintf(out->type, sizeof out->type, "village");
+        snprintf(out->parent_code, sizeof out->parent_code, "%s", commune_code);
+        out->level = c.level + 1;
+        rc = st->ops->unit_put(st, out) == ST_OK && st->ops->commit(st) == ST_OK ? SVC_OK : SVC_ERROR;
+    }
+    if (rc != SVC_OK)
+        st->ops->rollback(st); /* no-op when no transaction was begun */
+    free(clean);
+    free(fold);
+    return rc;
+}
+
 /* ---- CSV import ---------------------------------------------------------------- */
 
 #define CSV_MAX_FIELDS 16

@@ -112,7 +112,7 @@ async function registerAndFind(js) {
     await (await control(page, 'select[name="field"]', 'field')).selectOption('cultural_social');
     await (await control(page, 'select[name="kind"]', 'kind')).selectOption('collective');
     await (await control(page, 'select[name="registration_level"]', 'registration_level')).selectOption('commune');
-    await (await control(page, 'input[name="registered_on"]', 'registered_on')).fill('2025-08-15');
+    await (await control(page, 'input[name="registered_on"]', 'registered_on')).fill('15/08/2025'); // as a Vietnamese officer types it
     await (await control(page, '[name="owner"]', 'owner')).fill('Mặt trận Tổ quốc phường Ba Đình');
     const hier = page.locator('select[name="hierarchy"]');
     if (await hier.count()) await hier.selectOption('2025');
@@ -132,7 +132,7 @@ async function registerAndFind(js) {
     await clickAndWait(page, settle, pick);
     assert.equal(await page.inputValue('[name="title"]'), title, 'the title survives the unit pick');
     assert.equal(await page.inputValue('select[name="field"]'), 'cultural_social', 'field survives the unit pick');
-    assert.equal(await page.inputValue('input[name="registered_on"]'), '2025-08-15', 'date survives the unit pick');
+    assert.equal(await page.inputValue('input[name="registered_on"]'), '15/08/2025', 'date survives the unit pick, shown dd/mm/yyyy');
     assert.ok((await page.content()).includes('Phường Ba Đình'), 'the chosen unit is shown');
     await shot(page, `register-${tag}-3-picked`);
 

@@ -30,6 +30,7 @@ function sanitizerEnv() {
   // tests/run.sh sets these; repeat them so a direct `node --test` behaves the same.
   if (!env.ASAN_OPTIONS) env.ASAN_OPTIONS = 'detect_leaks=1';
   if (!env.UBSAN_OPTIONS) env.UBSAN_OPTIONS = 'print_stacktrace=1:halt_on_error=1';
+  if (!env.LSAN_OPTIONS) env.LSAN_OPTIONS = `suppressions=${path.join(ROOT, 'tests', 'lsan.supp')}:print_suppressions=0`;
   return env;
 }
 
