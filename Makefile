@@ -20,7 +20,7 @@ SLIBOBJ   := $(patsubst %.c,build/asan/%.o,$(LIBSRC) $(GEN))
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,build/asan/tests/%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all run test deps test-deps unit-tests clean format bench
+.PHONY: all run test deps test-deps unit-tests clean format
 all: build/dvk
 
 deps:
@@ -55,7 +55,8 @@ build/gen/i18n_table.c: tools/po2c.awk $(wildcard web/po/*.po)
 # ---- release build -----------------------------------------------------
 build/rel/%.o: %.c $(GEN)
 	@mkdir -p $(@D)
-	$(CC) $(BASE_CFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
+	@echo "  CC      $<"
+	@$(CC) $(BASE_CFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
 
 build/dvk: $(OBJ)
 	$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
@@ -63,7 +64,8 @@ build/dvk: $(OBJ)
 # ---- sanitizer build (used by make test) ---------------------------------
 build/asan/%.o: %.c $(GEN)
 	@mkdir -p $(@D)
-	$(CC) $(BASE_CFLAGS) -O1 -g $(SAN) -MMD -MP -c -o $@ $<
+	@echo "  CC-SAN  $<"
+	@$(CC) $(BASE_CFLAGS) -O1 -g $(SAN) -MMD -MP -c -o $@ $<
 
 build/asan/dvk: $(SOBJ)
 	$(CC) $(SAN) -o $@ $^ $(LIBS)
@@ -86,10 +88,6 @@ run: deps
 test: deps test-deps
 	@$(MAKE) --no-print-directory build/asan/dvk build/dvk unit-tests
 	@sh tests/run.sh
-
-bench: deps
-	@$(MAKE) --no-print-directory build/dvk
-	@sh bench/run.sh
 
 format:
 	clang-format -i $(SRC) $(wildcard src/*/*.h tests/unit/*.c)
