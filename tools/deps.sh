@@ -5,12 +5,18 @@ set -e
 what=${1:-build}
 pkgs="build-essential pkg-config gettext libh2o-evloop-dev libssl-dev libsqlite3-dev sqlite3 libjansson-dev libsodium-dev libutf8proc-dev libcsv-dev"
 if [ "$what" = test ]; then
-    pkgs="$pkgs libcmocka-dev nodejs npm chromium"
+    pkgs="$pkgs libcmocka-dev chromium"
 fi
 missing=""
 for p in $pkgs; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
 done
+# Node.js may come from Debian (nodejs + npm) or from another package that bundles npm:
+# ask for Debian's only when the commands are absent.
+if [ "$what" = test ]; then
+    command -v node >/dev/null 2>&1 || missing="$missing nodejs"
+    command -v npm >/dev/null 2>&1 || missing="$missing npm"
+fi
 if [ -n "$missing" ]; then
     if [ "$(id -u)" = 0 ]; then
         echo "deps: installing$missing"
