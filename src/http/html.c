@@ -78,8 +78,10 @@ void hf(struct rq *r, const char *fmt, ...)
             buf_puts(&r->out, tmp);
             break;
         case 'D': {
-            char d[11];
-            fmt_date(r->lang, va_arg(ap, const char *), d);
+            char d[11], day[11];
+            /* the date part of a date or a timestamp */
+            snprintf(day, sizeof day, "%s", va_arg(ap, const char *));
+            fmt_date(r->lang, day, d);
             html_escape(&r->out, d);
             break;
         }

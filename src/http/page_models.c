@@ -104,11 +104,11 @@ int page_models_list(struct rq *r)
            N_("Model"), N_("Field"), N_("Kind"), N_("Unit"), N_("Registered"), N_("Status"));
         for (int i = 0; i < page.n; i++) {
             const struct model *m = &page.items[i];
-            hf(r, "<tr><td data-label=\"%t\"><a href=\"/models/%I\">%s</a> <small class=\"code\">%s</small>%R</td>",
-               N_("Model"), m->id, m->title, m->code, m->typical ? "" : "");
+            hf(r, "<tr><td data-label=\"%t\"><a href=\"/models/%I\">%s</a> <small class=\"code\">%s</small>",
+               N_("Model"), m->id, m->title, m->code);
             if (m->typical)
                 hf(r, " <span class=\"badge\">%t</span>", N_("Typical"));
-            hf(r, "<td data-label=\"%t\">%t</td><td data-label=\"%t\">%t</td><td data-label=\"%t\">%s</td>"
+            hf(r, "</td><td data-label=\"%t\">%t</td><td data-label=\"%t\">%t</td><td data-label=\"%t\">%s</td>"
                   "<td data-label=\"%t\">%D</td><td data-label=\"%t\">%t</td></tr>",
                N_("Field"), model_field_labels[m->field], N_("Kind"), model_kind_labels[m->kind], N_("Unit"),
                nz(m->unit_name), N_("Registered"), m->registered_on, N_("Status"), model_status_labels[m->status]);
@@ -195,7 +195,10 @@ int page_model_view(struct rq *r)
         hf(r, "</tbody></table>");
         free(ind);
     }
-    hf(r, "<p class=\"small\">%t %d · %t %s</p>", N_("Version"), m.version, N_("Last changed"), m.updated_at);
+    char hm[6] = "";
+    if (strlen(m.updated_at) >= 16)
+        memcpy(hm, m.updated_at + 11, 5);
+    hf(r, "<p class=\"small\">%t %d · %t %D %s UTC</p>", N_("Version"), m.version, N_("Last changed"), m.updated_at, hm);
     model_free(&m);
     return page_end(r, 200);
 }

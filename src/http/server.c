@@ -213,6 +213,11 @@ static void send_response(struct rq *r, int status)
     h2o_send(req, &body, 1, H2O_SEND_STATE_FINAL);
 }
 
+static bool is_api(const char *path)
+{
+    return strncmp(path, "/api/", 5) == 0;
+}
+
 static int pick_lang(struct rq *r)
 {
     const char *q = rq_query(r, "lang");
@@ -234,14 +239,13 @@ static int pick_lang(struct rq *r)
                 return l;
         }
     }
-    const char *a = rq_header(r, "accept-language");
+    /* Pages are Vietnamese unless the user picks another language: an officer's
+     * phone set to English still gets Vietnamese. Programs calling the API may
+     * ask with Accept-Language. */
+    const char *a = is_api(r->path) ? rq_header(r, "accept-language") : NULL;
     return a ? lang_from_accept(a, strlen(a)) : LANG_VI;
 }
 
-static bool is_api(const char *path)
-{
-    return strncmp(path, "/api/", 5) == 0;
-}
 
 static int on_req(h2o_handler_t *self, h2o_req_t *req)
 {

@@ -93,12 +93,42 @@ describe('POST /api/v1/models', () => {
     assert.notEqual(a.id, b.id);
   });
 
+  test('line breaks and tabs in long text are kept', async () => {
+    const description = 'Dòng một\nDòng hai\n\n\tThụt lề';
+    const m = await createModel(srv.base, { title: 'Nhiều dòng', description });
+    assert.equal(m.description, description);
+  });
+
   test('text keeps every UTF-8 character and HTML-ish text as is', async () => {
     const title = 'Ấp <b>"Đoàn kết"</b> & Ỹ 𝕏 — ①'.normalize('NFC');
     const m = await createModel(srv.base, { title });
     assert.equal(m.title, title);
     const g = await api(srv.base, 'GET', `/api/v1/models/${m.id}`);
     assert.equal(g.json.title, title);
+  });
+});
+
+describe('several clients at once', () => {
+  test('20 concurrent registrations all succeed with their own id and code', async () => {
+    const before = await totalModels(srv.base);
+    const rs = await Promise.all(Array.from({ length: 20 }, (_, i) =>
+      api(srv.base, 'POST', '/api/v1/models', { body: validModel({ title: `Song song ${i}` }) })));
+    for (const r of rs) assert.equal(r.status, 201, r.text);
+    assert.equal(new Set(rs.map((r) => r.json.id)).size, 20, 'ids');
+    assert.equal(new Set(rs.map((r) => r.json.code)).size, 20, 'codes');
+    assert.equal(await totalModels(srv.base), before + 20);
+  });
+
+  test('10 concurrent PATCHes with the same If-Match: exactly one wins, the rest get 409', async () => {
+    const m = await createModel(srv.base, { title: 'Tranh chấp' });
+    const rs = await Promise.all(Array.from({ length: 10 }, (_, i) =>
+      api(srv.base, 'PATCH', `/api/v1/models/${m.id}`, { body: { summary: `Bản ${i}` }, headers: { 'If-Match': '1' } })));
+    const ok = rs.filter((r) => r.status === 200);
+    assert.equal(ok.length, 1, `statuses: ${rs.map((r) => r.status)}`);
+    for (const r of rs) if (r.status !== 200) assertError(r, 409, 'loser');
+    const g = await api(srv.base, 'GET', `/api/v1/models/${m.id}`);
+    assert.equal(g.json.version, 2);
+    assert.equal(g.json.summary, ok[0].json.summary);
   });
 });
 

@@ -9,7 +9,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { startServer, ROOT } from '../lib/server.mjs';
-import { api, fold, token } from '../lib/http.mjs';
+import { api, createModel, fold, token } from '../lib/http.mjs';
 
 const OUT = path.join(ROOT, 'tests', 'out');
 const PAGE_LIMIT = 100 * 1024;
@@ -184,4 +184,29 @@ test('register a model through the form and find it (JavaScript on)', { timeout:
 
 test('register a model through the form and find it (JavaScript off)', { timeout: 180000 }, async () => {
   await registerAndFind(false);
+});
+
+test('titles are shown as text, never as markup (model page and list)', { timeout: 120000 }, async () => {
+  const { context, page, log, settle } = await openPage(true);
+  try {
+    const tok = token('xs');
+    const title = `<img src=x id=pwned onerror="window.__pwned=1"><b id=bold>Đậm</b> & "ngoặc" ${tok}`;
+    const m = await createModel(srv.base, { title, summary: '<script>window.__pwned=2</script>' });
+    for (const url of [`/models/${m.id}`, `/models?q=${encodeURIComponent(tok)}`]) {
+      const r = await page.goto(srv.base + url);
+      assert.equal(r.status(), 200, url);
+      await settle();
+      assert.equal(await page.locator('#pwned, #bold').count(), 0, `${url}: markup from the title was rendered`);
+      assert.equal(await page.evaluate(() => window.__pwned), undefined, `${url}: script from user text ran`);
+      assert.ok((await page.textContent('body')).includes(title), `${url}: the title is not shown literally`);
+    }
+    await shot(page, 'escaping-list');
+    await page.goto(srv.base + '/models');
+    await settle();
+    assert.deepEqual(log.foreign, []);
+    assert.deepEqual(log.jsErrors, []);
+    for (const d of log.docs) if (d.status < 300) assert.ok(d.bytes < PAGE_LIMIT, `${d.url} is ${d.bytes} bytes`);
+  } finally {
+    await context.close();
+  }
 });
