@@ -72,7 +72,8 @@ build/asan/dvk: $(SOBJ)
 
 build/asan/tests/%: tests/unit/%.c $(SLIBOBJ)
 	@mkdir -p $(@D)
-	$(CC) $(BASE_CFLAGS) -O1 -g $(SAN) -o $@ $^ $(LIBS) $(shell pkg-config --libs cmocka)
+	@echo "  LD-SAN  $@"
+	@$(CC) $(BASE_CFLAGS) -O1 -g $(SAN) -o $@ $^ $(LIBS) $(shell pkg-config --libs cmocka)
 
 unit-tests: $(UNIT_TESTS)
 

@@ -4,12 +4,12 @@
 function flush() {
     if (have && id != "" && !fuzzy) {
         if (!(id in seen)) { seen[id] = 1; order[n++] = id }
-        if (FILENAME ~ /vi\.po$/) vi[id] = str; else sv[id] = str
+        if (curfile ~ /vi\.po$/) vi[id] = str; else sv[id] = str
     }
     id = ""; str = ""; have = 0; fuzzy = 0; cur = ""
 }
 function unq(s) { sub(/^[^"]*"/, "", s); sub(/"[ \t]*$/, "", s); return s }
-FNR == 1 { flush() }
+FNR == 1 { flush(); curfile = FILENAME }
 /^#,.*fuzzy/ { fuzzy = 1; next }
 /^#/ { next }
 /^msgid / { flush(); id = unq($0); cur = "id"; next }

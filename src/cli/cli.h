@@ -5,6 +5,7 @@ int cmd_init(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_units(int argc, char **argv);
 int cmd_user(int argc, char **argv);
+int cmd_token(int argc, char **argv);
 /* Value of --name in argv (also --name=value), or NULL. Marks it used. */
 const char *opt(int argc, char **argv, const char *name);
 /* True when --name is present. */

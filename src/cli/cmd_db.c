@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "cli/cli.h"
 #include "service/service.h"
 #include "util/buf.h"
@@ -17,13 +18,16 @@ static int help(int argc, char **argv, const char *text)
     return 0;
 }
 
-/* A random password of 16 characters from an alphabet without look-alikes. */
-static void random_password(char out[17])
+/* A random password of 16 characters from an alphabet without look-alikes,
+ * drawn again in the unlikely case that the policy refuses it. */
+static void random_password(const char *login, char out[17])
 {
     static const char a[] = "abcdefghijkmnpqrstuvwxyzACDEFGHJKLMNPQRSTUVWXYZ23456789";
-    for (int i = 0; i < 16; i++)
-        out[i] = a[randombytes_uniform(sizeof a - 1)];
-    out[16] = 0;
+    do {
+        for (int i = 0; i < 16; i++)
+            out[i] = a[randombytes_uniform(sizeof a - 1)];
+        out[16] = 0;
+    } while (password_problem(login, out));
 }
 
 int cmd_init(int argc, char **argv)
@@ -52,7 +56,7 @@ int cmd_init(int argc, char **argv)
         if (!(pw = read_secret(pwfile)))
             return 1;
     } else {
-        random_password(generated);
+        random_password("admin", generated);
         pw = xstrdup(generated);
     }
     struct store *st = store_open(db);
@@ -60,6 +64,8 @@ int cmd_init(int argc, char **argv)
         free(pw);
         return 1;
     }
+    struct actor sys;
+    actor_system(&sys);
     int code = 0;
     char msg[256] = "";
     struct user existing;
@@ -72,7 +78,7 @@ int cmd_init(int argc, char **argv)
         code = 1;
         goto out;
     }
-    int rc = svc_user_add(st, "admin", "admin", 2025, NULL, pw, msg, sizeof msg);
+    int rc = svc_user_add(st, &sys, "admin", "admin", 2025, NULL, pw, msg, sizeof msg);
     if (rc == SVC_OK && demo)
         rc = svc_demo_load(st, msg, sizeof msg);
     if (rc != SVC_OK) {
@@ -154,15 +160,34 @@ int cmd_units(int argc, char **argv)
     return 0;
 }
 
+static int get_password(const char *pwfile, const char *login, char generated[17], char **pw)
+{
+    if (pwfile) {
+        *pw = read_secret(pwfile);
+        return *pw ? 0 : 1;
+    }
+    random_password(login, generated);
+    *pw = xstrdup(generated);
+    return 0;
+}
+
 int cmd_user(int argc, char **argv)
 {
     static const char text[] =
-        "usage: dvk user add --db PATH --login LOGIN --role admin|staff|officer|appraiser|viewer\n"
-        "                    [--unit CODE] [--hierarchy 2024|2025] [--password-file FILE]\n"
-        "Without --password-file a random password is generated and printed once.\n";
+        "usage: dvk user add     --db PATH --login LOGIN --role admin|staff|officer|appraiser|viewer\n"
+        "                        [--unit CODE] [--hierarchy 2024|2025] [--password-file FILE]\n"
+        "       dvk user passwd  --db PATH --login LOGIN [--password-file FILE]\n"
+        "       dvk user disable --db PATH --login LOGIN\n"
+        "       dvk user enable  --db PATH --login LOGIN\n"
+        "       dvk user list    --db PATH\n"
+        "Without --password-file a random password is generated and printed once.\n"
+        "A password has at least 10 characters, 5 of them different, and does not contain the login.\n"
+        "passwd and disable end the user's sessions.\n";
     if (help(argc, argv, text))
         return 0;
-    if (argc < 2 || !argv[1] || strcmp(argv[1], "add") != 0) {
+    const char *sub = argc >= 2 && argv[1] ? argv[1] : "";
+    if (strcmp(sub, "add") && strcmp(sub, "passwd") && strcmp(sub, "disable") && strcmp(sub, "enable") &&
+        strcmp(sub, "list")) {
         fputs(text, stderr);
         return 2;
     }
@@ -172,7 +197,7 @@ int cmd_user(int argc, char **argv)
                *pwfile = opt(argc, argv, "--password-file");
     if (leftovers(argc, argv, "user"))
         return 2;
-    if (!db || !login || !role) {
+    if (!db || (strcmp(sub, "list") != 0 && !login) || (strcmp(sub, "add") == 0 && !role)) {
         fputs(text, stderr);
         return 2;
     }
@@ -183,31 +208,133 @@ int cmd_user(int argc, char **argv)
     }
     if (sodium_init() < 0)
         return 1;
-    char generated[17];
-    char *pw;
-    if (pwfile) {
-        if (!(pw = read_secret(pwfile)))
-            return 1;
-    } else {
-        random_password(generated);
-        pw = xstrdup(generated);
-    }
     struct store *st = store_open(db);
-    if (!st) {
-        free(pw);
+    if (!st)
         return 1;
+    struct actor sys;
+    actor_system(&sys);
+    char msg[256] = "", generated[17] = "";
+    char *pw = NULL;
+    int rc = SVC_OK;
+    if (strcmp(sub, "list") == 0) {
+        struct user *us;
+        int n;
+        if (st->ops->user_list(st, &us, &n) != ST_OK) {
+            st->ops->close(st);
+            return 1;
+        }
+        printf("%-24s %-10s %-9s %-12s %s\n", "login", "role", "hierarchy", "unit", "state");
+        for (int i = 0; i < n; i++)
+            printf("%-24s %-10s %-9d %-12s %s\n", us[i].login, us[i].role, us[i].hierarchy,
+                   us[i].unit_code[0] ? us[i].unit_code : "-", us[i].disabled ? "disabled" : "active");
+        free(us);
+        st->ops->close(st);
+        return 0;
     }
-    char msg[256] = "";
-    int rc = svc_user_add(st, login, role, hierarchy, unit, pw, msg, sizeof msg);
-    sodium_memzero(pw, strlen(pw));
-    free(pw);
+    if (strcmp(sub, "add") == 0 || strcmp(sub, "passwd") == 0) {
+        if (get_password(pwfile, login, generated, &pw)) {
+            st->ops->close(st);
+            return 1;
+        }
+        rc = strcmp(sub, "add") == 0 ? svc_user_add(st, &sys, login, role, hierarchy, unit, pw, msg, sizeof msg)
+                                     : svc_user_passwd(st, &sys, login, pw, msg, sizeof msg);
+        sodium_memzero(pw, strlen(pw));
+        free(pw);
+    } else {
+        rc = svc_user_disable(st, &sys, login, strcmp(sub, "disable") == 0, msg, sizeof msg);
+    }
     st->ops->close(st);
     if (rc) {
         fprintf(stderr, "dvk user: %s\n", msg[0] ? msg : "failed");
         return 1;
     }
-    printf("dvk: user %s (%s) created\n", login, role);
-    if (!pwfile)
+    printf("dvk: user %s: %s done\n", login, sub);
+    if (generated[0] && !pwfile)
         printf("dvk: password: %s  (shown once)\n", generated);
     return 0;
+}
+
+int cmd_token(int argc, char **argv)
+{
+    static const char text[] =
+        "usage: dvk token create --db PATH --user LOGIN [--expires DAYS] [--name TEXT]\n"
+        "       dvk token revoke --db PATH --id N\n"
+        "       dvk token list   --db PATH\n"
+        "create prints the bearer token once; only its SHA-256 digest is stored.\n"
+        "Send it as \"Authorization: Bearer TOKEN\"; it acts with its user's role and unit.\n";
+    if (help(argc, argv, text))
+        return 0;
+    const char *sub = argc >= 2 && argv[1] ? argv[1] : "";
+    if (strcmp(sub, "create") && strcmp(sub, "revoke") && strcmp(sub, "list")) {
+        fputs(text, stderr);
+        return 2;
+    }
+    argv[1] = NULL;
+    const char *db = opt(argc, argv, "--db"), *user = opt(argc, argv, "--user"), *exp = opt(argc, argv, "--expires"),
+               *name = opt(argc, argv, "--name"), *id = opt(argc, argv, "--id");
+    if (leftovers(argc, argv, "token"))
+        return 2;
+    if (!db || (strcmp(sub, "create") == 0 && !user) || (strcmp(sub, "revoke") == 0 && !id)) {
+        fputs(text, stderr);
+        return 2;
+    }
+    int days = 0;
+    if (exp) {
+        char *end;
+        long d = strtol(exp, &end, 10);
+        if (*end || d < 1 || d > 3650) {
+            fprintf(stderr, "dvk token: --expires takes 1 to 3650 days\n");
+            return 2;
+        }
+        days = (int)d;
+    }
+    if (sodium_init() < 0)
+        return 1;
+    struct store *st = store_open(db);
+    if (!st)
+        return 1;
+    int code = 0;
+    int64_t now = (int64_t)time(NULL);
+    if (strcmp(sub, "create") == 0) {
+        char token[80], msg[256] = "";
+        int64_t tid = 0;
+        if (svc_token_create(st, user, days, name, now, token, &tid, msg, sizeof msg) != SVC_OK) {
+            fprintf(stderr, "dvk token: %s\n", msg[0] ? msg : "failed");
+            code = 1;
+        } else {
+            printf("%s\n", token);
+            fprintf(stderr, "dvk: token %lld for %s%s (shown once; keep it secret)\n", (long long)tid, user,
+                    days ? "" : ", no expiry");
+            sodium_memzero(token, sizeof token);
+        }
+    } else if (strcmp(sub, "revoke") == 0) {
+        char *end;
+        long long n = strtoll(id, &end, 10);
+        struct actor sys;
+        actor_system(&sys);
+        int rc = *end ? ST_NOTFOUND : st->ops->token_revoke(st, n, now);
+        if (rc == ST_OK) {
+            char tid[32];
+            snprintf(tid, sizeof tid, "%lld", n);
+            audit(st, &sys, "api_token", tid, "revoke", NULL, NULL);
+            printf("dvk: token %lld revoked\n", n);
+        } else {
+            fprintf(stderr, "dvk token: no active token %s\n", id);
+            code = 1;
+        }
+    } else {
+        struct api_token *ts;
+        int n;
+        if (st->ops->token_list(st, &ts, &n) == ST_OK) {
+            printf("%-6s %-20s %-20s %s\n", "id", "user", "name", "state");
+            for (int i = 0; i < n; i++)
+                printf("%-6lld %-20s %-20s %s\n", (long long)ts[i].id, ts[i].login, ts[i].name,
+                       ts[i].revoked_at ? "revoked" : (ts[i].expires_at && ts[i].expires_at <= now) ? "expired" : "active");
+            free(ts);
+        } else {
+            code = 1;
+        }
+    }
+    st->ops->close(st);
+    return code;
 }

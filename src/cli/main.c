@@ -13,7 +13,8 @@ static const char usage[] =
     "  serve  --db PATH [--listen ADDR] [--port N] [--threads N] serve the web pages and the API\n"
     "  units  import --db PATH --hierarchy 2024|2025 FILE        load an administrative-unit catalogue\n"
     "  units  import --db PATH --mapping FILE                    load the old->new commune mapping\n"
-    "  user   add --db PATH --login L --role R [--unit CODE] [--hierarchy 2024|2025] [--password-file FILE]\n"
+    "  user   add|passwd|disable|enable|list --db PATH ...     manage users (dvk user --help)\n"
+    "  token  create|revoke|list --db PATH ...                  API tokens (dvk token --help)\n"
     "\n"
     "dvk COMMAND --help shows one command's options.\n";
 
@@ -91,6 +92,8 @@ int main(int argc, char **argv)
         return cmd_units(argc - 1, argv + 1);
     if (strcmp(cmd, "user") == 0)
         return cmd_user(argc - 1, argv + 1);
+    if (strcmp(cmd, "token") == 0)
+        return cmd_token(argc - 1, argv + 1);
     fprintf(stderr, "dvk: unknown command \"%s\"\n\n%s", cmd, usage);
     return 2;
 }

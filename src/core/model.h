@@ -76,6 +76,7 @@ struct model {
     int ntags;
     bool typical;
     char *typical_reason;
+    bool is_public;  /* shown in the public showcase once recognized and typical */
     int version;
     char created_at[21], updated_at[21];
     struct model_place place;

@@ -56,3 +56,21 @@ json_t *api_body(struct rq *r, int *status)
     }
     return j;
 }
+
+int api_svc_error(struct rq *r, int rc)
+{
+    switch (rc) {
+    case SVC_NOTFOUND:
+        return api_error(r, 404, "not_found", N_("Not found."), NULL);
+    case SVC_FORBIDDEN:
+        return api_error(r, 403, "forbidden", N_("Your role or unit does not allow this."), NULL);
+    case SVC_CONFLICT:
+        return api_error(r, 409, "version_conflict",
+                         N_("Someone else changed this model in the meantime. Reload it and apply your change again."),
+                         NULL);
+    case SVC_UNAUTH:
+        return api_error(r, 401, "unauthenticated", N_("Sign in first, or send a valid API token."), NULL);
+    default:
+        return api_error(r, 500, "internal", N_("Something went wrong; nothing was changed."), NULL);
+    }
+}

@@ -51,17 +51,17 @@ int api_models_create(struct rq *r)
         status = bad_request(r, &e);
         goto out;
     }
-    rc = svc_model_create(r->st, &m, &v);
+    rc = svc_model_create(r->st, &r->actor, &m, &v);
     if (rc == SVC_INVALID) {
         status = api_invalid(r, &v);
         goto out;
     }
     if (rc) {
-        status = internal(r);
+        status = api_svc_error(r, rc);
         goto out;
     }
     struct model saved;
-    if (svc_model_get(r->st, m.id, &saved) != SVC_OK) {
+    if (svc_model_get(r->st, &r->actor, m.id, &saved) != SVC_OK) {
         status = internal(r);
         goto out;
     }
@@ -80,7 +80,7 @@ int api_model_get(struct rq *r)
 {
     int64_t id = path_id(r->params[0]);
     struct model m;
-    int rc = id ? svc_model_get(r->st, id, &m) : SVC_NOTFOUND;
+    int rc = id ? svc_model_get(r->st, &r->actor, id, &m) : SVC_NOTFOUND;
     if (rc == SVC_NOTFOUND)
         return api_error(r, 404, "not_found", N_("No such model."), NULL);
     if (rc)
@@ -117,7 +117,7 @@ int api_model_patch(struct rq *r)
 {
     int64_t id = path_id(r->params[0]);
     struct model m;
-    int rc = id ? svc_model_get(r->st, id, &m) : SVC_NOTFOUND;
+    int rc = id ? svc_model_get(r->st, &r->actor, id, &m) : SVC_NOTFOUND;
     if (rc == SVC_NOTFOUND)
         return api_error(r, 404, "not_found", N_("No such model."), NULL);
     if (rc)
@@ -151,7 +151,7 @@ int api_model_patch(struct rq *r)
                            NULL);
         goto out;
     }
-    rc = svc_model_update(r->st, &m, expected, &v);
+    rc = svc_model_update(r->st, &r->actor, &m, expected, &v);
     if (rc == SVC_INVALID)
         status = api_invalid(r, &v);
     else if (rc == SVC_CONFLICT)
@@ -161,10 +161,10 @@ int api_model_patch(struct rq *r)
     else if (rc == SVC_NOTFOUND)
         status = api_error(r, 404, "not_found", N_("No such model."), NULL);
     else if (rc)
-        status = internal(r);
+        status = api_svc_error(r, rc);
     else {
         struct model saved;
-        if (svc_model_get(r->st, id, &saved) != SVC_OK) {
+        if (svc_model_get(r->st, &r->actor, id, &saved) != SVC_OK) {
             status = internal(r);
             goto out;
         }
@@ -211,11 +211,11 @@ int api_models_list(struct rq *r)
     struct model_page page;
     struct verrs v = {0};
     char next[NEXT_CURSOR_MAX];
-    int rc = svc_model_list(r->st, &q, &page, next, &v);
+    int rc = svc_model_list(r->st, &r->actor, &q, &page, next, &v);
     if (rc == SVC_INVALID)
         return api_error(r, 400, "bad_parameter", v.e[0].msg, v.e[0].field);
     if (rc)
-        return internal(r);
+        return api_svc_error(r, rc);
     json_t *items = json_array();
     for (int i = 0; i < page.n; i++)
         json_array_append_new(items, model_to_json(&page.items[i]));
@@ -245,4 +245,11 @@ int api_healthz(struct rq *r)
     if (r->st->ops->model_count(r->st, &n) != ST_OK)
         return api_error(r, 503, "unavailable", N_("The database is not available."), NULL);
     return json_reply(r, 200, json_pack("{s:s}", "status", "ok"));
+}
+
+int api_me(struct rq *r)
+{
+    const struct actor *a = &r->actor;
+    return json_reply(r, 200, json_pack("{s:s, s:s, s:i, s:s?}", "login", a->login, "role", role_names[a->role],
+                                        "hierarchy", a->hierarchy, "unit_code", a->unit_code[0] ? a->unit_code : NULL));
 }

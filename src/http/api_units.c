@@ -120,14 +120,14 @@ int api_village_create(struct rq *r)
     }
     struct unit u;
     struct verrs v = {0};
-    int rc = svc_village_add(r->st, h, r->params[0], name ? json_string_value(name) : "", &u, &v);
+    int rc = svc_village_add(r->st, &r->actor, h, r->params[0], name ? json_string_value(name) : "", &u, &v);
     json_decref(body);
     if (rc == SVC_NOTFOUND)
         return api_error(r, 404, "not_found", N_("No such unit."), NULL);
     if (rc == SVC_INVALID)
         return api_invalid(r, &v);
     if (rc)
-        return api_error(r, 500, "internal", N_("Something went wrong; nothing was changed."), NULL);
+        return api_svc_error(r, rc);
     char loc[96];
     snprintf(loc, sizeof loc, "/api/v1/units/%s?hierarchy=%d", u.code, h);
     rq_add_header(r, "location", loc);

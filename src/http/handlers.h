@@ -24,6 +24,15 @@ int page_model_create(struct rq *r);
 int page_model_edit(struct rq *r);
 int page_model_update(struct rq *r);
 int static_asset(struct rq *r);
+int api_me(struct rq *r);
+int api_audit(struct rq *r);
+int page_audit(struct rq *r);
+int page_audit_csv(struct rq *r);
+int page_login(struct rq *r);
+int page_login_post(struct rq *r);
+int page_logout(struct rq *r);
+int page_public_list(struct rq *r);
+int page_public_model(struct rq *r);
 
 /* Shared by the API and the pages. */
 int64_t path_id(const char *s);

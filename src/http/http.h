@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include "core/model.h"
+#include "service/service.h"
 #include "store/store.h"
 #include "util/buf.h"
 
@@ -37,10 +38,20 @@ struct rq {
     const char *content_type;
     struct kv headers[RQ_MAX_HEADERS]; /* extra response headers */
     int nheaders;
+    /* who is asking (server.c authenticates before the handler runs) */
+    bool authed;
+    bool by_token;             /* Authorization: Bearer (no CSRF token needed) */
+    struct actor actor;        /* valid when authed */
+    char csrf[COOKIE_VALUE_MAX]; /* the session's CSRF token, for forms */
+    char address[64];          /* the client's IP address */
+    bool https;                /* the client reached us over TLS (X-Forwarded-Proto) */
 };
 
-/* Route flags. */
-enum { R_PUBLIC = 0, R_JSON = 1, R_FORM = 2 };
+/* Route flags: what server.c checks before the handler runs. R_AUTH needs a
+ * signed-in user (401 JSON for the API, a redirect to /login for pages);
+ * every state-changing request made with a session cookie must carry the
+ * session's CSRF token (form field "csrf" or header X-CSRF-Token). */
+enum { R_PUBLIC = 0, R_JSON = 1, R_FORM = 2, R_AUTH = 4 };
 
 struct route {
     const char *method;
@@ -54,6 +65,8 @@ extern const struct route routes[];
 /* Value of query / form key, or NULL. */
 const char *rq_query(const struct rq *r, const char *key);
 const char *rq_form(const struct rq *r, const char *key);
+/* Cookie value by name (pool copy), or NULL. */
+const char *rq_cookie(const struct rq *r, const char *name);
 /* Request header value (NUL-terminated pool copy), or NULL. */
 const char *rq_header(const struct rq *r, const char *name);
 /* Adds a response header (values copied into the pool). */
@@ -84,6 +97,10 @@ void url_escape(struct buf *b, const char *s);
 void page_begin(struct rq *r, const char *title_msgid, const char *title_text);
 int page_end(struct rq *r, int status);
 int page_error(struct rq *r, int status, const char *msgid);
+/* The hidden CSRF field every state-changing form carries. */
+void csrf_field(struct rq *r);
+/* Maps a service result that is not SVC_OK to the API's error response. */
+int api_svc_error(struct rq *r, int rc);
 /* 303 See Other to location. */
 int redirect(struct rq *r, const char *location);
 

@@ -12,9 +12,22 @@ void page_begin(struct rq *r, const char *title_msgid, const char *title_text)
        lang_codes[r->lang]);
     hf(r, "<title>%s · %t</title>", title_text ? title_text : T(r->lang, title_msgid), N_("Skillful Mass Mobilization"));
     hf(r, "<link rel=\"stylesheet\" href=\"/static/app.css\"><script src=\"/static/app.js\" defer></script></head>"
-          "<body><a class=\"skip\" href=\"#main\">%t</a><header class=\"top\"><a class=\"brand\" href=\"/models\">%t</a>"
-          "<nav aria-label=\"%t\"><a href=\"/models\">%t</a><a href=\"/models/new\">%t</a></nav>",
-       N_("Skip to content"), N_("Skillful Mass Mobilization"), N_("Main menu"), N_("Models"), N_("Register a model"));
+          "<body><a class=\"skip\" href=\"#main\">%t</a><header class=\"top\"><a class=\"brand\" href=\"%s\">%t</a>"
+          "<nav aria-label=\"%t\">",
+       N_("Skip to content"), r->authed ? "/models" : "/public", N_("Skillful Mass Mobilization"), N_("Main menu"));
+    if (r->authed) {
+        hf(r, "<a href=\"/models\">%t</a>", N_("Models"));
+        if (r->actor.role == ROLE_ADMIN || r->actor.role == ROLE_STAFF || r->actor.role == ROLE_OFFICER)
+            hf(r, "<a href=\"/models/new\">%t</a>", N_("Register a model"));
+        if (authz_audit_read(&r->actor))
+            hf(r, "<a href=\"/admin/audit\">%t</a>", N_("Audit trail"));
+        hf(r, "<form method=\"post\" action=\"/logout\" class=\"signout\">");
+        csrf_field(r);
+        hf(r, "<button type=\"submit\" class=\"link\">%t (%s)</button></form>", N_("Sign out"), r->actor.login);
+    } else {
+        hf(r, "<a href=\"/public\">%t</a><a href=\"/login\">%t</a>", N_("Typical models"), N_("Sign in"));
+    }
+    hf(r, "</nav>");
     hf(r, "<nav class=\"langs\" aria-label=\"%t\">", N_("Language"));
     static const char *const names[LANG_COUNT] = {"Tiếng Việt", "English", "Svenska"};
     for (int i = 0; i < LANG_COUNT; i++) {
@@ -53,7 +66,7 @@ int redirect(struct rq *r, const char *location)
 
 int page_home(struct rq *r)
 {
-    return redirect(r, "/models");
+    return redirect(r, r->authed ? "/models" : "/public");
 }
 
 int static_asset(struct rq *r)

@@ -56,7 +56,9 @@ int page_models_list(struct rq *r)
     struct model_page page;
     struct verrs v = {0};
     char next[NEXT_CURSOR_MAX];
-    int rc = svc_model_list(r->st, &q, &page, next, &v);
+    int rc = svc_model_list(r->st, &r->actor, &q, &page, next, &v);
+    if (rc == SVC_FORBIDDEN)
+        return page_error(r, 403, N_("Your role or unit does not allow this."));
     if (rc && rc != SVC_INVALID)
         return page_error(r, 500, N_("Something went wrong; nothing was changed."));
     page_begin(r, N_("Models"), NULL);
@@ -133,7 +135,7 @@ int page_model_view(struct rq *r)
 {
     int64_t id = path_id(r->params[0]);
     struct model m;
-    int rc = id ? svc_model_get(r->st, id, &m) : SVC_NOTFOUND;
+    int rc = id ? svc_model_get(r->st, &r->actor, id, &m) : SVC_NOTFOUND;
     if (rc == SVC_NOTFOUND)
         return page_error(r, 404, N_("No such model."));
     if (rc)
@@ -145,7 +147,11 @@ int page_model_view(struct rq *r)
        model_status_labels[m.status]);
     if (m.typical)
         hf(r, " <span class=\"badge\">%t</span>", N_("Typical"));
-    hf(r, " <a class=\"button\" href=\"/models/%I/edit\">%t</a></p>", m.id, N_("Edit"));
+    if (authz_model_edit(&r->actor, &m))
+        hf(r, " <a class=\"button\" href=\"/models/%I/edit\">%t</a>", m.id, N_("Edit"));
+    if (m.is_public && m.typical && m.status == STATUS_RECOGNIZED)
+        hf(r, " <a href=\"/public/models/%I\">%t</a>", m.id, N_("Public page"));
+    hf(r, "</p>");
     if (m.summary)
         hf(r, "<p class=\"lead\">%s</p>", m.summary);
     hf(r, "<dl class=\"facts\"><dt>%t</dt><dd>%s</dd><dt>%t</dt><dd>%t</dd><dt>%t</dt><dd>%t</dd>", N_("Code"), m.code,
@@ -354,8 +360,11 @@ static int render_form(struct rq *r, const struct model *m, const struct verrs *
         hf(r, "<form method=\"post\" action=\"/models/%I/edit\" class=\"model-form\" novalidate>"
               "<input type=\"hidden\" name=\"version\" value=\"%d\">",
            m->id, m->version);
+    if (edit)
+        csrf_field(r);
     else
         hf(r, "<form method=\"post\" action=\"/models/new\" class=\"model-form\" novalidate>");
+    csrf_field(r);
     /* The first submit button is what Enter presses: saving. */
     hf(r, "<button type=\"submit\" name=\"op\" value=\"save\" class=\"sr\" tabindex=\"-1\" aria-hidden=\"true\">%t</button>",
        N_("Save"));
@@ -507,10 +516,14 @@ int page_model_create(struct rq *r)
     if (picker_step(r, &m, &status))
         goto out;
     struct verrs v = {0};
-    int rc = svc_model_create(r->st, &m, &v);
+    int rc = svc_model_create(r->st, &r->actor, &m, &v);
     if (rc == SVC_INVALID) {
         struct form_state fs = {.unit_q = rq_form(r, "unit_q")};
         status = render_form(r, &m, &v, &fs, 422);
+    } else if (rc == SVC_FORBIDDEN) {
+        struct form_state fs = {.unit_q = rq_form(r, "unit_q")};
+        verrs_add(&v, "unit_code", N_("This unit is outside the area you work in."));
+        status = render_form(r, &m, &v, &fs, 403);
     } else if (rc) {
         status = page_error(r, 500, N_("Something went wrong; nothing was changed."));
     } else {
@@ -527,11 +540,15 @@ int page_model_edit(struct rq *r)
 {
     int64_t id = path_id(r->params[0]);
     struct model m;
-    int rc = id ? svc_model_get(r->st, id, &m) : SVC_NOTFOUND;
+    int rc = id ? svc_model_get(r->st, &r->actor, id, &m) : SVC_NOTFOUND;
     if (rc == SVC_NOTFOUND)
         return page_error(r, 404, N_("No such model."));
     if (rc)
         return page_error(r, 500, N_("Something went wrong; nothing was changed."));
+    if (!authz_model_edit(&r->actor, &m)) {
+        model_free(&m);
+        return page_error(r, 403, N_("Your role or unit does not allow this."));
+    }
     struct form_state fs = {0};
     int status = render_form(r, &m, NULL, &fs, 200);
     model_free(&m);
@@ -542,7 +559,7 @@ int page_model_update(struct rq *r)
 {
     int64_t id = path_id(r->params[0]);
     struct model m;
-    int rc = id ? svc_model_get(r->st, id, &m) : SVC_NOTFOUND;
+    int rc = id ? svc_model_get(r->st, &r->actor, id, &m) : SVC_NOTFOUND;
     if (rc == SVC_NOTFOUND)
         return page_error(r, 404, N_("No such model."));
     if (rc)
@@ -555,9 +572,11 @@ int page_model_update(struct rq *r)
         goto out;
     struct verrs v = {0};
     struct form_state fs = {.unit_q = rq_form(r, "unit_q")};
-    rc = expected == m.version ? svc_model_update(r->st, &m, expected, &v) : SVC_CONFLICT;
+    rc = expected == m.version ? svc_model_update(r->st, &r->actor, &m, expected, &v) : SVC_CONFLICT;
     if (rc == SVC_INVALID) {
         status = render_form(r, &m, &v, &fs, 422);
+    } else if (rc == SVC_FORBIDDEN) {
+        status = page_error(r, 403, N_("Your role or unit does not allow this."));
     } else if (rc == SVC_CONFLICT) {
         fs.notice = N_("Someone else changed this model in the meantime. Reload it and apply your change again.");
         status = render_form(r, &m, NULL, &fs, 409);

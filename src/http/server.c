@@ -8,7 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 #include "http/http.h"
 #include "http/i18n.h"
@@ -73,6 +75,24 @@ const char *rq_header(const struct rq *r, const char *name)
         return NULL;
     h2o_iovec_t v = req->headers.entries[i].value;
     return h2o_strdup(&req->pool, v.base, v.len).base;
+}
+
+const char *rq_cookie(const struct rq *r, const char *name)
+{
+    const char *c = rq_header(r, "cookie");
+    size_t n = strlen(name);
+    while (c && *c) {
+        while (*c == ' ' || *c == ';')
+            c++;
+        if (strncmp(c, name, n) == 0 && c[n] == '=') {
+            const char *v = c + n + 1;
+            size_t len = strcspn(v, ";");
+            h2o_req_t *req = H(r);
+            return h2o_strdup(&req->pool, v, len).base;
+        }
+        c = strchr(c, ';');
+    }
+    return NULL;
 }
 
 void rq_add_header(struct rq *r, const char *name, const char *value)
@@ -218,6 +238,47 @@ static bool is_api(const char *path)
     return strncmp(path, "/api/", 5) == 0;
 }
 
+static void peer_address(h2o_req_t *req, char out[64])
+{
+    struct sockaddr_storage ss;
+    out[0] = 0;
+    socklen_t len = req->conn->callbacks->get_peername(req->conn, (struct sockaddr *)&ss);
+    if (len == 0)
+        return;
+    if (ss.ss_family == AF_INET)
+        inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, out, 64);
+    else if (ss.ss_family == AF_INET6)
+        inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, out, 64);
+}
+
+/* Who is asking: a bearer token, else a session cookie. */
+static void authenticate(struct rq *r, int64_t now)
+{
+    const char *auth = rq_header(r, "authorization");
+    if (auth && strncasecmp(auth, "Bearer ", 7) == 0) {
+        r->by_token = true;
+        r->authed = svc_token_check(r->st, auth + 7, r->address, now, &r->actor) == SVC_OK;
+        return;
+    }
+    const char *cookie = rq_cookie(r, "dvk_session");
+    if (cookie)
+        r->authed = svc_session(r->st, cookie, r->address, now, &r->actor, r->csrf) == SVC_OK;
+}
+
+/* The CSRF token a state-changing request carries, compared in constant time. */
+static bool csrf_ok(struct rq *r, const struct route *rt)
+{
+    if (r->by_token)
+        return true;
+    const char *sent = (rt->flags & R_FORM) ? rq_form(r, "csrf") : rq_header(r, "x-csrf-token");
+    return sent && r->csrf[0] && secret_equal(sent, r->csrf);
+}
+
+static bool safe_method(const char *m)
+{
+    return strcmp(m, "GET") == 0 || strcmp(m, "HEAD") == 0;
+}
+
 static int pick_lang(struct rq *r)
 {
     const char *q = rq_query(r, "lang");
@@ -247,6 +308,18 @@ static int pick_lang(struct rq *r)
 }
 
 
+/* A page that needs a user sends the browser to sign in, then back here. */
+static int login_redirect(struct rq *r)
+{
+    struct buf b = BUF_INIT;
+    buf_puts(&b, "/login?next=");
+    url_escape(&b, safe_method(r->method) ? r->path : "/models");
+    rq_add_header(r, "location", b.p);
+    buf_free(&b);
+    r->content_type = "text/plain; charset=utf-8";
+    return 303;
+}
+
 static int on_req(h2o_handler_t *self, h2o_req_t *req)
 {
     (void)self;
@@ -262,6 +335,9 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
         query_ok = parse_pairs(&r, req->path.base + req->query_at + 1, req->path.len - req->query_at - 1, r.query,
                                &r.nquery);
     r.lang = pick_lang(&r);
+    peer_address(req, r.address);
+    const char *proto = rq_header(&r, "x-forwarded-proto");
+    r.https = proto && strcmp(proto, "https") == 0;
 
     int status;
     const struct route *rt = NULL;
@@ -299,8 +375,15 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
             r.body = h2o_strdup(&req->pool, req->entity.base, req->entity.len).base;
             r.body_len = req->entity.len;
         }
+        authenticate(&r, (int64_t)time(NULL));
         if ((rt->flags & R_FORM) && r.body && !parse_pairs(&r, r.body, r.body_len, r.form, &r.nform))
             status = page_error(&r, 400, N_("The form contains invalid text."));
+        else if ((rt->flags & R_AUTH) && !r.authed)
+            status = api ? api_error(&r, 401, "unauthenticated", N_("Sign in first, or send a valid API token."), NULL)
+                         : login_redirect(&r);
+        else if ((rt->flags & R_AUTH) && !safe_method(r.method) && !csrf_ok(&r, rt))
+            status = api ? api_error(&r, 403, "csrf", N_("The form has expired. Reload the page and try again."), NULL)
+                         : page_error(&r, 403, N_("The form has expired. Reload the page and try again."));
         else
             status = rt->handler(&r);
     }

@@ -177,52 +177,145 @@ static int prepare(struct store *st, struct model *m, struct verrs *v)
     return v->n ? SVC_INVALID : SVC_OK;
 }
 
-static int create(struct store *st, struct model *m, struct verrs *v)
+/* The model's audit id: its database id as text. */
+static void idstr(const struct model *m, char out[24])
+{
+    snprintf(out, 24, "%lld", (long long)m->id);
+}
+
+static int create(struct store *st, const struct actor *a, struct model *m, struct verrs *v)
 {
     if (!m->registered_on[0])
         date_today(m->registered_on);
     int rc = prepare(st, m, v);
     if (rc)
         return rc;
+    if (!authz_model_create(a, m))
+        return SVC_FORBIDDEN;
     char *sf = search_text(m);
+    char id[24];
+    /* the model and its audit entry commit together or not at all */
+    if (st->ops->begin(st) != ST_OK) {
+        free(sf);
+        return SVC_ERROR;
+    }
     rc = st_to_svc(st->ops->model_insert(st, m, sf));
     free(sf);
+    if (rc == SVC_OK) {
+        json_t *after = model_to_json(m);
+        idstr(m, id);
+        rc = audit(st, a, "model", id, "create", NULL, after);
+        json_decref(after);
+    }
+    if (rc == SVC_OK && st->ops->commit(st) != ST_OK)
+        rc = SVC_ERROR;
+    if (rc != SVC_OK) {
+        st->ops->rollback(st);
+        m->id = 0;
+    }
     return rc;
 }
 
-int svc_model_create(struct store *st, struct model *m, struct verrs *v)
+int svc_model_create(struct store *st, const struct actor *a, struct model *m, struct verrs *v)
 {
     if (m->status != STATUS_DRAFT && m->status != STATUS_REGISTERED)
         verrs_add(v, "status", "A new model is either a draft or registered.");
+    if (m->typical)
+        verrs_add(v, "typical", "Only a recognized model can be typical.");
     if (v->n)
         return SVC_INVALID;
-    return create(st, m, v);
+    return create(st, a, m, v);
 }
 
-int svc_model_import(struct store *st, struct model *m, struct verrs *v)
+int svc_model_import(struct store *st, const struct actor *a, struct model *m, struct verrs *v)
 {
-    return create(st, m, v);
+    return create(st, a, m, v);
 }
 
-int svc_model_get(struct store *st, int64_t id, struct model *out)
+static int get_any(struct store *st, int64_t id, struct model *out)
 {
     int rc = st_to_svc(st->ops->model_get(st, id, out));
     if (rc)
         return rc;
     struct verrs v = {0};
-    place_model(st, out, &v); /* fills unit_path; the stored place is unchanged */
+    struct model_place stored = out->place;
+    place_model(st, out, &v); /* fills unit_path; the stored place stays authoritative */
+    out->place = stored;
     return SVC_OK;
 }
 
-int svc_model_update(struct store *st, struct model *m, int expected_version, struct verrs *v)
+int svc_model_get(struct store *st, const struct actor *a, int64_t id, struct model *out)
 {
-    int rc = prepare(st, m, v);
+    int rc = get_any(st, id, out);
     if (rc)
         return rc;
+    if (!authz_model_read(a, out)) {
+        /* outside the reader's scope it does not exist for them: 404, not 403 */
+        model_free(out);
+        return SVC_NOTFOUND;
+    }
+    return SVC_OK;
+}
+
+int svc_model_update(struct store *st, const struct actor *a, struct model *m, int expected_version, struct verrs *v)
+{
+    struct model before;
+    int rc = get_any(st, m->id, &before);
+    if (rc)
+        return rc;
+    if (!authz_model_read(a, &before)) {
+        model_free(&before);
+        return SVC_NOTFOUND;
+    }
+    if (!authz_model_edit(a, &before)) {
+        model_free(&before);
+        return SVC_FORBIDDEN;
+    }
+    rc = prepare(st, m, v);
+    /* a move must stay inside the editor's scope */
+    if (rc == SVC_OK && !authz_model_edit(a, m))
+        rc = SVC_FORBIDDEN;
+    if (rc) {
+        model_free(&before);
+        return rc;
+    }
     char *sf = search_text(m);
+    if (st->ops->begin(st) != ST_OK) {
+        free(sf);
+        model_free(&before);
+        return SVC_ERROR;
+    }
     rc = st_to_svc(st->ops->model_update(st, m, expected_version, sf));
     free(sf);
+    if (rc == SVC_OK) {
+        json_t *b = model_to_json(&before), *after = model_to_json(m);
+        char id[24];
+        idstr(m, id);
+        rc = audit(st, a, "model", id, "update", b, after);
+        json_decref(b);
+        json_decref(after);
+    }
+    if (rc == SVC_OK && st->ops->commit(st) != ST_OK)
+        rc = SVC_ERROR;
+    if (rc != SVC_OK) {
+        st->ops->rollback(st);
+        m->version = before.version;
+    }
+    model_free(&before);
     return rc;
+}
+
+int svc_unit_place(struct store *st, int hierarchy, const char *code, struct model_place *p)
+{
+    struct model m;
+    struct verrs v = {0};
+    model_init(&m);
+    m.hierarchy = hierarchy;
+    snprintf(m.unit_code, sizeof m.unit_code, "%s", code);
+    int rc = place_model(st, &m, &v);
+    *p = m.place;
+    model_free(&m);
+    return rc == SVC_OK ? SVC_OK : SVC_NOTFOUND;
 }
 
 /* ---- listing ------------------------------------------------------------------------ */
@@ -283,8 +376,35 @@ static int resolve_place(struct store *st, int h, const char *code, struct model
     return SVC_OK;
 }
 
-int svc_model_list(struct store *st, const struct model_query *q, struct model_page *out, char next[NEXT_CURSOR_MAX],
-                   struct verrs *v)
+static int list(struct store *st, const struct actor *a, bool showcase, const struct model_query *q,
+                struct model_page *out, char next[NEXT_CURSOR_MAX], struct verrs *v);
+
+int svc_model_list(struct store *st, const struct actor *a, const struct model_query *q, struct model_page *out,
+                   char next[NEXT_CURSOR_MAX], struct verrs *v)
+{
+    return list(st, a, false, q, out, next, v);
+}
+
+int svc_showcase_list(struct store *st, const struct model_query *q, struct model_page *out, char next[NEXT_CURSOR_MAX],
+                      struct verrs *v)
+{
+    return list(st, NULL, true, q, out, next, v);
+}
+
+int svc_showcase_get(struct store *st, int64_t id, struct model *out)
+{
+    int rc = get_any(st, id, out);
+    if (rc)
+        return rc;
+    if (!out->is_public || !out->typical || out->status != STATUS_RECOGNIZED) {
+        model_free(out);
+        return SVC_NOTFOUND;
+    }
+    return SVC_OK;
+}
+
+static int list(struct store *st, const struct actor *a, bool showcase, const struct model_query *q,
+                struct model_page *out, char next[NEXT_CURSOR_MAX], struct verrs *v)
 {
     struct model_filter f;
     memset(&f, 0, sizeof f);
@@ -292,6 +412,16 @@ int svc_model_list(struct store *st, const struct model_query *q, struct model_p
     next[0] = 0;
     f.typical = -1;
     f.limit = 50;
+    f.showcase = showcase;
+    if (a) {
+        if (a->role == ROLE_NONE || (a->scope_col == PLACE_NONE && a->role != ROLE_ADMIN && a->user_id != 0))
+            return SVC_FORBIDDEN;
+        f.scope_col = a->scope_col;
+        snprintf(f.scope_code, sizeof f.scope_code, "%s", a->scope_code);
+        f.scope_hierarchy = a->hierarchy;
+    } else if (!showcase) {
+        return SVC_FORBIDDEN;
+    }
     if (given(q->field) && !(f.field = enum_parse(model_field_names, FIELD_COUNT, q->field)))
         verrs_add(v, "field", "Unknown value.");
     if (given(q->kind) && !(f.kind = enum_parse(model_kind_names, KIND_COUNT, q->kind)))
@@ -339,7 +469,7 @@ int svc_model_list(struct store *st, const struct model_query *q, struct model_p
     }
     if (given(q->cursor)) {
         /* cursor = hex("sort|key|id") */
-        char raw[1024];
+        char raw[1400];
         int sort;
         char *bar1, *bar2;
         if (!hex_decode(q->cursor, raw, sizeof raw) || !(bar1 = strchr(raw, '|')) || !(bar2 = strrchr(raw, '|')) ||
@@ -367,7 +497,7 @@ int svc_model_list(struct store *st, const struct model_query *q, struct model_p
     int rc = st_to_svc(st->ops->model_list(st, &f, out));
     free(qf);
     if (rc == SVC_OK && out->more && out->n > 0) {
-        char key[sizeof f.cursor_key], raw[1024];
+        char key[sizeof f.cursor_key], raw[1400];
         const struct model *last = &out->items[out->n - 1];
         model_sort_key(last, f.sort, key, sizeof key);
         snprintf(raw, sizeof raw, "%d|%s|%lld", f.sort, key, (long long)last->id);

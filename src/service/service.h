@@ -9,7 +9,68 @@
 #include "core/unit.h"
 #include "store/store.h"
 
-enum { SVC_OK = 0, SVC_INVALID = -1, SVC_NOTFOUND = -2, SVC_CONFLICT = -3, SVC_ERROR = -5, SVC_BADREQ = -6 };
+enum {
+    SVC_OK = 0, SVC_INVALID = -1, SVC_NOTFOUND = -2, SVC_CONFLICT = -3, SVC_FORBIDDEN = -4, SVC_ERROR = -5,
+    SVC_BADREQ = -6, SVC_UNAUTH = -7, SVC_THROTTLED = -8
+};
+
+/* ---- who is acting (service/auth.c) ----------------------------------------
+ * Every use case takes the actor: the signed-in user with the scope resolved
+ * to a place column, or the system (command line, demo loader). */
+enum role { ROLE_NONE, ROLE_ADMIN, ROLE_STAFF, ROLE_OFFICER, ROLE_APPRAISER, ROLE_VIEWER, ROLE_COUNT };
+extern const char *const role_names[ROLE_COUNT];
+extern const char *const role_labels[ROLE_COUNT];
+
+struct actor {
+    int64_t user_id;     /* 0 for the system */
+    char login[64];
+    int role;
+    int hierarchy;
+    char unit_code[32];  /* "" = the whole country */
+    int scope_col;       /* enum place_col; PLACE_NONE = everything */
+    char scope_code[32];
+    char address[64];    /* the client's address, for the audit trail */
+};
+/* The command line and the demo loader: administrator rights, audited as "system". */
+void actor_system(struct actor *a);
+/* Resolves u's scope. SVC_FORBIDDEN for a disabled user or a unit that no longer exists. */
+int actor_from_user(struct store *st, const struct user *u, const char *address, struct actor *a);
+
+/* ---- authorization (service/authz.c): decided here and nowhere else ----------- */
+bool authz_in_scope(const struct actor *a, const struct model_place *p, int hierarchy, const char *unit_code);
+bool authz_model_read(const struct actor *a, const struct model *m);
+bool authz_model_create(const struct actor *a, const struct model *m);
+bool authz_model_edit(const struct actor *a, const struct model *m);
+bool authz_unit_edit(const struct actor *a, const struct model_place *p, int hierarchy, const char *unit_code);
+bool authz_audit_read(const struct actor *a);
+
+/* ---- audit (service/auth.c) ---------------------------------------------------- */
+/* Appends one entry in the caller's transaction; before/after are JSON values or NULL (not stolen). */
+int audit(struct store *st, const struct actor *a, const char *entity, const char *entity_id, const char *action,
+          json_t *before, json_t *after);
+int svc_audit_list(struct store *st, const struct actor *a, const struct audit_filter *f, struct audit_list *out);
+
+/* ---- sign-in, sessions, tokens (service/auth.c) --------------------------------- */
+#define SESSION_IDLE_SECONDS (2 * 3600)      /* a form filled slowly on a phone still saves */
+#define SESSION_MAX_SECONDS (12 * 3600)
+#define COOKIE_VALUE_MAX 64
+/* Checks login and password with throttling per login and per address. On success
+ * creates a new session (never reusing a client-supplied id), fills cookie and csrf.
+ * SVC_UNAUTH for any wrong login/password/disabled user; SVC_THROTTLED while paused. */
+int svc_signin(struct store *st, const char *login, const char *password, const char *address, int64_t now,
+               char cookie[COOKIE_VALUE_MAX], char csrf[COOKIE_VALUE_MAX], struct actor *a);
+/* The session's actor and CSRF token; SVC_UNAUTH when unknown, idle too long or past its limit. */
+int svc_session(struct store *st, const char *cookie, const char *address, int64_t now, struct actor *a,
+                char csrf[COOKIE_VALUE_MAX]);
+int svc_signout(struct store *st, const char *cookie);
+/* Creates a bearer token for login, valid days (0: no expiry); token receives it once. */
+int svc_token_create(struct store *st, const char *login, int days, const char *name, int64_t now, char token[80],
+                     int64_t *id, char *msg, size_t msgsz);
+int svc_token_check(struct store *st, const char *token, const char *address, int64_t now, struct actor *a);
+/* The password policy: NULL when pw is acceptable for login, else an English msgid. */
+const char *password_problem(const char *login, const char *pw);
+/* Constant-time comparison of two NUL-terminated strings. */
+bool secret_equal(const char *a, const char *b);
 
 /* A request-level error that is not about one field's value (400-class):
  * code is the API error code, msg an English msgid, detail an untranslated
@@ -24,24 +85,28 @@ struct svc_err {
 
 /* Normalizes (NFC, trims), validates, places the model in both hierarchies
  * and stores it. On SVC_INVALID, v says which fields and why. */
-int svc_model_create(struct store *st, struct model *m, struct verrs *v);
+int svc_model_create(struct store *st, const struct actor *a, struct model *m, struct verrs *v);
 /* As svc_model_create, but any status may be given (demo data and imports of
  * models that went through their lifecycle on paper). */
-int svc_model_import(struct store *st, struct model *m, struct verrs *v);
-/* Reads one model with its unit path. */
-int svc_model_get(struct store *st, int64_t id, struct model *out);
+int svc_model_import(struct store *st, const struct actor *a, struct model *m, struct verrs *v);
+/* Reads one model with its unit path; SVC_NOTFOUND also when it is outside a's scope. */
+int svc_model_get(struct store *st, const struct actor *a, int64_t id, struct model *out);
 /* Stores m (already merged with its patch) when the stored version is expected_version. */
-int svc_model_update(struct store *st, struct model *m, int expected_version, struct verrs *v);
+int svc_model_update(struct store *st, const struct actor *a, struct model *m, int expected_version, struct verrs *v);
 
 /* The list query as it arrives (strings from a URL or the command line; NULL or "" = absent). */
 struct model_query {
     const char *field, *kind, *status, *unit, *hierarchy, *from, *to, *typical, *q, *sort, *limit, *cursor;
 };
-#define NEXT_CURSOR_MAX 2200
+#define NEXT_CURSOR_MAX 2900 /* hex of "sort|key|id" with the longest key */
 /* Parses and runs q. next receives the cursor of the following page, or "" at the end.
  * Bad parameters give SVC_INVALID with v naming the parameter. */
-int svc_model_list(struct store *st, const struct model_query *q, struct model_page *out, char next[NEXT_CURSOR_MAX],
-                   struct verrs *v);
+int svc_model_list(struct store *st, const struct actor *a, const struct model_query *q, struct model_page *out,
+                   char next[NEXT_CURSOR_MAX], struct verrs *v);
+/* The public showcase: recognized, typical models marked public (no actor). */
+int svc_showcase_list(struct store *st, const struct model_query *q, struct model_page *out, char next[NEXT_CURSOR_MAX],
+                      struct verrs *v);
+int svc_showcase_get(struct store *st, int64_t id, struct model *out);
 
 /* JSON codec of models (service/model_json.c): the one place model JSON is read and written.
  * model_from_json applies the members of obj onto m: unknown members and wrong types give
@@ -64,15 +129,22 @@ json_t *unit_to_json(const struct unit *u);
 /* Adds a village (thôn, bản, tổ dân phố) under a commune of hierarchy h; the code
  * is the commune's code and a sequence number ("20368-03"). A name already used
  * in that commune (ignoring case and diacritics) is refused. */
-int svc_village_add(struct store *st, int hierarchy, const char *commune_code, const char *name, struct unit *out,
+int svc_village_add(struct store *st, const struct actor *a, int hierarchy, const char *commune_code, const char *name, struct unit *out,
                     struct verrs *v);
 
 /* ---- demo and users ----------------------------------------------------------- */
 
 /* Loads the demo catalogue and models compiled into the binary. */
 int svc_demo_load(struct store *st, char *msg, size_t msgsz);
-/* Creates a user with an Argon2id hash of password. */
-int svc_user_add(struct store *st, const char *login, const char *role, int hierarchy, const char *unit_code,
-                 const char *password, char *msg, size_t msgsz);
+/* Creates a user with an Argon2id hash of password (policy: password_problem). */
+int svc_user_add(struct store *st, const struct actor *a, const char *login, const char *role, int hierarchy,
+                 const char *unit_code, const char *password, char *msg, size_t msgsz);
+/* Sets a new password (an administrator's reset); ends the user's sessions. */
+int svc_user_passwd(struct store *st, const struct actor *a, const char *login, const char *password, char *msg,
+                    size_t msgsz);
+/* Disables or enables a user; disabling ends the user's sessions. */
+int svc_user_disable(struct store *st, const struct actor *a, const char *login, bool disabled, char *msg, size_t msgsz);
+/* The place of a unit in both hierarchies (what a model there would get). */
+int svc_unit_place(struct store *st, int hierarchy, const char *code, struct model_place *p);
 
 #endif

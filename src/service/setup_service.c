@@ -6,9 +6,96 @@
 #include "util/embed.h"
 #include "util/log.h"
 
-int svc_user_add(struct store *st, const char *login, const char *role, int hierarchy, const char *unit_code,
-                 const char *password, char *msg, size_t msgsz)
+static json_t *user_json(const struct user *u)
 {
+    return json_pack("{s:s, s:s, s:i, s:s, s:b}", "login", u->login, "role", u->role, "hierarchy", u->hierarchy,
+                     "unit_code", u->unit_code, "disabled", u->disabled);
+}
+
+/* Writes u (the password hash is never audited) with its audit entry in one transaction. */
+static int save_user(struct store *st, const struct actor *a, struct user *u, const struct user *before,
+                     const char *action)
+{
+    if (st->ops->begin(st) != ST_OK)
+        return SVC_ERROR;
+    int rc = before ? st->ops->user_update(st, u) : st->ops->user_insert(st, u);
+    if (rc == ST_EXISTS) {
+        st->ops->rollback(st);
+        return SVC_CONFLICT;
+    }
+    json_t *b = before ? user_json(before) : NULL, *af = user_json(u);
+    if (rc != ST_OK || audit(st, a, "user", u->login, action, b, af) != SVC_OK) {
+        json_decref(b);
+        json_decref(af);
+        st->ops->rollback(st);
+        return SVC_ERROR;
+    }
+    json_decref(b);
+    json_decref(af);
+    /* a reset password or a disabled account ends every session of that user */
+    if (before && st->ops->session_delete_user(st, u->id) != ST_OK) {
+        st->ops->rollback(st);
+        return SVC_ERROR;
+    }
+    return st->ops->commit(st) == ST_OK ? SVC_OK : SVC_ERROR;
+}
+
+static int hash_password(const char *password, char out[160])
+{
+    if (sodium_init() < 0 || crypto_pwhash_str(out, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                                               crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+        return SVC_ERROR;
+    return SVC_OK;
+}
+
+int svc_user_passwd(struct store *st, const struct actor *a, const char *login, const char *password, char *msg,
+                    size_t msgsz)
+{
+    if (a->role != ROLE_ADMIN) {
+        snprintf(msg, msgsz, "only an administrator resets passwords");
+        return SVC_FORBIDDEN;
+    }
+    struct user u, before;
+    if (st->ops->user_by_login(st, login, &u) != ST_OK) {
+        snprintf(msg, msgsz, "no user %s", login);
+        return SVC_NOTFOUND;
+    }
+    const char *problem = password_problem(login, password);
+    if (problem) {
+        snprintf(msg, msgsz, "%s", problem);
+        return SVC_INVALID;
+    }
+    before = u;
+    if (hash_password(password, u.password_hash) != SVC_OK) {
+        snprintf(msg, msgsz, "could not hash the password");
+        return SVC_ERROR;
+    }
+    return save_user(st, a, &u, &before, "password_reset");
+}
+
+int svc_user_disable(struct store *st, const struct actor *a, const char *login, bool disabled, char *msg, size_t msgsz)
+{
+    if (a->role != ROLE_ADMIN) {
+        snprintf(msg, msgsz, "only an administrator disables users");
+        return SVC_FORBIDDEN;
+    }
+    struct user u, before;
+    if (st->ops->user_by_login(st, login, &u) != ST_OK) {
+        snprintf(msg, msgsz, "no user %s", login);
+        return SVC_NOTFOUND;
+    }
+    before = u;
+    u.disabled = disabled;
+    return save_user(st, a, &u, &before, disabled ? "disable" : "enable");
+}
+
+int svc_user_add(struct store *st, const struct actor *a, const char *login, const char *role, int hierarchy,
+                 const char *unit_code, const char *password, char *msg, size_t msgsz)
+{
+    if (a->role != ROLE_ADMIN) {
+        snprintf(msg, msgsz, "only an administrator adds users");
+        return SVC_FORBIDDEN;
+    }
     static const char *const roles[] = {"admin", "staff", "officer", "appraiser", "viewer"};
     struct user u;
     memset(&u, 0, sizeof u);
@@ -24,8 +111,9 @@ int svc_user_add(struct store *st, const char *login, const char *role, int hier
         snprintf(msg, msgsz, "a login has 2 to 63 characters: a-z, 0-9, dot, dash, underscore");
         return SVC_INVALID;
     }
-    if (strlen(password) < 10) {
-        snprintf(msg, msgsz, "a password has at least 10 characters");
+    const char *problem = password_problem(login, password);
+    if (problem) {
+        snprintf(msg, msgsz, "%s", problem);
         return SVC_INVALID;
     }
     if (unit_code && *unit_code) {
@@ -39,21 +127,17 @@ int svc_user_add(struct store *st, const char *login, const char *role, int hier
         snprintf(msg, msgsz, "a %s needs a unit (--unit CODE)", role);
         return SVC_INVALID;
     }
-    if (sodium_init() < 0 ||
-        crypto_pwhash_str(u.password_hash, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                          crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
+    if (hash_password(password, u.password_hash) != SVC_OK) {
         snprintf(msg, msgsz, "could not hash the password");
         return SVC_ERROR;
     }
     snprintf(u.login, sizeof u.login, "%s", login);
     snprintf(u.role, sizeof u.role, "%s", role);
     u.hierarchy = hierarchy;
-    int rc = st->ops->user_insert(st, &u);
-    if (rc == ST_EXISTS) {
+    int rc = save_user(st, a, &u, NULL, "create");
+    if (rc == SVC_CONFLICT)
         snprintf(msg, msgsz, "the login %s is taken", login);
-        return SVC_CONFLICT;
-    }
-    return rc == ST_OK ? SVC_OK : SVC_ERROR;
+    return rc;
 }
 
 static int load_csv(struct store *st, const char *name, int hierarchy, char *msg, size_t msgsz)
@@ -93,6 +177,8 @@ int svc_demo_load(struct store *st, char *msg, size_t msgsz)
         return SVC_ERROR;
     }
     rc = SVC_OK;
+    struct actor sys;
+    actor_system(&sys);
     for (size_t i = 0; i < json_array_size(arr) && rc == SVC_OK; i++) {
         struct model m;
         struct svc_err e = {0};
@@ -101,7 +187,7 @@ int svc_demo_load(struct store *st, char *msg, size_t msgsz)
         rc = model_from_json(json_array_get(arr, i), &m, false, &e);
         if (rc)
             snprintf(msg, msgsz, "models.json item %zu: %s %s", i, e.msg, e.detail);
-        else if ((rc = svc_model_import(st, &m, &v)) == SVC_INVALID)
+        else if ((rc = svc_model_import(st, &sys, &m, &v)) == SVC_INVALID)
             snprintf(msg, msgsz, "models.json item %zu: %s: %s", i, v.e[0].field, v.e[0].msg);
         model_free(&m);
     }

@@ -46,13 +46,17 @@ json_t *unit_to_json(const struct unit *u)
                      u->level, "parent_code", u->parent_code[0] ? u->parent_code : NULL, "hierarchy", u->hierarchy);
 }
 
-int svc_village_add(struct store *st, int hierarchy, const char *commune_code, const char *name, struct unit *out,
-                    struct verrs *v)
+int svc_village_add(struct store *st, const struct actor *a, int hierarchy, const char *commune_code, const char *name,
+                    struct unit *out, struct verrs *v)
 {
     struct unit c;
+    struct model_place place;
     if (!unit_hierarchy_valid(hierarchy) || !unit_code_valid(commune_code) ||
-        st->ops->unit_get(st, hierarchy, commune_code, &c) != ST_OK)
+        st->ops->unit_get(st, hierarchy, commune_code, &c) != ST_OK ||
+        svc_unit_place(st, hierarchy, commune_code, &place) != SVC_OK)
         return SVC_NOTFOUND;
+    if (!authz_unit_edit(a, &place, hierarchy, commune_code))
+        return SVC_FORBIDDEN;
     if (!unit_is_commune(&c)) {
         verrs_add(v, "code", "Villages are added under a commune or ward.");
         return SVC_INVALID;
@@ -91,7 +95,14 @@ int svc_village_add(struct store *st, int hierarchy, const char *commune_code, c
         snprintf(out->type, sizeof out->type, "village");
         snprintf(out->parent_code, sizeof out->parent_code, "%s", commune_code);
         out->level = c.level + 1;
-        rc = st->ops->unit_put(st, out) == ST_OK && st->ops->commit(st) == ST_OK ? SVC_OK : SVC_ERROR;
+        json_t *after = unit_to_json(out);
+        char id[48];
+        snprintf(id, sizeof id, "%d:%s", hierarchy, out->code);
+        rc = st->ops->unit_put(st, out) == ST_OK && audit(st, a, "unit", id, "create", NULL, after) == SVC_OK &&
+                     st->ops->commit(st) == ST_OK
+                 ? SVC_OK
+                 : SVC_ERROR;
+        json_decref(after);
     }
     if (rc != SVC_OK)
         st->ops->rollback(st); /* no-op when no transaction was begun */

@@ -24,10 +24,14 @@ struct model_filter {
     int unit_hierarchy;      /* with PLACE_UNIT */
     char from[11], to[11];   /* registered_on range, inclusive; "" open */
     const char *q_fold;      /* folded words, all must occur; NULL for none */
+    int scope_col;           /* the reader's scope: a second place filter (PLACE_NONE: everything) */
+    char scope_code[32];
+    int scope_hierarchy;     /* with PLACE_UNIT */
+    bool showcase;           /* only public, recognized, typical models */
     int sort;
     int limit;
     bool has_cursor;         /* keyset: rows strictly after (cursor_key, cursor_id) */
-    char cursor_key[1000];
+    char cursor_key[1300]; /* a 300-character title of 4-byte characters folds to 1,200 bytes */
     int64_t cursor_id;
 };
 
@@ -62,6 +66,41 @@ struct user {
     char password_hash[160];
     bool disabled;
 };
+
+struct session {
+    char csrf[64];
+    int64_t created_at, last_seen, expires_at;
+    struct user user;
+};
+
+struct api_token {
+    int64_t id;
+    char name[64];
+    int64_t created_at, expires_at, revoked_at, last_used; /* 0: none */
+    char login[64];
+};
+
+struct audit_entry {
+    int64_t id;
+    char at[21];
+    int64_t user_id;           /* 0: the system (command line) */
+    char login[64];
+    char address[64];
+    char entity[32];
+    char entity_id[64];
+    char action[32];
+    char *before, *after;      /* JSON text or NULL; owned (audit_list_free) */
+};
+struct audit_filter {
+    const char *entity, *entity_id, *login, *from, *to; /* NULL: any; from/to are dates */
+    int64_t before_id;         /* keyset: rows with id < before_id; 0 for the newest */
+    int limit;
+};
+struct audit_list {
+    struct audit_entry *items;
+    int n;
+};
+void audit_list_free(struct audit_list *l);
 
 struct indicator {
     char code[32];
@@ -106,6 +145,33 @@ struct store_ops {
 
     int (*user_insert)(struct store *s, struct user *u);
     int (*user_by_login)(struct store *s, const char *login, struct user *out);
+    int (*user_get)(struct store *s, int64_t id, struct user *out);
+    int (*user_list)(struct store *s, struct user **out, int *n);
+    /* Updates password_hash, role, unit and disabled of u->id. */
+    int (*user_update)(struct store *s, const struct user *u);
+
+    /* Sessions are found by the hash of the cookie value. */
+    int (*session_create)(struct store *s, const char *id_hash, int64_t user_id, const char *csrf, int64_t now,
+                          int64_t expires_at);
+    int (*session_get)(struct store *s, const char *id_hash, struct session *out);
+    int (*session_touch)(struct store *s, const char *id_hash, int64_t now);
+    int (*session_delete)(struct store *s, const char *id_hash);
+    int (*session_delete_user)(struct store *s, int64_t user_id);
+
+    int (*token_create)(struct store *s, int64_t user_id, const char *hash, const char *name, int64_t now,
+                        int64_t expires_at, int64_t *id);
+    /* The token's user when it is neither revoked nor expired at now; ST_NOTFOUND otherwise. */
+    int (*token_user)(struct store *s, const char *hash, int64_t now, struct user *out);
+    int (*token_revoke)(struct store *s, int64_t id, int64_t now);
+    int (*token_list)(struct store *s, struct api_token **out, int *n);
+
+    /* Sign-in throttling counters. */
+    int (*throttle_get)(struct store *s, const char *key, int *failures, int64_t *locked_until);
+    int (*throttle_put)(struct store *s, const char *key, int failures, int64_t now, int64_t locked_until);
+    int (*throttle_clear)(struct store *s, const char *key);
+
+    int (*audit_append)(struct store *s, const struct audit_entry *e);
+    int (*audit_list)(struct store *s, const struct audit_filter *f, struct audit_list *out);
 };
 
 struct store {

@@ -19,6 +19,16 @@ void unit_list_free(struct unit_list *l)
     memset(l, 0, sizeof *l);
 }
 
+void audit_list_free(struct audit_list *l)
+{
+    for (int i = 0; i < l->n; i++) {
+        free(l->items[i].before);
+        free(l->items[i].after);
+    }
+    free(l->items);
+    memset(l, 0, sizeof *l);
+}
+
 void code_list_free(struct code_list *l)
 {
     free(l->codes);

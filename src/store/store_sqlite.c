@@ -15,7 +15,7 @@ enum {
     Q_BEGIN, Q_COMMIT, Q_ROLLBACK, Q_UNIT_PUT, Q_MAP_PUT, Q_UNIT_GET, Q_UNIT_CHILDREN, Q_UNIT_ROOTS, Q_UNIT_COUNT,
     Q_MAP_NEW, Q_MAP_OLD, Q_IND_LIST, Q_OWNER_GET, Q_OWNER_ADD, Q_COUNTER_NEXT, Q_COUNTER_GET, Q_MODEL_INSERT,
     Q_MODEL_GET, Q_MODEL_UPDATE, Q_TAGS_DEL, Q_TAG_ADD, Q_TAGS_GET, Q_RES_DEL, Q_RES_ADD, Q_RES_GET, Q_MODEL_COUNT,
-    Q_USER_ADD, Q_USER_BY_LOGIN, Q_UNIT_PARENT,
+    Q_USER_ADD, Q_USER_BY_LOGIN, Q_UNIT_PARENT, Q_SESSION_GET, Q_SESSION_TOUCH, Q_TOKEN_USER, Q_AUDIT_ADD,
     Q_COUNT
 };
 
@@ -511,8 +511,8 @@ static int write_children(struct sqlite_store *s, const struct model *m)
     "title, title_fold, summary, description, field, kind, registration_level, status, hierarchy, unit_code, " \
     "p24, d24, c24, p25, c25, registered_on, owner_id, situation, objectives, content, area_target, forces, "  \
     "resources, outputs, sustainability, period_from, period_to, typical, typical_reason, search_fold, "        \
-    "updated_at"
-#define MODEL_WRITE_N 31
+    "updated_at, public"
+#define MODEL_WRITE_N 32
 
 static void bind_model(sqlite3_stmt *st, const struct model *m, sqlite3_int64 oid, const char *search_fold)
 {
@@ -552,6 +552,7 @@ static void bind_model(sqlite3_stmt *st, const struct model *m, sqlite3_int64 oi
     bind_text(st, i++, m->typical_reason);
     bind_text_empty(st, i++, search_fold);
     bind_text(st, i++, m->updated_at);
+    sqlite3_bind_int(st, i++, m->is_public ? 1 : 0);
     free(tf);
 }
 
@@ -570,7 +571,7 @@ static int s_model_insert(struct store *base, struct model *m, const char *searc
     sqlite3_stmt *st = stmt(s, Q_MODEL_INSERT,
                             "INSERT INTO models (" MODEL_WRITE_COLS ", code, version, created_at) VALUES "
                             "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,"
-                            " ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, 1, ?33)");
+                            " ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, 1, ?34)");
     if (!st) {
         rc = ST_ERR;
         goto fail;
@@ -604,8 +605,8 @@ static int s_model_update(struct store *base, struct model *m, int expected_vers
     sqlite3_stmt *st = stmt(
         s, Q_MODEL_UPDATE,
         "UPDATE models SET (" MODEL_WRITE_COLS ", version) = (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
-        " ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, version + 1)"
-        " WHERE id = ?32 AND version = ?33");
+        " ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, version + 1)"
+        " WHERE id = ?33 AND version = ?34");
     if (!st) {
         rc = ST_ERR;
         goto fail;
@@ -639,7 +640,7 @@ fail:
     "m.id, m.code, m.title, m.summary, m.description, m.field, m.kind, m.registration_level, m.status, "          \
     "m.hierarchy, m.unit_code, m.p24, m.d24, m.c24, m.p25, m.c25, m.registered_on, o.type, o.name, m.situation, " \
     "m.objectives, m.content, m.area_target, m.forces, m.resources, m.outputs, m.sustainability, m.period_from, " \
-    "m.period_to, m.typical, m.typical_reason, m.version, m.created_at, m.updated_at, u.name, m.title_fold"
+    "m.period_to, m.typical, m.typical_reason, m.version, m.created_at, m.updated_at, u.name, m.title_fold, m.public"
 #define MODEL_READ_FROM                                                 \
     " FROM models m LEFT JOIN owners o ON o.id = m.owner_id"            \
     " LEFT JOIN units u ON u.hierarchy = m.hierarchy AND u.code = m.unit_code"
@@ -683,6 +684,8 @@ static int read_model(struct sqlite_store *s, sqlite3_stmt *st, struct model *m)
     col_cpy(st, i++, m->created_at, sizeof m->created_at);
     col_cpy(st, i++, m->updated_at, sizeof m->updated_at);
     m->unit_name = col_dup(st, i++);
+    i++; /* title_fold */
+    m->is_public = sqlite3_column_int(st, i++) != 0;
     return ST_OK;
     (void)s;
 }
@@ -757,6 +760,10 @@ static void filter_sql(const struct model_filter *f, struct buf *sql)
         buf_puts(sql, " AND m.typical = ?");
     if (f->place_col)
         buf_printf(sql, " AND %s", place_sql[f->place_col]);
+    if (f->scope_col)
+        buf_printf(sql, " AND %s", place_sql[f->scope_col]);
+    if (f->showcase)
+        buf_puts(sql, " AND m.public = 1 AND m.typical = 1 AND m.status = 'recognized'");
     if (f->from[0])
         buf_puts(sql, " AND m.registered_on >= ?");
     if (f->to[0])
@@ -784,6 +791,10 @@ static int filter_bind(sqlite3_stmt *st, const struct model_filter *f)
         sqlite3_bind_int(st, i++, f->unit_hierarchy);
     if (f->place_col)
         sqlite3_bind_text(st, i++, f->place_code, -1, SQLITE_TRANSIENT);
+    if (f->scope_col == PLACE_UNIT)
+        sqlite3_bind_int(st, i++, f->scope_hierarchy);
+    if (f->scope_col)
+        sqlite3_bind_text(st, i++, f->scope_code, -1, SQLITE_TRANSIENT);
     if (f->from[0])
         sqlite3_bind_text(st, i++, f->from, -1, SQLITE_TRANSIENT);
     if (f->to[0])
@@ -903,12 +914,24 @@ static int s_user_insert(struct store *base, struct user *u)
     return ST_OK;
 }
 
+#define USER_COLS "id, login, role, hierarchy, unit_code, password_hash, disabled"
+
+static void read_user(sqlite3_stmt *st, int i, struct user *out)
+{
+    memset(out, 0, sizeof *out);
+    out->id = sqlite3_column_int64(st, i);
+    col_cpy(st, i + 1, out->login, sizeof out->login);
+    col_cpy(st, i + 2, out->role, sizeof out->role);
+    out->hierarchy = sqlite3_column_int(st, i + 3);
+    col_cpy(st, i + 4, out->unit_code, sizeof out->unit_code);
+    col_cpy(st, i + 5, out->password_hash, sizeof out->password_hash);
+    out->disabled = sqlite3_column_int(st, i + 6) != 0;
+}
+
 static int s_user_by_login(struct store *base, const char *login, struct user *out)
 {
     struct sqlite_store *s = S(base);
-    sqlite3_stmt *st = stmt(s, Q_USER_BY_LOGIN,
-                            "SELECT id, login, role, hierarchy, unit_code, password_hash, disabled FROM users"
-                            " WHERE login = ?");
+    sqlite3_stmt *st = stmt(s, Q_USER_BY_LOGIN, "SELECT " USER_COLS " FROM users WHERE login = ?");
     if (!st)
         return ST_ERR;
     bind_text_empty(st, 1, login);
@@ -917,15 +940,359 @@ static int s_user_by_login(struct store *base, const char *login, struct user *o
         return ST_NOTFOUND;
     if (rc != SQLITE_ROW)
         return fail(s, "user_by_login");
-    memset(out, 0, sizeof *out);
-    out->id = sqlite3_column_int64(st, 0);
-    col_cpy(st, 1, out->login, sizeof out->login);
-    col_cpy(st, 2, out->role, sizeof out->role);
-    out->hierarchy = sqlite3_column_int(st, 3);
-    col_cpy(st, 4, out->unit_code, sizeof out->unit_code);
-    col_cpy(st, 5, out->password_hash, sizeof out->password_hash);
-    out->disabled = sqlite3_column_int(st, 6) != 0;
+    read_user(st, 0, out);
     sqlite3_reset(st);
+    return ST_OK;
+}
+
+/* One-off statement helpers for the rarely used queries below. */
+static sqlite3_stmt *once(struct sqlite_store *s, const char *sql)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+        fail(s, sql);
+        return NULL;
+    }
+    return st;
+}
+
+static int done(struct sqlite_store *s, sqlite3_stmt *st, const char *what)
+{
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? ST_OK : fail(s, what);
+}
+
+static int s_user_get(struct store *base, int64_t id, struct user *out)
+{
+    struct sqlite_store *s = S(base);
+    sqlite3_stmt *st = once(s, "SELECT " USER_COLS " FROM users WHERE id = ?");
+    if (!st)
+        return ST_ERR;
+    sqlite3_bind_int64(st, 1, id);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        read_user(st, 0, out);
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? ST_OK : rc == SQLITE_DONE ? ST_NOTFOUND : fail(s, "user_get");
+}
+
+static int s_user_list(struct store *base, struct user **out, int *n)
+{
+    struct sqlite_store *s = S(base);
+    sqlite3_stmt *st = once(s, "SELECT " USER_COLS " FROM users ORDER BY login");
+    if (!st)
+        return ST_ERR;
+    int cap = 0, rc;
+    *out = NULL;
+    *n = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 16;
+            *out = xrealloc(*out, (size_t)cap * sizeof **out);
+        }
+        read_user(st, 0, &(*out)[(*n)++]);
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? ST_OK : fail(s, "user_list");
+}
+
+static int s_user_update(struct store *base, const struct user *u)
+{
+    struct sqlite_store *s = S(base);
+    sqlite3_stmt *st = once(s, "UPDATE users SET password_hash = ?, role = ?, hierarchy = ?, unit_code = ?, disabled = ?"
+                               " WHERE id = ?");
+    if (!st)
+        return ST_ERR;
+    bind_text(st, 1, u->password_hash);
+    bind_text(st, 2, u->role);
+    sqlite3_bind_int(st, 3, u->hierarchy);
+    bind_text(st, 4, u->unit_code);
+    sqlite3_bind_int(st, 5, u->disabled);
+    sqlite3_bind_int64(st, 6, u->id);
+    int rc = done(s, st, "user_update");
+    if (rc == ST_OK && sqlite3_changes(s->db) == 0)
+        return ST_NOTFOUND;
+    return rc;
+}
+
+/* ---- sessions and tokens ------------------------------------------------------- */
+
+static int s_session_create(struct store *base, const char *id_hash, int64_t user_id, const char *csrf, int64_t now,
+                            int64_t expires_at)
+{
+    struct sqlite_store *s = S(base);
+    sqlite3_stmt *st = once(s, "INSERT INTO sessions (id_hash, user_id, csrf, created_at, last_seen, expires_at)"
+                               " VALUES (?, ?, ?, ?, ?, ?)");
+    if (!st)
+        return ST_ERR;
+    bind_text(st, 1, id_hash);
+    sqlite3_bind_int64(st, 2, user_id);
+    bind_text(st, 3, csrf);
+    sqlite3_bind_int64(st, 4, now);
+    sqlite3_bind_int64(st, 5, now);
+    sqlite3_bind_int64(st, 6, expires_at);
+    return done(s, st, "session_create");
+}
+
+static int s_session_get(struct store *base, const char *id_hash, struct session *out)
+{
+    struct sqlite_store *s = S(base);
+    sqlite3_stmt *st = stmt(s, Q_SESSION_GET,
+                            "SELECT s.csrf, s.created_at, s.last_seen, s.expires_at, u.id, u.login, u.role, u.hierarchy,"
+                            " u.unit_code, u.password_hash, u.disabled FROM sessions s JOIN users u ON u.id = s.user_id"
+                            " WHERE s.id_hash = ?");
+    if (!st)
+        return ST_ERR;
+    bind_text_empty(st, 1, id_hash);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_DONE)
+        return ST_NOTFOUND;
+    if (rc != SQLITE_ROW)
+        return fail(s, "session_get");
+    memset(out, 0, sizeof *out);
+    col_cpy(st, 0, out->csrf, sizeof out->csrf);
+    out->created_at = sqlite3_column_int64(st, 1);
+    out->last_seen = sqlite3_column_int64(st, 2);
+    out->expires_at = sqlite3_column_int64(st, 3);
+    read_user(st, 4, &out->user);
+    sqlite3_reset(st);
+    return ST_OK;
+}
+
+static int s_session_touch(struct store *base, const char *id_hash, int64_t now)
+{
+    struct sqlite_store *s = S(base);
+    sqlite3_stmt *st = stmt(s, Q_SESSION_TOUCH, "UPDATE sessions SET last_seen = ? WHERE id_hash = ?");
+    if (!st)
+        return ST_ERR;
+    sqlite3_bind_int64(st, 1, now);
+    bind_text_empty(st, 2, id_hash);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? ST_OK : fail(s, "session_touch");
+}
+
+static int s_session_delete(struct store *base, const char *id_hash)
+{
+    struct sqlite_store *s = S(base);
+    sqlite3_stmt *st = once(s, "DELETE FROM sessions WHERE id_hash = ?");
+    if (!st)
+        return ST_ERR;
+    bind_text_empty(st, 1, id_hash);
+    return done(s, st, "session_delete");
+}
+
+static int s_session_delete_user(struct store *base, int64_t user_id)
+{
+    struct sqlite_store *s = S(base);
+    sqlite3_stmt *st = once(s, "DELETE FROM sessions WHERE user_id = ?");
+    if (!st)
+        return ST_ERR;
+    sqlite3_bind_int64(st, 1, user_id);
+    return done(s, st, "session_delete_user");
+}
+
+static int s_token_create(struct store *base, int64_t user_id, const char *hash, const char *name, int64_t now,
+                          int64_t expires_at, int64_t *id)
+{
+    struct sqlite_store *s = S(base);
+    sqlite3_stmt *st = once(s, "INSERT INTO api_tokens (user_id, hash, name, created_at, expires_at) VALUES (?, ?, ?, ?, ?)");
+    if (!st)
+        return ST_ERR;
+    sqlite3_bind_int64(st, 1, user_id);
+    bind_text(st, 2, hash);
+    bind_text_empty(st, 3, name);
+    sqlite3_bind_int64(st, 4, now);
+    if (expires_at)
+        sqlite3_bind_int64(st, 5, expires_at);
+    else
+        sqlite3_bind_null(st, 5);
+    int rc = done(s, st, "token_create");
+    if (rc == ST_OK)
+        *id = sqlite3_last_insert_rowid(s->db);
+    return rc;
+}
+
+static int s_token_user(struct store *base, const char *hash, int64_t now, struct user *out)
+{
+    struct sqlite_store *s = S(base);
+    sqlite3_stmt *st = stmt(s, Q_TOKEN_USER,
+                            "SELECT u.id, u.login, u.role, u.hierarchy, u.unit_code, u.password_hash, u.disabled"
+                            " FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.hash = ?1"
+                            " AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > ?2)");
+    if (!st)
+        return ST_ERR;
+    bind_text_empty(st, 1, hash);
+    sqlite3_bind_int64(st, 2, now);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_DONE)
+        return ST_NOTFOUND;
+    if (rc != SQLITE_ROW)
+        return fail(s, "token_user");
+    read_user(st, 0, out);
+    sqlite3_reset(st);
+    return ST_OK;
+}
+
+static int s_token_revoke(struct store *base, int64_t id, int64_t now)
+{
+    struct sqlite_store *s = S(base);
+    sqlite3_stmt *st = once(s, "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL");
+    if (!st)
+        return ST_ERR;
+    sqlite3_bind_int64(st, 1, now);
+    sqlite3_bind_int64(st, 2, id);
+    int rc = done(s, st, "token_revoke");
+    if (rc == ST_OK && sqlite3_changes(s->db) == 0)
+        return ST_NOTFOUND;
+    return rc;
+}
+
+static int s_token_list(struct store *base, struct api_token **out, int *n)
+{
+    struct sqlite_store *s = S(base);
+    sqlite3_stmt *st = once(s, "SELECT t.id, t.name, t.created_at, coalesce(t.expires_at, 0), coalesce(t.revoked_at, 0),"
+                               " coalesce(t.last_used, 0), u.login FROM api_tokens t JOIN users u ON u.id = t.user_id"
+                               " ORDER BY t.id");
+    if (!st)
+        return ST_ERR;
+    int cap = 0, rc;
+    *out = NULL;
+    *n = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 16;
+            *out = xrealloc(*out, (size_t)cap * sizeof **out);
+        }
+        struct api_token *t = &(*out)[(*n)++];
+        t->id = sqlite3_column_int64(st, 0);
+        col_cpy(st, 1, t->name, sizeof t->name);
+        t->created_at = sqlite3_column_int64(st, 2);
+        t->expires_at = sqlite3_column_int64(st, 3);
+        t->revoked_at = sqlite3_column_int64(st, 4);
+        t->last_used = sqlite3_column_int64(st, 5);
+        col_cpy(st, 6, t->login, sizeof t->login);
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? ST_OK : fail(s, "token_list");
+}
+
+/* ---- sign-in throttling ----------------------------------------------------------- */
+
+static int s_throttle_get(struct store *base, const char *key, int *failures, int64_t *locked_until)
+{
+    struct sqlite_store *s = S(base);
+    sqlite3_stmt *st = once(s, "SELECT failures, locked_until FROM signin_throttle WHERE key = ?");
+    if (!st)
+        return ST_ERR;
+    bind_text_empty(st, 1, key);
+    int rc = sqlite3_step(st);
+    *failures = 0;
+    *locked_until = 0;
+    if (rc == SQLITE_ROW) {
+        *failures = sqlite3_column_int(st, 0);
+        *locked_until = sqlite3_column_int64(st, 1);
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? ST_OK : fail(s, "throttle_get");
+}
+
+static int s_throttle_put(struct store *base, const char *key, int failures, int64_t now, int64_t locked_until)
+{
+    struct sqlite_store *s = S(base);
+    sqlite3_stmt *st = once(s, "INSERT INTO signin_throttle (key, failures, last_failure, locked_until) VALUES (?1, ?2, ?3, ?4)"
+                               " ON CONFLICT (key) DO UPDATE SET failures = ?2, last_failure = ?3, locked_until = ?4");
+    if (!st)
+        return ST_ERR;
+    bind_text_empty(st, 1, key);
+    sqlite3_bind_int(st, 2, failures);
+    sqlite3_bind_int64(st, 3, now);
+    sqlite3_bind_int64(st, 4, locked_until);
+    return done(s, st, "throttle_put");
+}
+
+static int s_throttle_clear(struct store *base, const char *key)
+{
+    struct sqlite_store *s = S(base);
+    sqlite3_stmt *st = once(s, "DELETE FROM signin_throttle WHERE key = ?");
+    if (!st)
+        return ST_ERR;
+    bind_text_empty(st, 1, key);
+    return done(s, st, "throttle_clear");
+}
+
+/* ---- audit trail -------------------------------------------------------------------- */
+
+static int s_audit_append(struct store *base, const struct audit_entry *e)
+{
+    struct sqlite_store *s = S(base);
+    sqlite3_stmt *st = stmt(s, Q_AUDIT_ADD,
+                            "INSERT INTO audit (at, user_id, login, address, entity, entity_id, action, before, after)"
+                            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    if (!st)
+        return ST_ERR;
+    char now[21];
+    date_now_iso(now);
+    bind_text(st, 1, e->at[0] ? e->at : now);
+    if (e->user_id)
+        sqlite3_bind_int64(st, 2, e->user_id);
+    else
+        sqlite3_bind_null(st, 2);
+    bind_text_empty(st, 3, e->login);
+    bind_text_empty(st, 4, e->address);
+    bind_text_empty(st, 5, e->entity);
+    bind_text_empty(st, 6, e->entity_id);
+    bind_text_empty(st, 7, e->action);
+    bind_text(st, 8, e->before);
+    bind_text(st, 9, e->after);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? ST_OK : fail(s, "audit_append");
+}
+
+static int s_audit_list(struct store *base, const struct audit_filter *f, struct audit_list *out)
+{
+    struct sqlite_store *s = S(base);
+    memset(out, 0, sizeof *out);
+    sqlite3_stmt *st = once(s, "SELECT id, at, coalesce(user_id, 0), login, address, entity, entity_id, action, before, after"
+                               " FROM audit WHERE (?1 IS NULL OR entity = ?1) AND (?2 IS NULL OR entity_id = ?2)"
+                               " AND (?3 IS NULL OR login = ?3) AND (?4 IS NULL OR at >= ?4)"
+                               " AND (?5 IS NULL OR at < ?5 || 'T99') AND (?6 = 0 OR id < ?6)"
+                               " ORDER BY id DESC LIMIT ?7");
+    if (!st)
+        return ST_ERR;
+    bind_text(st, 1, f->entity);
+    bind_text(st, 2, f->entity_id);
+    bind_text(st, 3, f->login);
+    bind_text(st, 4, f->from);
+    bind_text(st, 5, f->to);
+    sqlite3_bind_int64(st, 6, f->before_id);
+    sqlite3_bind_int(st, 7, f->limit > 0 ? f->limit : 100);
+    int rc, cap = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (out->n == cap) {
+            cap = cap ? cap * 2 : 32;
+            out->items = xrealloc(out->items, (size_t)cap * sizeof *out->items);
+        }
+        struct audit_entry *e = &out->items[out->n++];
+        memset(e, 0, sizeof *e);
+        e->id = sqlite3_column_int64(st, 0);
+        col_cpy(st, 1, e->at, sizeof e->at);
+        e->user_id = sqlite3_column_int64(st, 2);
+        col_cpy(st, 3, e->login, sizeof e->login);
+        col_cpy(st, 4, e->address, sizeof e->address);
+        col_cpy(st, 5, e->entity, sizeof e->entity);
+        col_cpy(st, 6, e->entity_id, sizeof e->entity_id);
+        col_cpy(st, 7, e->action, sizeof e->action);
+        e->before = col_dup(st, 8);
+        e->after = col_dup(st, 9);
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) {
+        audit_list_free(out);
+        return fail(s, "audit_list");
+    }
     return ST_OK;
 }
 
@@ -965,6 +1332,23 @@ static const struct store_ops sqlite_ops = {
     .model_count = s_model_count,
     .user_insert = s_user_insert,
     .user_by_login = s_user_by_login,
+    .user_get = s_user_get,
+    .user_list = s_user_list,
+    .user_update = s_user_update,
+    .session_create = s_session_create,
+    .session_get = s_session_get,
+    .session_touch = s_session_touch,
+    .session_delete = s_session_delete,
+    .session_delete_user = s_session_delete_user,
+    .token_create = s_token_create,
+    .token_user = s_token_user,
+    .token_revoke = s_token_revoke,
+    .token_list = s_token_list,
+    .throttle_get = s_throttle_get,
+    .throttle_put = s_throttle_put,
+    .throttle_clear = s_throttle_clear,
+    .audit_append = s_audit_append,
+    .audit_list = s_audit_list,
 };
 
 struct store *store_open_sqlite(const char *path)

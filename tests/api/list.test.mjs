@@ -252,6 +252,18 @@ describe('cursor paging', () => {
     }
   });
 
+  test('paging by title works with 300-character titles of 4-byte characters', async () => {
+    const tok = token();
+    const made = [];
+    for (const t of ['Echo', 'Alpha', 'Delta', 'Bravo', 'Charlie']) {
+      const head = `${t} ${tok} `;
+      made.push(await createModel(srv.base, { title: head + '𠀀'.repeat(300 - head.length) }));
+    }
+    for (const m of made) assert.equal([...m.title].length, 300);
+    const items = await pageThrough({ q: tok, sort: 'title' }, 5);
+    assert.deepEqual(items.map((m) => m.title.split(' ')[0]), ['Alpha', 'Bravo', 'Charlie', 'Delta', 'Echo']);
+  });
+
   test('limit=1 and limit=2 are accepted', async () => {
     for (const limit of ['1', '2']) {
       const r = await api(srv.base, 'GET', `/api/v1/models?limit=${limit}`);

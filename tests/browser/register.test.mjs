@@ -54,6 +54,13 @@ async function openPage(javaScriptEnabled) {
   });
   // Reads the bodies of the documents seen so far (before the next navigation).
   const settle = async () => { await Promise.all(log.pending.splice(0)); };
+  // Every page but the showcase needs a signed-in user: sign in through the form.
+  await page.goto(`${srv.base}/models`);
+  assert.match(page.url(), /\/login\?next=%2Fmodels$/, 'an anonymous visitor is sent to sign in');
+  await page.fill('input[name="login"]', 'admin');
+  await page.fill('input[name="password"]', srv.adminPassword);
+  await Promise.all([page.waitForURL(`${srv.base}/models`), page.click('form.login button[type="submit"]')]);
+  await settle();
   return { context, page, log, settle };
 }
 

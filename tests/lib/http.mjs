@@ -6,8 +6,17 @@ const TIMEOUT_MS = 15000;
 
 /* One request. body: object (sent as JSON), string or Buffer (sent as is).
  * Resolves to { status, headers (Headers), text, json (parsed or undefined) }. */
+/* The bearer token sent when a request names no Authorization header
+ * (startServer sets the administrator's; pass { Authorization: '' } to send none). */
+let defaultToken = '';
+export function setDefaultToken(t) { defaultToken = t; }
+
 export async function api(base, method, path, { body, headers = {} } = {}) {
   const h = { ...headers };
+  if (!Object.keys(h).some((k) => k.toLowerCase() === 'authorization') && defaultToken) {
+    h.Authorization = `Bearer ${defaultToken}`;
+  }
+  for (const k of Object.keys(h)) if (h[k] === '') delete h[k];
   let payload;
   if (body !== undefined) {
     if (Buffer.isBuffer(body) || typeof body === 'string') payload = body;
@@ -30,7 +39,7 @@ export function rawRequest(base, method, path, { body, headers = {} } = {}) {
     const u = new URL(base + path);
     const req = http.request({
       host: u.hostname, port: u.port, path: u.pathname + u.search, method,
-      headers: { ...headers, 'Content-Length': body ? body.length : 0 },
+      headers: { ...(defaultToken ? { Authorization: `Bearer ${defaultToken}` } : {}), ...headers, 'Content-Length': body ? body.length : 0 },
     }, (res) => {
       const chunks = [];
       res.on('data', (c) => chunks.push(c));

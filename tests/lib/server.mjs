@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { setDefaultToken } from './http.mjs';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const DATA = path.resolve(ROOT, '..', 'shared', 'data');
@@ -73,13 +74,32 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 async function prepareDb(dir) {
   const dbPath = path.join(dir, 't.db');
   const pwFile = path.join(dir, 'admin.pw');
-  await writeFile(pwFile, 'test-admin-password-1234\n', { mode: 0o600 });
+  await writeFile(pwFile, 'test-quan-tri-mat-khau-1234\n', { mode: 0o600 });
   await runDvk(['init', '--db', dbPath, '--admin-password-file', pwFile]);
   await runDvk(['units', 'import', '--db', dbPath, '--hierarchy', '2024', '../shared/data/units-2024.csv']);
   await runDvk(['units', 'import', '--db', dbPath, '--hierarchy', '2025', '../shared/data/units-2025.csv']);
   await runDvk(['units', 'import', '--db', dbPath, '--mapping', '../shared/data/commune-2024-to-2025.csv']);
   return dbPath;
 }
+
+/* A bearer token for an existing user (dvk token create prints it on stdout). */
+export async function createToken(dbPath, login, extra = []) {
+  const { stdout } = await runDvk(['token', 'create', '--db', dbPath, '--user', login, ...extra]);
+  return stdout.trim();
+}
+
+/* Adds a user with a password and returns { login, password, token }. */
+export async function addUser(srv, login, role, unit, hierarchy = 2024) {
+  const pwFile = path.join(srv.dir, `${login}.pw`);
+  const password = `mk-${Math.random().toString(36).slice(2)}-du-dai`;
+  await writeFile(pwFile, `${password}\n`, { mode: 0o600 });
+  const args = ['user', 'add', '--db', srv.dbPath, '--login', login, '--role', role, '--password-file', pwFile];
+  if (unit) args.push('--unit', unit, '--hierarchy', String(hierarchy));
+  await runDvk(args);
+  return { login, password, token: await createToken(srv.dbPath, login) };
+}
+
+
 
 /* Starts the server once; resolves to the handle or rejects (the caller may retry). */
 async function launch(dir, dbPath, port) {
@@ -178,6 +198,9 @@ export async function startServer({ keep = !!process.env.DVK_KEEP_TMP } = {}) {
     if (!keep) await rm(dir, { recursive: true, force: true });
     throw e;
   }
+  srv.adminPassword = 'test-quan-tri-mat-khau-1234';
+  srv.adminToken = await createToken(srv.dbPath, 'admin');
+  setDefaultToken(srv.adminToken);
   const stopServer = srv.stop;
   srv.stop = async () => {
     try {

@@ -14,6 +14,7 @@
 
 static char dbpath[256];
 static struct store *st;
+static struct actor sys;
 
 #define DATA "../shared/data/"
 
@@ -38,6 +39,7 @@ static int setup(void **state)
     st = store_open_sqlite(dbpath);
     if (!st)
         return -1;
+    actor_system(&sys);
     return 0;
 }
 
@@ -137,7 +139,7 @@ static int64_t create(const char *title, int h, const char *unit, const char *da
     m.hierarchy = h;
     snprintf(m.unit_code, sizeof m.unit_code, "%s", unit);
     snprintf(m.registered_on, sizeof m.registered_on, "%s", date);
-    int rc = svc_model_create(st, &m, &v);
+    int rc = svc_model_create(st, &sys, &m, &v);
     if (rc)
         fail_msg("create %s: %d %s %s", title, rc, v.n ? v.e[0].field : "", v.n ? v.e[0].msg : "");
     int64_t id = m.id;
@@ -151,7 +153,7 @@ static void test_place(void **state)
     /* Tam An (2024, Phú Ninh, Quảng Nam) became Xã Tây Hồ in Đà Nẵng */
     int64_t id = create("Tổ tự quản an ninh trật tự thôn An Thiện", 2024, "20368", "2005-03-01", FIELD_DEFENSE_SECURITY);
     struct model m;
-    assert_int_equal(svc_model_get(st, id, &m), SVC_OK);
+    assert_int_equal(svc_model_get(st, &sys, id, &m), SVC_OK);
     assert_string_equal(m.place.p24, "49");
     assert_string_equal(m.place.d24, "518");
     assert_string_equal(m.place.c24, "20368");
@@ -163,13 +165,13 @@ static void test_place(void **state)
     model_free(&m);
     /* Đặng Xá (00556) was split between two new communes: province exact, commune unassigned */
     id = create("Mô hình ở xã bị chia tách", 2024, "00556", "2024-05-01", FIELD_ECONOMIC);
-    assert_int_equal(svc_model_get(st, id, &m), SVC_OK);
+    assert_int_equal(svc_model_get(st, &sys, id, &m), SVC_OK);
     assert_string_equal(m.place.p25, "01");
     assert_string_equal(m.place.c25, "");
     model_free(&m);
     /* a 2025 commune made of 4 old communes of one district gets that district */
     id = create("Mô hình xã Tây Hồ", 2025, "20380", "2025-08-01", FIELD_ECONOMIC);
-    assert_int_equal(svc_model_get(st, id, &m), SVC_OK);
+    assert_int_equal(svc_model_get(st, &sys, id, &m), SVC_OK);
     assert_string_equal(m.place.p25, "48");
     assert_string_equal(m.place.c24, "");
     assert_string_equal(m.place.p24, "49");
@@ -181,7 +183,7 @@ static int64_t list_total(const struct model_query *q)
     struct model_page p;
     struct verrs v = {0};
     char next[NEXT_CURSOR_MAX];
-    int rc = svc_model_list(st, q, &p, next, &v);
+    int rc = svc_model_list(st, &sys, q, &p, next, &v);
     if (rc)
         fail_msg("list: %d %s", rc, v.n ? v.e[0].field : "");
     int64_t t = p.total;
@@ -207,12 +209,12 @@ static void test_list_filters(void **state)
     struct model_page p;
     struct verrs v = {0};
     char next[NEXT_CURSOR_MAX];
-    assert_int_equal(svc_model_list(st, &(struct model_query){.field = "nope"}, &p, next, &v), SVC_INVALID);
+    assert_int_equal(svc_model_list(st, &sys, &(struct model_query){.field = "nope"}, &p, next, &v), SVC_INVALID);
     assert_string_equal(v.e[0].field, "field");
     struct verrs v2 = {0};
-    assert_int_equal(svc_model_list(st, &(struct model_query){.limit = "0"}, &p, next, &v2), SVC_INVALID);
+    assert_int_equal(svc_model_list(st, &sys, &(struct model_query){.limit = "0"}, &p, next, &v2), SVC_INVALID);
     struct verrs v3 = {0};
-    assert_int_equal(svc_model_list(st, &(struct model_query){.unit = "99999"}, &p, next, &v3), SVC_INVALID);
+    assert_int_equal(svc_model_list(st, &sys, &(struct model_query){.unit = "99999"}, &p, next, &v3), SVC_INVALID);
 }
 
 static void test_paging(void **state)
@@ -234,7 +236,7 @@ static void test_paging(void **state)
             struct verrs v = {0};
             char next[NEXT_CURSOR_MAX];
             struct model_query q = {.field = "cultural_social", .limit = "3", .sort = sorts[s], .cursor = cursor};
-            assert_int_equal(svc_model_list(st, &q, &p, next, &v), SVC_OK);
+            assert_int_equal(svc_model_list(st, &sys, &q, &p, next, &v), SVC_OK);
             assert_int_equal(p.total, 7);
             for (int i = 0; i < p.n; i++) {
                 for (int k = 0; k < nseen; k++)
@@ -255,30 +257,30 @@ static void test_update_conflict(void **state)
     (void)state;
     int64_t id = create("Phiên bản", 2024, "20368", "2024-01-02", FIELD_ECONOMIC);
     struct model a, b;
-    assert_int_equal(svc_model_get(st, id, &a), SVC_OK);
-    assert_int_equal(svc_model_get(st, id, &b), SVC_OK);
+    assert_int_equal(svc_model_get(st, &sys, id, &a), SVC_OK);
+    assert_int_equal(svc_model_get(st, &sys, id, &b), SVC_OK);
     struct verrs v = {0};
     model_set_str(&a.summary, "Sửa lần một");
-    assert_int_equal(svc_model_update(st, &a, 1, &v), SVC_OK);
+    assert_int_equal(svc_model_update(st, &sys, &a, 1, &v), SVC_OK);
     assert_int_equal(a.version, 2);
     model_set_str(&b.summary, "Sửa cùng lúc");
-    assert_int_equal(svc_model_update(st, &b, 1, &v), SVC_CONFLICT);
+    assert_int_equal(svc_model_update(st, &sys, &b, 1, &v), SVC_CONFLICT);
     struct model c;
-    assert_int_equal(svc_model_get(st, id, &c), SVC_OK);
+    assert_int_equal(svc_model_get(st, &sys, id, &c), SVC_OK);
     assert_string_equal(c.summary, "Sửa lần một");
     assert_int_equal(c.version, 2);
     /* an invalid edit changes nothing */
     struct verrs v2 = {0};
     strcpy(c.unit_code, "99999");
-    assert_int_equal(svc_model_update(st, &c, 2, &v2), SVC_INVALID);
+    assert_int_equal(svc_model_update(st, &sys, &c, 2, &v2), SVC_INVALID);
     assert_string_equal(v2.e[0].field, "unit_code");
     model_free(&a);
     model_free(&b);
     model_free(&c);
-    assert_int_equal(svc_model_get(st, id, &c), SVC_OK);
+    assert_int_equal(svc_model_get(st, &sys, id, &c), SVC_OK);
     assert_string_equal(c.unit_code, "20368");
     model_free(&c);
-    assert_int_equal(svc_model_get(st, 999999, &c), SVC_NOTFOUND);
+    assert_int_equal(svc_model_get(st, &sys, 999999, &c), SVC_NOTFOUND);
 }
 
 static void test_results_and_tags(void **state)
@@ -298,9 +300,9 @@ static void test_results_and_tags(void **state)
     m.results[m.nresults++] = (struct model_result){2023, "land_m2", 8400};
     m.results[m.nresults++] = (struct model_result){2023, "money_vnd", 2500000000.0};
     m.results[m.nresults++] = (struct model_result){2023, "road_km", 4.6};
-    assert_int_equal(svc_model_create(st, &m, &v), SVC_OK);
+    assert_int_equal(svc_model_create(st, &sys, &m, &v), SVC_OK);
     struct model g;
-    assert_int_equal(svc_model_get(st, m.id, &g), SVC_OK);
+    assert_int_equal(svc_model_get(st, &sys, m.id, &g), SVC_OK);
     assert_int_equal(g.nresults, 3);
     assert_string_equal(g.results[0].indicator, "land_m2");
     assert_true(g.results[1].value == 2500000000.0);
@@ -313,7 +315,7 @@ static void test_results_and_tags(void **state)
     struct verrs v2 = {0};
     m.id = 0;
     strcpy(m.results[0].indicator, "bogus");
-    assert_int_equal(svc_model_create(st, &m, &v2), SVC_INVALID);
+    assert_int_equal(svc_model_create(st, &sys, &m, &v2), SVC_INVALID);
     st->ops->model_count(st, &after);
     assert_int_equal(before, after);
     model_free(&m);
@@ -334,12 +336,12 @@ static void test_users(void **state)
 {
     (void)state;
     char msg[256];
-    assert_int_equal(svc_user_add(st, "cb.taman", "officer", 2024, "20368", "mat-khau-dai-du", msg, sizeof msg), SVC_OK);
-    assert_int_equal(svc_user_add(st, "cb.taman", "officer", 2024, "20368", "mat-khau-dai-du", msg, sizeof msg), SVC_CONFLICT);
-    assert_int_equal(svc_user_add(st, "x", "officer", 2024, "20368", "mat-khau-dai-du", msg, sizeof msg), SVC_INVALID);
-    assert_int_equal(svc_user_add(st, "cb.khac", "chief", 2024, "20368", "mat-khau-dai-du", msg, sizeof msg), SVC_INVALID);
-    assert_int_equal(svc_user_add(st, "cb.khac", "officer", 2024, "20368", "ngan", msg, sizeof msg), SVC_INVALID);
-    assert_int_equal(svc_user_add(st, "cb.khac", "officer", 2024, NULL, "mat-khau-dai-du", msg, sizeof msg), SVC_INVALID);
+    assert_int_equal(svc_user_add(st, &sys, "cb.taman", "officer", 2024, "20368", "mat-khau-dai-du-1", msg, sizeof msg), SVC_OK);
+    assert_int_equal(svc_user_add(st, &sys, "cb.taman", "officer", 2024, "20368", "mat-khau-dai-du-1", msg, sizeof msg), SVC_CONFLICT);
+    assert_int_equal(svc_user_add(st, &sys, "x", "officer", 2024, "20368", "mat-khau-dai-du-1", msg, sizeof msg), SVC_INVALID);
+    assert_int_equal(svc_user_add(st, &sys, "cb.khac", "chief", 2024, "20368", "mat-khau-dai-du-1", msg, sizeof msg), SVC_INVALID);
+    assert_int_equal(svc_user_add(st, &sys, "cb.khac", "officer", 2024, "20368", "ngan", msg, sizeof msg), SVC_INVALID);
+    assert_int_equal(svc_user_add(st, &sys, "cb.khac", "officer", 2024, NULL, "mat-khau-dai-du-1", msg, sizeof msg), SVC_INVALID);
     struct user u;
     assert_int_equal(st->ops->user_by_login(st, "cb.taman", &u), ST_OK);
     assert_string_equal(u.role, "officer");

@@ -1,0 +1,176 @@
+/* page_audit.c: the audit trail for administrators: a page with filters, a CSV
+ * export and GET /api/v1/audit. Nobody can change an entry through dvk. */
+#include <csv.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include "http/handlers.h"
+#include "http/i18n.h"
+#include "util/date.h"
+
+/* Reads the filter from the query; false (with msg) when a value is bad. */
+static bool audit_filter_from(struct rq *r, struct audit_filter *f, char from[11], char to[11], const char **bad)
+{
+    memset(f, 0, sizeof *f);
+    const char *s;
+    f->entity = rq_query(r, "entity");
+    f->entity_id = rq_query(r, "entity_id");
+    f->login = rq_query(r, "login");
+    if (f->entity && !*f->entity)
+        f->entity = NULL;
+    if (f->entity_id && !*f->entity_id)
+        f->entity_id = NULL;
+    if (f->login && !*f->login)
+        f->login = NULL;
+    if ((s = rq_query(r, "from")) && *s) {
+        if (!date_parse_any(s, from))
+            return *bad = "from", false;
+        f->from = from;
+    }
+    if ((s = rq_query(r, "to")) && *s) {
+        if (!date_parse_any(s, to))
+            return *bad = "to", false;
+        f->to = to;
+    }
+    if ((s = rq_query(r, "before")) && *s) {
+        char *end;
+        f->before_id = strtoll(s, &end, 10);
+        if (*end || f->before_id < 0)
+            return *bad = "before", false;
+    }
+    f->limit = 100;
+    if ((s = rq_query(r, "limit")) && *s) {
+        char *end;
+        long l = strtol(s, &end, 10);
+        if (*end || l < 1 || l > 10000)
+            return *bad = "limit", false;
+        f->limit = (int)l;
+    }
+    return true;
+}
+
+static json_t *parsed_or_null(const char *s)
+{
+    return s ? json_loads(s, 0, NULL) : json_null();
+}
+
+int api_audit(struct rq *r)
+{
+    struct audit_filter f;
+    char from[11], to[11];
+    const char *bad = NULL;
+    if (!audit_filter_from(r, &f, from, to, &bad))
+        return api_error(r, 400, "bad_parameter", N_("Unknown value."), bad);
+    struct audit_list l;
+    int rc = svc_audit_list(r->st, &r->actor, &f, &l);
+    if (rc)
+        return api_svc_error(r, rc);
+    json_t *items = json_array();
+    for (int i = 0; i < l.n; i++) {
+        const struct audit_entry *e = &l.items[i];
+        json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s}", "id", (json_int_t)e->id, "at", e->at, "login",
+                              e->login, "address", e->address, "entity", e->entity, "entity_id", e->entity_id,
+                              "action", e->action);
+        json_object_set_new(o, "before", parsed_or_null(e->before));
+        json_object_set_new(o, "after", parsed_or_null(e->after));
+        json_array_append_new(items, o);
+    }
+    json_t *body = json_pack("{s:o}", "items", items);
+    json_object_set_new(body, "next_before", l.n == f.limit && l.n ? json_integer(l.items[l.n - 1].id) : json_null());
+    audit_list_free(&l);
+    return json_reply(r, 200, body);
+}
+
+static void csv_cell(struct buf *b, const char *s, bool last)
+{
+    size_t n = strlen(s ? s : "");
+    char *tmp = malloc(n * 2 + 3);
+    size_t w = csv_write(tmp, n * 2 + 3, s ? s : "", n);
+    buf_add(b, tmp, w);
+    free(tmp);
+    buf_puts(b, last ? "\r\n" : ",");
+}
+
+int page_audit_csv(struct rq *r)
+{
+    struct audit_filter f;
+    char from[11], to[11];
+    const char *bad = NULL;
+    if (!audit_filter_from(r, &f, from, to, &bad))
+        return page_error(r, 400, N_("Unknown value."));
+    if (!rq_query(r, "limit"))
+        f.limit = 10000;
+    struct audit_list l;
+    int rc = svc_audit_list(r->st, &r->actor, &f, &l);
+    if (rc == SVC_FORBIDDEN)
+        return page_error(r, 403, N_("Your role or unit does not allow this."));
+    if (rc)
+        return page_error(r, 500, N_("Something went wrong; nothing was changed."));
+    /* a BOM so that Excel reads the UTF-8 */
+    buf_puts(&r->out, "\xEF\xBB\xBF");
+    const char *head[] = {"id", "at", "login", "address", "entity", "entity_id", "action", "before", "after"};
+    for (int i = 0; i < 9; i++)
+        csv_cell(&r->out, head[i], i == 8);
+    for (int i = 0; i < l.n; i++) {
+        const struct audit_entry *e = &l.items[i];
+        char id[24];
+        snprintf(id, sizeof id, "%" PRId64, e->id);
+        const char *cells[] = {id, e->at, e->login, e->address, e->entity, e->entity_id, e->action, e->before, e->after};
+        for (int k = 0; k < 9; k++)
+            csv_cell(&r->out, cells[k], k == 8);
+    }
+    audit_list_free(&l);
+    r->content_type = "text/csv; charset=utf-8";
+    rq_add_header(r, "content-disposition", "attachment; filename=\"dvk-audit.csv\"");
+    return 200;
+}
+
+int page_audit(struct rq *r)
+{
+    struct audit_filter f;
+    char from[11], to[11];
+    const char *bad = NULL;
+    if (!audit_filter_from(r, &f, from, to, &bad))
+        return page_error(r, 400, N_("Unknown value."));
+    struct audit_list l;
+    int rc = svc_audit_list(r->st, &r->actor, &f, &l);
+    if (rc == SVC_FORBIDDEN)
+        return page_error(r, 403, N_("Your role or unit does not allow this."));
+    if (rc)
+        return page_error(r, 500, N_("Something went wrong; nothing was changed."));
+    page_begin(r, N_("Audit trail"), NULL);
+    hf(r, "<h1>%t</h1>", N_("Audit trail"));
+    hf(r, "<form method=\"get\" action=\"/admin/audit\" class=\"filters\"><div class=\"row grid\">"
+          "<label for=\"a-entity\">%t</label><input id=\"a-entity\" name=\"entity\" value=\"%s\" placeholder=\"model, user, unit\">"
+          "<label for=\"a-id\">%t</label><input id=\"a-id\" name=\"entity_id\" value=\"%s\">"
+          "<label for=\"a-login\">%t</label><input id=\"a-login\" name=\"login\" value=\"%s\">"
+          "<label for=\"a-from\">%t</label><input id=\"a-from\" name=\"from\" value=\"%s\" placeholder=\"%t\">"
+          "<label for=\"a-to\">%t</label><input id=\"a-to\" name=\"to\" value=\"%s\" placeholder=\"%t\"></div>"
+          "<button type=\"submit\">%t</button></form>",
+       N_("Entity"), f.entity ? f.entity : "", N_("Entity id"), f.entity_id ? f.entity_id : "", N_("Login"),
+       f.login ? f.login : "", N_("From"), rq_query(r, "from") ? rq_query(r, "from") : "", N_("dd/mm/yyyy"), N_("To"),
+       rq_query(r, "to") ? rq_query(r, "to") : "", N_("dd/mm/yyyy"), N_("Filter"));
+    hf(r, "<p><a href=\"/admin/audit.csv?entity=%u&amp;entity_id=%u&amp;login=%u&amp;from=%u&amp;to=%u\">%t</a></p>",
+       f.entity ? f.entity : "", f.entity_id ? f.entity_id : "", f.login ? f.login : "",
+       rq_query(r, "from") ? rq_query(r, "from") : "", rq_query(r, "to") ? rq_query(r, "to") : "",
+       N_("Export as CSV"));
+    hf(r, "<table class=\"list\"><thead><tr><th scope=\"col\">%t</th><th scope=\"col\">%t</th><th scope=\"col\">%t</th>"
+          "<th scope=\"col\">%t</th><th scope=\"col\">%t</th></tr></thead><tbody>",
+       N_("Time"), N_("Login"), N_("Address"), N_("Entity"), N_("Action"));
+    for (int i = 0; i < l.n; i++) {
+        const struct audit_entry *e = &l.items[i];
+        char hm[9] = "";
+        if (strlen(e->at) >= 19)
+            memcpy(hm, e->at + 11, 8);
+        hf(r, "<tr><td data-label=\"%t\">%D %s</td><td data-label=\"%t\">%s</td><td data-label=\"%t\">%s</td>"
+              "<td data-label=\"%t\">%s %s</td><td data-label=\"%t\">%s</td></tr>",
+           N_("Time"), e->at, hm, N_("Login"), e->login, N_("Address"), e->address, N_("Entity"), e->entity,
+           e->entity_id, N_("Action"), e->action);
+    }
+    hf(r, "</tbody></table>");
+    if (l.n == f.limit && l.n)
+        hf(r, "<p class=\"pager\"><a href=\"/admin/audit?entity=%u&amp;login=%u&amp;before=%I\">%t →</a></p>",
+           f.entity ? f.entity : "", f.login ? f.login : "", l.items[l.n - 1].id, N_("Next page"));
+    audit_list_free(&l);
+    return page_end(r, 200);
+}

@@ -1,0 +1,67 @@
+/* authz.c: who may do what. Every permission of dvk is decided in this file.
+ *
+ * A user acts inside the subtree of their scope unit, in both hierarchies: the
+ * scope is one place column (p24, d24, c24, p25, c25 or an exact unit), and a
+ * model is in scope when its stored place has the scope's code in that column.
+ * So a 2024 commune's model is in scope of the 2025 commune it merged into, and
+ * a 2025 commune's model is in scope of the 2024 district all its old communes
+ * belonged to. */
+#include <string.h>
+#include "service/service.h"
+
+bool authz_in_scope(const struct actor *a, const struct model_place *p, int hierarchy, const char *unit_code)
+{
+    switch (a->scope_col) {
+    case PLACE_NONE:
+        return a->role == ROLE_ADMIN || a->user_id == 0;
+    case PLACE_P24:
+        return strcmp(p->p24, a->scope_code) == 0;
+    case PLACE_D24:
+        return strcmp(p->d24, a->scope_code) == 0;
+    case PLACE_C24:
+        return strcmp(p->c24, a->scope_code) == 0;
+    case PLACE_P25:
+        return strcmp(p->p25, a->scope_code) == 0;
+    case PLACE_C25:
+        return strcmp(p->c25, a->scope_code) == 0;
+    case PLACE_UNIT:
+        return hierarchy == a->hierarchy && strcmp(unit_code, a->scope_code) == 0;
+    }
+    return false;
+}
+
+bool authz_model_read(const struct actor *a, const struct model *m)
+{
+    return a->role > ROLE_NONE && authz_in_scope(a, &m->place, m->hierarchy, m->unit_code);
+}
+
+static bool registers(const struct actor *a)
+{
+    return a->role == ROLE_ADMIN || a->role == ROLE_STAFF || a->role == ROLE_OFFICER;
+}
+
+bool authz_model_create(const struct actor *a, const struct model *m)
+{
+    return registers(a) && authz_in_scope(a, &m->place, m->hierarchy, m->unit_code);
+}
+
+/* Commission staff edit any model in their scope; a commune officer edits
+ * what has not yet been selected (afterwards it is the committee's record). */
+bool authz_model_edit(const struct actor *a, const struct model *m)
+{
+    if (!authz_model_read(a, m))
+        return false;
+    if (a->role == ROLE_ADMIN || a->role == ROLE_STAFF)
+        return true;
+    return a->role == ROLE_OFFICER && (m->status == STATUS_DRAFT || m->status == STATUS_REGISTERED);
+}
+
+bool authz_unit_edit(const struct actor *a, const struct model_place *p, int hierarchy, const char *unit_code)
+{
+    return registers(a) && authz_in_scope(a, p, hierarchy, unit_code);
+}
+
+bool authz_audit_read(const struct actor *a)
+{
+    return a->role == ROLE_ADMIN;
+}
