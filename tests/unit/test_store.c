@@ -348,6 +348,138 @@ static void test_users(void **state)
     assert_non_null(strstr(u.password_hash, "$argon2id$"));
 }
 
+/* ---- authorization and audit --------------------------------------------------- */
+
+static void as_user(const char *login, const char *role, int h, const char *unit, struct actor *a)
+{
+    char msg[256];
+    int rc = svc_user_add(st, &sys, login, role, h, unit, "mat-khau-dai-du-1", msg, sizeof msg);
+    if (rc != SVC_OK && rc != SVC_CONFLICT)
+        fail_msg("user %s: %s", login, msg);
+    struct user u;
+    assert_int_equal(st->ops->user_by_login(st, login, &u), ST_OK);
+    assert_int_equal(actor_from_user(st, &u, "10.0.0.1", a), SVC_OK);
+}
+
+static void test_scope(void **state)
+{
+    (void)state;
+    struct actor taman, tayho, quangnam, danang, hanoi, viewer;
+    as_user("o.taman", "officer", 2024, "20368", &taman);      /* 2024 Xã Tam An */
+    as_user("o.tayho", "officer", 2025, "20380", &tayho);      /* 2025 Xã Tây Hồ, which took Tam An in */
+    as_user("s.quangnam", "staff", 2024, "49", &quangnam);     /* 2024 Tỉnh Quảng Nam */
+    as_user("s.danang", "staff", 2025, "48", &danang);         /* 2025 Thành phố Đà Nẵng */
+    as_user("s.hanoi", "staff", 2025, "01", &hanoi);
+    as_user("v.taman", "viewer", 2024, "20368", &viewer);
+    int64_t id = create("Phạm vi", 2024, "20368", "2024-06-01", FIELD_ECONOMIC);
+    struct model m;
+    const struct actor *can[] = {&taman, &tayho, &quangnam, &danang, &viewer};
+    for (size_t i = 0; i < sizeof can / sizeof can[0]; i++) {
+        assert_int_equal(svc_model_get(st, can[i], id, &m), SVC_OK);
+        model_free(&m);
+    }
+    assert_int_equal(svc_model_get(st, &hanoi, id, &m), SVC_NOTFOUND);
+    /* lists and totals follow the scope */
+    struct model_page p;
+    struct verrs v = {0};
+    char next[NEXT_CURSOR_MAX];
+    assert_int_equal(svc_model_list(st, &hanoi, &(struct model_query){.q = "pham vi"}, &p, next, &v), SVC_OK);
+    assert_int_equal(p.total, 0);
+    model_page_free(&p);
+    assert_int_equal(svc_model_list(st, &tayho, &(struct model_query){.q = "pham vi"}, &p, next, &v), SVC_OK);
+    assert_int_equal(p.total, 1);
+    model_page_free(&p);
+    /* a viewer reads but does not edit; an officer cannot register outside the commune */
+    assert_int_equal(svc_model_get(st, &viewer, id, &m), SVC_OK);
+    struct verrs v2 = {0};
+    assert_int_equal(svc_model_update(st, &viewer, &m, m.version, &v2), SVC_FORBIDDEN);
+    model_free(&m);
+    struct model n;
+    struct verrs v3 = {0};
+    model_init(&n);
+    n.title = xstrdup("Ngoài xã");
+    n.field = FIELD_ECONOMIC;
+    n.kind = KIND_COLLECTIVE;
+    n.level = LEVEL_COMMUNE;
+    n.hierarchy = 2024;
+    strcpy(n.unit_code, "20362");
+    strcpy(n.registered_on, "2024-01-01");
+    assert_int_equal(svc_model_create(st, &taman, &n, &v3), SVC_FORBIDDEN);
+    assert_int_equal(svc_model_create(st, &quangnam, &n, &v3), SVC_OK);
+    model_free(&n);
+    /* audit reading is the administrator's */
+    struct audit_list al;
+    assert_int_equal(svc_audit_list(st, &quangnam, &(struct audit_filter){.limit = 5}, &al), SVC_FORBIDDEN);
+    assert_int_equal(svc_audit_list(st, &sys, &(struct audit_filter){.entity = "model", .limit = 1}, &al), SVC_OK);
+    assert_int_equal(al.n, 1);
+    assert_string_equal(al.items[0].login, "s.quangnam");
+    assert_string_equal(al.items[0].address, "10.0.0.1");
+    assert_string_equal(al.items[0].action, "create");
+    assert_null(al.items[0].before);
+    assert_non_null(strstr(al.items[0].after, "Ngoài xã"));
+    audit_list_free(&al);
+}
+
+/* A store whose audit append fails: the change it belongs to must not stay. */
+static struct store_ops failing_ops;
+static int failing_audit(struct store *s, const struct audit_entry *e)
+{
+    (void)s;
+    (void)e;
+    return ST_ERR;
+}
+
+static void test_audit_atomic(void **state)
+{
+    (void)state;
+    int64_t id = create("Nguyên tử", 2024, "20368", "2024-07-01", FIELD_ECONOMIC);
+    int64_t models_before, models_after;
+    st->ops->model_count(st, &models_before);
+    const struct store_ops *real = st->ops;
+    failing_ops = *real;
+    failing_ops.audit_append = failing_audit;
+    st->ops = &failing_ops;
+    struct model m;
+    struct verrs v = {0};
+    model_init(&m);
+    m.title = xstrdup("Không được lưu");
+    m.field = FIELD_ECONOMIC;
+    m.kind = KIND_COLLECTIVE;
+    m.level = LEVEL_COMMUNE;
+    m.hierarchy = 2024;
+    strcpy(m.unit_code, "20368");
+    strcpy(m.registered_on, "2024-01-01");
+    assert_int_equal(svc_model_create(st, &sys, &m, &v), SVC_ERROR);
+    model_free(&m);
+    struct model e;
+    assert_int_equal(svc_model_get(st, &sys, id, &e), SVC_OK);
+    model_set_str(&e.summary, "Không được lưu");
+    assert_int_equal(svc_model_update(st, &sys, &e, e.version, &v), SVC_ERROR);
+    model_free(&e);
+    st->ops = real;
+    st->ops->model_count(st, &models_after);
+    assert_int_equal(models_before, models_after);
+    assert_int_equal(svc_model_get(st, &sys, id, &e), SVC_OK);
+    assert_null(e.summary);
+    assert_int_equal(e.version, 1);
+    model_free(&e);
+    /* the store is usable afterwards: no transaction was left open */
+    create("Sau lỗi", 2024, "20368", "2024-07-02", FIELD_ECONOMIC);
+}
+
+static void test_password_policy(void **state)
+{
+    (void)state;
+    assert_non_null(password_problem("taman", "ngan"));
+    assert_non_null(password_problem("taman", "xx-taman-xx-yy"));
+    assert_non_null(password_problem("taman", "aaaaaaaaaaaa"));
+    assert_non_null(password_problem("taman", "1234567890"));
+    assert_null(password_problem("taman", "bốn con mèo đen"));
+    assert_true(secret_equal("abc", "abc"));
+    assert_false(secret_equal("abc", "abd"));
+    assert_false(secret_equal("abc", "abcd"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -356,6 +488,8 @@ int main(void)
         cmocka_unit_test(test_list_filters),    cmocka_unit_test(test_paging),
         cmocka_unit_test(test_update_conflict), cmocka_unit_test(test_results_and_tags),
         cmocka_unit_test(test_migrations_idempotent), cmocka_unit_test(test_users),
+        cmocka_unit_test(test_scope),           cmocka_unit_test(test_audit_atomic),
+        cmocka_unit_test(test_password_policy),
     };
     return cmocka_run_group_tests_name("store", tests, setup, teardown);
 }
