@@ -44,6 +44,14 @@ xgettext --from-code=UTF-8 -L C \
             }
         }
         inside && /;[ \t]*$/ { inside = 0 }
+        # units set later: UPDATE indicators SET unit = '''households''' ...
+        /^UPDATE[ \t]+indicators[ \t]+SET[ \t]+unit/ {
+            n = split($0, f, "\047")
+            if (n >= 3 && f[2] != "") {
+                printf "#. TRANSLATORS: unit of a result indicator (table indicators)\n"
+                printf "#: %s:%d\nmsgid \"%s\"\nmsgstr \"\"\n\n", FILENAME, FNR, f[2]
+            }
+        }
     ' src/store/migrations/*.sql
     for name in 'Households taking part' 'People taking part' 'Land donated' \
                 'Money and assets' 'Working days' 'Road built' 'Lighting installed' \

@@ -124,6 +124,9 @@ bool model_validate(const struct model *m, struct verrs *v)
         verrs_add(v, "registered_on", "Enter the registration date.");
     else if (!date_valid(m->registered_on))
         verrs_add(v, "registered_on", "Not a valid date.");
+    /* From 1 July 2025 the 2024 units no longer exist: new registrations use the 2025 ones. */
+    if (m->hierarchy == 2024 && date_valid(m->registered_on) && strcmp(m->registered_on, "2025-07-01") >= 0)
+        verrs_add(v, "hierarchy", "From 1 July 2025 a model is registered under the 2025 units.");
     if (m->period_from[0] && !date_valid(m->period_from))
         verrs_add(v, "period_from", "Not a valid date.");
     if (m->period_to[0] && !date_valid(m->period_to))

@@ -229,12 +229,12 @@ int api_indicators(struct rq *r)
 {
     struct indicator *ind;
     int n;
-    if (r->st->ops->indicator_list(r->st, &ind, &n) != ST_OK)
+    if (svc_indicators(r->st, &ind, &n) != SVC_OK)
         return internal(r);
     json_t *a = json_array();
     for (int i = 0; i < n; i++)
         json_array_append_new(a, json_pack("{s:s, s:s, s:s}", "code", ind[i].code, "name", T(r->lang, ind[i].name),
-                                           "unit", ind[i].unit));
+                                           "unit", T(r->lang, ind[i].unit)));
     free(ind);
     return json_reply(r, 200, json_pack("{s:o}", "items", a));
 }

@@ -24,11 +24,11 @@ static int bad_hierarchy(struct rq *r)
     return api_error(r, 400, "bad_parameter", N_("The hierarchy must be 2024 or 2025."), "hierarchy");
 }
 
-static json_t *units_json(const struct unit_list *l)
+static json_t *units_json(struct store *st, const struct unit_list *l, bool labelled)
 {
     json_t *a = json_array();
     for (int i = 0; i < l->n; i++)
-        json_array_append_new(a, unit_to_json(&l->items[i]));
+        json_array_append_new(a, labelled ? unit_to_json_labelled(st, &l->items[i]) : unit_to_json(&l->items[i]));
     return a;
 }
 
@@ -53,11 +53,12 @@ int api_units_list(struct rq *r)
             return api_error(r, 400, "bad_parameter", N_("The search text is too long."), "q");
         rc = svc_unit_search(r->st, h, q, limit, &l);
     } else {
-        rc = r->st->ops->unit_children(r->st, h, NULL, &l) == ST_OK ? SVC_OK : SVC_ERROR;
+        rc = svc_unit_children(r->st, h, NULL, &l);
     }
     if (rc)
         return api_error(r, 500, "internal", N_("Something went wrong; nothing was changed."), NULL);
-    json_t *items = units_json(&l);
+    /* search results carry their ancestors' names: places with the same name can be told apart */
+    json_t *items = units_json(r->st, &l, q && *q);
     unit_list_free(&l);
     return json_reply(r, 200, json_pack("{s:o}", "items", items));
 }
@@ -84,13 +85,13 @@ int api_unit_children(struct rq *r)
     int h = hierarchy_param(r);
     if (!h)
         return bad_hierarchy(r);
-    struct unit u;
-    if (!unit_code_valid(r->params[0]) || r->st->ops->unit_get(r->st, h, r->params[0], &u) != ST_OK)
-        return api_error(r, 404, "not_found", N_("No such unit."), NULL);
     struct unit_list l = {0};
-    if (r->st->ops->unit_children(r->st, h, u.code, &l) != ST_OK)
+    int rc = svc_unit_children(r->st, h, r->params[0], &l);
+    if (rc == SVC_NOTFOUND)
+        return api_error(r, 404, "not_found", N_("No such unit."), NULL);
+    if (rc)
         return api_error(r, 500, "internal", N_("Something went wrong; nothing was changed."), NULL);
-    json_t *items = units_json(&l);
+    json_t *items = units_json(r->st, &l, false);
     unit_list_free(&l);
     return json_reply(r, 200, json_pack("{s:o}", "items", items));
 }

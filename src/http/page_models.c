@@ -186,7 +186,7 @@ int page_model_view(struct rq *r)
     if (m.nresults) {
         struct indicator *ind = NULL;
         int n = 0;
-        r->st->ops->indicator_list(r->st, &ind, &n);
+        svc_indicators(r->st, &ind, &n);
         hf(r, "<h2>%t</h2><table class=\"list results\"><thead><tr><th scope=\"col\">%t</th><th scope=\"col\">%t</th>"
               "<th scope=\"col\" class=\"num\">%t</th></tr></thead><tbody>",
            N_("Results"), N_("Year"), N_("Indicator"), N_("Value"));
@@ -195,7 +195,7 @@ int page_model_view(struct rq *r)
             for (int k = 0; k < n; k++)
                 if (strcmp(ind[k].code, name) == 0)
                     name = ind[k].name, unit = ind[k].unit;
-            hf(r, "<tr><td data-label=\"%t\">%d</td><td data-label=\"%t\">%t</td><td data-label=\"%t\" class=\"num\">%N %s</td></tr>",
+            hf(r, "<tr><td data-label=\"%t\">%d</td><td data-label=\"%t\">%t</td><td data-label=\"%t\" class=\"num\">%N %t</td></tr>",
                N_("Year"), m.results[i].year, N_("Indicator"), name, N_("Value"), m.results[i].value, unit);
         }
         hf(r, "</tbody></table>");
@@ -237,9 +237,11 @@ static void input(struct rq *r, const struct verrs *v, const char *name, const c
         hf(r, "<p class=\"help\" id=\"h-%s\">%t</p>", name, help);
     if (err)
         hf(r, "<p class=\"msg\" id=\"e-%s\" role=\"alert\">%t</p>", name, err);
-    char described[80];
-    snprintf(described, sizeof described, "%s%s%s%s", help ? "h-" : "", help ? name : "", err ? " e-" : "",
+    char ids[80], described[100] = "";
+    snprintf(ids, sizeof ids, "%s%s%s%s", help ? "h-" : "", help ? name : "", err ? (help ? " e-" : "e-") : "",
              err ? name : "");
+    if (ids[0]) /* ids are made of field names: no escaping needed */
+        snprintf(described, sizeof described, " aria-describedby=\"%s\"", ids);
     char local[11];
     if (strcmp(type, "date") == 0) {
         /* Native date pickers follow the browser's locale, not the page's: a text
@@ -247,30 +249,35 @@ static void input(struct rq *r, const struct verrs *v, const char *name, const c
         fmt_date(r->lang, nz(value), local);
         value = local;
         type = "text";
-        hf(r, "<input id=\"i-%s\" name=\"%s\" type=\"text\" inputmode=\"numeric\" placeholder=\"%t\" value=\"%s\" "
-              "aria-describedby=\"%s\"%R%R></div>",
+        hf(r, "<input id=\"i-%s\" name=\"%s\" type=\"text\" inputmode=\"numeric\" placeholder=\"%t\" value=\"%s\""
+              "%R%R%R></div>",
            name, name, r->lang == LANG_SV ? N_("yyyy-mm-dd") : N_("dd/mm/yyyy"), value, described,
            required ? " required" : "", err ? " aria-invalid=\"true\"" : "");
         return;
     }
     if (strcmp(type, "textarea") == 0)
-        hf(r, "<textarea id=\"i-%s\" name=\"%s\" rows=\"4\" aria-describedby=\"%s\"%R%R>%s</textarea>", name, name,
+        hf(r, "<textarea id=\"i-%s\" name=\"%s\" rows=\"4\"%R%R%R>%s</textarea>", name, name,
            described, required ? " required" : "", err ? " aria-invalid=\"true\"" : "", nz(value));
     else
-        hf(r, "<input id=\"i-%s\" name=\"%s\" type=\"%s\" value=\"%s\" aria-describedby=\"%s\"%R%R>", name, name, type,
+        hf(r, "<input id=\"i-%s\" name=\"%s\" type=\"%s\" value=\"%s\"%R%R%R>", name, name, type,
            nz(value), described, required ? " required" : "", err ? " aria-invalid=\"true\"" : "");
     hf(r, "</div>");
 }
 
 static void select_field(struct rq *r, const struct verrs *v, const char *name, const char *label,
-                         const char *const *names, const char *const *labels, int count, int current)
+                         const char *const *names, const char *const *labels, int count, int current, bool required)
 {
     const char *err = field_error(v, name);
     hf(r, "<div class=\"field%R\">", err ? " invalid" : "");
     if (err)
         hf(r, "<p class=\"msg\" id=\"e-%s\" role=\"alert\">%t</p>", name, err);
-    select_enum(r, name, label, names, labels, count, current > 0 ? names[current] : NULL, false);
-    hf(r, "</div>");
+    hf(r, "<label for=\"f-%s\">%t%R</label>", name, label,
+       required ? " <span class=\"req\" aria-hidden=\"true\">*</span>" : "");
+    hf(r, "<select id=\"f-%s\" name=\"%s\"%R%R><option value=\"\">%t</option>", name, name,
+       required ? " required" : "", err ? " aria-invalid=\"true\"" : "", N_("Choose…"));
+    for (int i = 1; i < count; i++)
+        hf(r, "<option value=\"%s\"%R>%t</option>", names[i], current == i ? " selected" : "", labels[i]);
+    hf(r, "</select></div>");
 }
 
 static void unit_picker(struct rq *r, const struct model *m, const struct verrs *v, const struct form_state *fs)
@@ -306,7 +313,7 @@ static void unit_picker(struct rq *r, const struct model *m, const struct verrs 
         if (l.n == 0)
             hf(r, "<p>%t</p>", N_("No unit has this name."));
     } else if (fs->browse) {
-        r->st->ops->unit_children(r->st, m->hierarchy, *fs->browse ? fs->browse : NULL, &l);
+        svc_unit_children(r->st, m->hierarchy, fs->browse, &l);
         if (*fs->browse) {
             struct unit bp[5];
             int bn = 0;
@@ -371,13 +378,14 @@ static int render_form(struct rq *r, const struct model *m, const struct verrs *
     hf(r, "<h2>%t</h2>", N_("The model"));
     input(r, v, "title", N_("Name of the model"), N_("e.g. \"Tổ tự quản an ninh trật tự thôn An Thiện\""), m->title, "text", true);
     input(r, v, "summary", N_("Summary"), N_("One or two sentences: what it does and for whom."), m->summary, "textarea", false);
-    select_field(r, v, "field", N_("Field"), model_field_names, model_field_labels, FIELD_COUNT, m->field);
-    select_field(r, v, "kind", N_("Kind"), model_kind_names, model_kind_labels, KIND_COUNT, m->kind);
+    select_field(r, v, "field", N_("Field"), model_field_names, model_field_labels, FIELD_COUNT, m->field, true);
+    select_field(r, v, "kind", N_("Kind"), model_kind_names, model_kind_labels, KIND_COUNT, m->kind, true);
     select_field(r, v, "registration_level", N_("Registered with (steering committee level)"), reg_level_names,
-                 reg_level_labels, LEVEL_COUNT, m->level);
+                 reg_level_labels, LEVEL_COUNT, m->level, true);
     input(r, v, "registered_on", N_("Registration date"), NULL, m->registered_on, "date", true);
     unit_picker(r, m, v, fs);
-    select_field(r, v, "owner_type", N_("Owner is"), owner_type_names, owner_type_labels, OWNER_COUNT, m->owner_type);
+    select_field(r, v, "owner_type", N_("Owner is"), owner_type_names, owner_type_labels, OWNER_COUNT, m->owner_type,
+                 false);
     input(r, v, "owner", N_("Owner (organization or person)"), N_("e.g. \"Chi bộ thôn An Thiện\" or \"Hội Phụ nữ xã Tam An\""), m->owner, "text", false);
     struct buf tags = BUF_INIT;
     for (int i = 0; i < m->ntags; i++)
@@ -396,8 +404,10 @@ static int render_form(struct rq *r, const struct model *m, const struct verrs *
     input(r, v, "outputs", N_("Verifiable outputs"), N_("e.g. \"4.6 km of concrete road; 130 households donated land\""), m->outputs, "textarea", false);
     input(r, v, "sustainability", N_("How it will be sustained and replicated"), NULL, m->sustainability, "textarea", false);
     input(r, v, "description", N_("Description"), NULL, m->description, "textarea", false);
+    char cancel[48];
+    snprintf(cancel, sizeof cancel, edit ? "/models/%lld" : "/models", (long long)m->id);
     hf(r, "<p class=\"actions\"><button type=\"submit\" name=\"op\" value=\"save\">%t</button> <a href=\"%s\">%t</a></p></form>",
-       edit ? N_("Save changes") : N_("Register"), edit ? "" : "/models", N_("Cancel"));
+       edit ? N_("Save changes") : N_("Register"), cancel, N_("Cancel"));
     return page_end(r, status);
 }
 
@@ -578,7 +588,7 @@ int page_model_update(struct rq *r)
     } else if (rc == SVC_FORBIDDEN) {
         status = page_error(r, 403, N_("Your role or unit does not allow this."));
     } else if (rc == SVC_CONFLICT) {
-        fs.notice = N_("Someone else changed this model in the meantime. Reload it and apply your change again.");
+        fs.notice = N_("Someone else changed this model while you were editing. Your values are kept below: check them against the model's page, then save to replace the other change, or cancel.");
         status = render_form(r, &m, NULL, &fs, 409);
     } else if (rc) {
         status = page_error(r, 500, N_("Something went wrong; nothing was changed."));

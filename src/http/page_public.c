@@ -73,14 +73,14 @@ int page_public_model(struct rq *r)
     if (m.nresults) {
         struct indicator *ind = NULL;
         int n = 0;
-        r->st->ops->indicator_list(r->st, &ind, &n);
+        svc_indicators(r->st, &ind, &n);
         hf(r, "<h2>%t</h2><table class=\"list results\"><tbody>", N_("Results"));
         for (int i = 0; i < m.nresults; i++) {
             const char *name = m.results[i].indicator, *unit = "";
             for (int k = 0; k < n; k++)
                 if (strcmp(ind[k].code, name) == 0)
                     name = ind[k].name, unit = ind[k].unit;
-            hf(r, "<tr><td>%d</td><td>%t</td><td class=\"num\">%N %s</td></tr>", m.results[i].year, name,
+            hf(r, "<tr><td>%d</td><td>%t</td><td class=\"num\">%N %t</td></tr>", m.results[i].year, name,
                m.results[i].value, unit);
         }
         hf(r, "</tbody></table>");

@@ -359,6 +359,18 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
         break;
     }
     bool api = is_api(r.path);
+    const char *ctype = rq_header(&r, "content-type");
+    if (!rt && path_known) {
+        /* 405 says which methods the path has */
+        struct buf allow = BUF_INIT;
+        for (const struct route *x = routes; x->pattern; x++) {
+            const char *params[RQ_MAX_PARAMS] = {0};
+            if (match(x->pattern, r.path, params) && !strstr(buf_cstr(&allow), x->method))
+                buf_printf(&allow, "%s%s", allow.len ? ", " : "", x->method);
+        }
+        rq_add_header(&r, "allow", allow.p);
+        buf_free(&allow);
+    }
     if (!rt) {
         status = path_known ? 405 : 404;
         status = api ? api_error(&r, status, status == 405 ? "method_not_allowed" : "not_found",
@@ -367,6 +379,9 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
     } else if (!query_ok) {
         status = api ? api_error(&r, 400, "invalid_query", N_("The address contains invalid text."), NULL)
                      : page_error(&r, 400, N_("The address contains invalid text."));
+    } else if ((rt->flags & R_JSON) && req->entity.base && req->entity.len > 0 &&
+               (!ctype || strncasecmp(ctype, "application/json", 16) != 0)) {
+        status = api_error(&r, 415, "unsupported_media_type", N_("Send the body as application/json."), NULL);
     } else if (req->entity.base && req->entity.len > rt->max_body) {
         status = api ? api_error(&r, 413, "too_large", N_("The request is too large."), NULL)
                      : page_error(&r, 413, N_("The request is too large."));

@@ -126,6 +126,11 @@ int svc_units_import(struct store *st, int hierarchy, FILE *f, int64_t *count, c
 /* Loads the old→new commune mapping CSV (old_code,new_code,...). */
 int svc_mapping_import(struct store *st, FILE *f, int64_t *count, char *msg, size_t msgsz);
 json_t *unit_to_json(const struct unit *u);
+/* As unit_to_json, plus "label": the unit and its ancestors, "Xã Tam An, Huyện Phú Ninh, Tỉnh Quảng Nam". */
+json_t *unit_to_json_labelled(struct store *st, const struct unit *u);
+/* Children of code (NULL or "": the provinces), in name order. */
+int svc_unit_children(struct store *st, int hierarchy, const char *code, struct unit_list *out);
+int svc_indicators(struct store *st, struct indicator **out, int *n);
 /* Adds a village (thôn, bản, tổ dân phố) under a commune of hierarchy h; the code
  * is the commune's code and a sequence number ("20368-03"). A name already used
  * in that commune (ignoring case and diacritics) is refused. */

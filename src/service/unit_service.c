@@ -111,6 +111,39 @@ int svc_village_add(struct store *st, const struct actor *a, int hierarchy, cons
     return rc;
 }
 
+json_t *unit_to_json_labelled(struct store *st, const struct unit *u)
+{
+    json_t *o = unit_to_json(u);
+    struct unit path[5];
+    int n = 0;
+    if (svc_unit_path(st, u->hierarchy, u->code, path, &n) == SVC_OK) {
+        struct buf b = BUF_INIT;
+        for (int i = n - 1; i >= 0; i--)
+            buf_printf(&b, "%s%s", path[i].name, i ? ", " : "");
+        json_object_set_new(o, "label", json_string(b.p));
+        buf_free(&b);
+    }
+    return o;
+}
+
+int svc_unit_children(struct store *st, int hierarchy, const char *code, struct unit_list *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!unit_hierarchy_valid(hierarchy))
+        return SVC_NOTFOUND;
+    if (code && *code) {
+        struct unit u;
+        if (!unit_code_valid(code) || st->ops->unit_get(st, hierarchy, code, &u) != ST_OK)
+            return SVC_NOTFOUND;
+    }
+    return st->ops->unit_children(st, hierarchy, code && *code ? code : NULL, out) == ST_OK ? SVC_OK : SVC_ERROR;
+}
+
+int svc_indicators(struct store *st, struct indicator **out, int *n)
+{
+    return st->ops->indicator_list(st, out, n) == ST_OK ? SVC_OK : SVC_ERROR;
+}
+
 /* ---- CSV import ---------------------------------------------------------------- */
 
 #define CSV_MAX_FIELDS 16
@@ -262,6 +295,8 @@ static int check_units(struct csv_state *cs)
     return 0;
 }
 
+static int replace_models(struct store *st);
+
 static int run_csv(struct csv_state *cs, FILE *f)
 {
     struct csv_parser p;
@@ -291,6 +326,10 @@ static int run_csv(struct csv_state *cs, FILE *f)
     }
     if (!cs->failed && check_units(cs))
         cs->failed = 1;
+    if (!cs->failed && replace_models(cs->st)) {
+        snprintf(cs->msg, cs->msgsz, "could not update the places of existing models");
+        cs->failed = 1;
+    }
     for (int i = 0; i < CSV_MAX_FIELDS; i++)
         buf_free(&cs->fields[i]);
     if (cs->failed) {
@@ -302,6 +341,28 @@ static int run_csv(struct csv_state *cs, FILE *f)
         return SVC_ERROR;
     }
     return SVC_OK;
+}
+
+/* After a catalogue or mapping import the stored places of existing models are
+ * recomputed, in the same transaction, so filters and scopes stay right. */
+static int replace_models(struct store *st)
+{
+    struct model_unit_ref refs[500];
+    int64_t after = 0;
+    int n;
+    do {
+        if (st->ops->model_units(st, after, 500, refs, &n) != ST_OK)
+            return -1;
+        for (int i = 0; i < n; i++) {
+            struct model_place p;
+            after = refs[i].id;
+            if (svc_unit_place(st, refs[i].hierarchy, refs[i].unit_code, &p) != SVC_OK)
+                continue; /* its unit is gone: the old place is better than none */
+            if (st->ops->model_set_place(st, refs[i].id, &p) != ST_OK)
+                return -1;
+        }
+    } while (n == 500);
+    return 0;
 }
 
 int svc_units_import(struct store *st, int hierarchy, FILE *f, int64_t *count, char *msg, size_t msgsz)

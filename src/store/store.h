@@ -108,6 +108,12 @@ struct indicator {
     char unit[16]; /* "ha", "m²", "VND", ... */
 };
 
+struct model_unit_ref {
+    int64_t id;
+    int hierarchy;
+    char unit_code[32];
+};
+
 struct store;
 struct store_ops {
     const char *engine;
@@ -142,6 +148,10 @@ struct store_ops {
     int (*model_update)(struct store *s, struct model *m, int expected_version, const char *search_fold);
     int (*model_list)(struct store *s, const struct model_filter *f, struct model_page *out);
     int (*model_count)(struct store *s, int64_t *out);
+    /* Up to limit model ids above after_id, ascending, with their hierarchy and unit. */
+    int (*model_units)(struct store *s, int64_t after_id, int limit, struct model_unit_ref *out, int *n);
+    /* Rewrites the stored place of one model (after a catalogue or mapping change). */
+    int (*model_set_place)(struct store *s, int64_t id, const struct model_place *p);
 
     int (*user_insert)(struct store *s, struct user *u);
     int (*user_by_login)(struct store *s, const char *login, struct user *out);

@@ -886,6 +886,45 @@ static int s_model_count(struct store *base, int64_t *out)
     return ST_OK;
 }
 
+static int s_model_units(struct store *base, int64_t after_id, int limit, struct model_unit_ref *out, int *n)
+{
+    struct sqlite_store *s = S(base);
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "SELECT id, hierarchy, unit_code FROM models WHERE id > ? ORDER BY id LIMIT ?", -1,
+                           &st, NULL) != SQLITE_OK)
+        return fail(s, "model_units");
+    sqlite3_bind_int64(st, 1, after_id);
+    sqlite3_bind_int(st, 2, limit);
+    int rc;
+    *n = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < limit) {
+        out[*n].id = sqlite3_column_int64(st, 0);
+        out[*n].hierarchy = sqlite3_column_int(st, 1);
+        col_cpy(st, 2, out[*n].unit_code, sizeof out[*n].unit_code);
+        (*n)++;
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE || rc == SQLITE_ROW ? ST_OK : fail(s, "model_units");
+}
+
+static int s_model_set_place(struct store *base, int64_t id, const struct model_place *p)
+{
+    struct sqlite_store *s = S(base);
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "UPDATE models SET p24 = ?, d24 = ?, c24 = ?, p25 = ?, c25 = ? WHERE id = ?", -1, &st,
+                           NULL) != SQLITE_OK)
+        return fail(s, "model_set_place");
+    bind_text(st, 1, p->p24);
+    bind_text(st, 2, p->d24);
+    bind_text(st, 3, p->c24);
+    bind_text(st, 4, p->p25);
+    bind_text(st, 5, p->c25);
+    sqlite3_bind_int64(st, 6, id);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? ST_OK : fail(s, "model_set_place");
+}
+
 /* ---- users -------------------------------------------------------------------- */
 
 static int s_user_insert(struct store *base, struct user *u)
@@ -1330,6 +1369,8 @@ static const struct store_ops sqlite_ops = {
     .model_update = s_model_update,
     .model_list = s_model_list,
     .model_count = s_model_count,
+    .model_units = s_model_units,
+    .model_set_place = s_model_set_place,
     .user_insert = s_user_insert,
     .user_by_login = s_user_by_login,
     .user_get = s_user_get,

@@ -467,6 +467,39 @@ static void test_audit_atomic(void **state)
     create("Sau lỗi", 2024, "20368", "2024-07-02", FIELD_ECONOMIC);
 }
 
+/* Models registered before the mapping was loaded get their 2025 place when it is. */
+static void test_replace_after_mapping(void **state)
+{
+    (void)state;
+    char path[256];
+    snprintf(path, sizeof path, "/tmp/dvk-test-replace-%d.db", (int)getpid());
+    unlink(path);
+    struct store *main_st = st;
+    st = store_open_sqlite(path);
+    assert_non_null(st);
+    load(2024, DATA "units-2024.csv");
+    int64_t id = create("Trước khi có bảng chuyển đổi", 2024, "20368", "2024-05-05", FIELD_ECONOMIC);
+    struct model m;
+    assert_int_equal(svc_model_get(st, &sys, id, &m), SVC_OK);
+    assert_string_equal(m.place.p25, "");
+    model_free(&m);
+    load(2025, DATA "units-2025.csv");
+    load(0, DATA "commune-2024-to-2025.csv");
+    assert_int_equal(svc_model_get(st, &sys, id, &m), SVC_OK);
+    assert_string_equal(m.place.p25, "48");
+    assert_string_equal(m.place.c25, "20380");
+    model_free(&m);
+    assert_int_equal(list_total(&(struct model_query){.unit = "48", .hierarchy = "2025"}), 1);
+    st->ops->close(st);
+    st = main_st;
+    unlink(path);
+    char p2[300];
+    snprintf(p2, sizeof p2, "%s-wal", path);
+    unlink(p2);
+    snprintf(p2, sizeof p2, "%s-shm", path);
+    unlink(p2);
+}
+
 static void test_password_policy(void **state)
 {
     (void)state;
@@ -489,7 +522,7 @@ int main(void)
         cmocka_unit_test(test_update_conflict), cmocka_unit_test(test_results_and_tags),
         cmocka_unit_test(test_migrations_idempotent), cmocka_unit_test(test_users),
         cmocka_unit_test(test_scope),           cmocka_unit_test(test_audit_atomic),
-        cmocka_unit_test(test_password_policy),
+        cmocka_unit_test(test_password_policy), cmocka_unit_test(test_replace_after_mapping),
     };
     return cmocka_run_group_tests_name("store", tests, setup, teardown);
 }

@@ -18,6 +18,11 @@
       b.value = u.code;
       b.textContent = u.name;
       li.appendChild(b);
+      if (u.label && u.label !== u.name) {
+        var small = document.createElement('small');
+        small.textContent = ' ' + u.label.slice(u.name.length + 2);
+        li.appendChild(small);
+      }
       ul.appendChild(li);
     });
     box.appendChild(ul);
