@@ -9,7 +9,7 @@ set -u
 cd "$(dirname "$0")/.." || exit 2
 
 po_dir=web/po
-pot=$po_dir/dvk.pot
+pot=${POT:-$po_dir/dvk.pot}
 tmp=$(mktemp "${TMPDIR:-/tmp}/dvk-i18n.XXXXXX") || exit 2
 trap 'rm -f "$tmp"' EXIT
 trap 'exit 2' HUP INT TERM

@@ -11,7 +11,9 @@ set -eu
 cd "$(dirname "$0")/.."
 
 po_dir=web/po
-pot=$po_dir/dvk.pot
+# POT_ONLY=FILE writes the template there and stops (tests/run.sh checks the
+# catalogue against the sources this way, without touching web/po).
+pot=${POT_ONLY:-$po_dir/dvk.pot}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM
 
@@ -64,6 +66,8 @@ xgettext --from-code=UTF-8 -L C \
 msguniq --use-first -o "$tmp/indicators-uniq.po" "$tmp/indicators.po"
 xgettext --from-code=UTF-8 -L PO --join-existing -o "$pot" \
     --package-name=dvk --msgid-bugs-address="the dvk issue tracker" "$tmp/indicators-uniq.po"
+
+[ -z "${POT_ONLY:-}" ] || exit 0
 
 # 3. Merge into each language, creating the file if needed.
 for lang in vi sv; do

@@ -404,6 +404,11 @@ static int render_form(struct rq *r, const struct model *m, const struct verrs *
     input(r, v, "outputs", N_("Verifiable outputs"), N_("e.g. \"4.6 km of concrete road; 130 households donated land\""), m->outputs, "textarea", false);
     input(r, v, "sustainability", N_("How it will be sustained and replicated"), NULL, m->sustainability, "textarea", false);
     input(r, v, "description", N_("Description"), NULL, m->description, "textarea", false);
+    hf(r, "<div class=\"field check\"><input type=\"hidden\" name=\"public_shown\" value=\"1\">"
+          "<input type=\"checkbox\" id=\"i-public\" name=\"public\" value=\"1\"%R aria-describedby=\"h-public\">"
+          "<label for=\"i-public\">%t</label><p class=\"help\" id=\"h-public\">%t</p></div>",
+       m->is_public ? " checked" : "", N_("Show on the public page once recognized as typical"),
+       N_("The public page shows the model's name, unit, content, outputs and results; a person who owns it is not named."));
     char cancel[48];
     snprintf(cancel, sizeof cancel, edit ? "/models/%lld" : "/models", (long long)m->id);
     hf(r, "<p class=\"actions\"><button type=\"submit\" name=\"op\" value=\"save\">%t</button> <a href=\"%s\">%t</a></p></form>",
@@ -464,6 +469,9 @@ static void model_from_form(struct rq *r, struct model *m)
             snprintf(dates[i].slot, 11, "%s", strlen(c) <= 10 ? c : "?");
         free(c);
     }
+    /* an unchecked box sends nothing: the hidden public_shown says the box was on the form */
+    if (rq_form(r, "public_shown"))
+        m->is_public = rq_form(r, "public") != NULL;
     if ((s = rq_form(r, "tags"))) {
         for (int i = 0; i < m->ntags; i++)
             free(m->tags[i]);
@@ -486,6 +494,23 @@ int page_model_new(struct rq *r)
     model_init(&m);
     date_today(m.registered_on);
     struct form_state fs = {0};
+    /* the picker starts from the user's own unit: a commune officer's commune is chosen already */
+    if (r->actor.unit_code[0]) {
+        struct unit u;
+        m.hierarchy = r->actor.hierarchy;
+        if (r->st->ops->unit_get(r->st, r->actor.hierarchy, r->actor.unit_code, &u) == ST_OK) {
+            if (unit_is_commune(&u) || unit_is_village(&u))
+                snprintf(m.unit_code, sizeof m.unit_code, "%s", u.code);
+            else
+                fs.browse = r->actor.unit_code;
+        }
+        /* after the merger new models go under the 2025 units */
+        if (m.hierarchy == 2024 && strcmp(m.registered_on, "2025-07-01") >= 0) {
+            m.hierarchy = 2025;
+            m.unit_code[0] = 0;
+            fs.browse = NULL;
+        }
+    }
     int status = render_form(r, &m, NULL, &fs, 200);
     model_free(&m);
     return status;

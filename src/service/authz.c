@@ -65,3 +65,30 @@ bool authz_audit_read(const struct actor *a)
 {
     return a->role == ROLE_ADMIN;
 }
+
+/* The steering committee a model is registered with decides on it (selects,
+ * rejects, recognizes): the one at its registration level, in its unit's
+ * ancestry. Its members here are the commission staff scoped to exactly that
+ * unit (and, for a commune committee, the commune's officer). The district
+ * tier ended on 1 July 2025: a 2025 province's staff decide for the districts
+ * that became part of it. */
+bool authz_model_decide(const struct actor *a, const struct model *m)
+{
+    if (a->role == ROLE_ADMIN && a->scope_col == PLACE_NONE)
+        return true;
+    bool staff = a->role == ROLE_STAFF || a->role == ROLE_ADMIN;
+    const struct model_place *p = &m->place;
+    switch (m->level) {
+    case LEVEL_PROVINCE:
+        return staff && ((a->scope_col == PLACE_P24 && strcmp(p->p24, a->scope_code) == 0) ||
+                         (a->scope_col == PLACE_P25 && strcmp(p->p25, a->scope_code) == 0));
+    case LEVEL_DISTRICT:
+        return staff && ((a->scope_col == PLACE_D24 && strcmp(p->d24, a->scope_code) == 0) ||
+                         (a->scope_col == PLACE_P25 && strcmp(p->p25, a->scope_code) == 0));
+    case LEVEL_COMMUNE:
+        return (staff || a->role == ROLE_OFFICER) &&
+               ((a->scope_col == PLACE_C24 && strcmp(p->c24, a->scope_code) == 0) ||
+                (a->scope_col == PLACE_C25 && strcmp(p->c25, a->scope_code) == 0));
+    }
+    return false;
+}

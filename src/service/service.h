@@ -43,6 +43,8 @@ bool authz_model_create(const struct actor *a, const struct model *m);
 bool authz_model_edit(const struct actor *a, const struct model *m);
 bool authz_unit_edit(const struct actor *a, const struct model_place *p, int hierarchy, const char *unit_code);
 bool authz_audit_read(const struct actor *a);
+/* Whether a may take the committee's decisions on m (select, reject, recognize). */
+bool authz_model_decide(const struct actor *a, const struct model *m);
 
 /* ---- audit (service/auth.c) ---------------------------------------------------- */
 /* Appends one entry in the caller's transaction; before/after are JSON values or NULL (not stolen). */

@@ -330,6 +330,19 @@ static int run_csv(struct csv_state *cs, FILE *f)
         snprintf(cs->msg, cs->msgsz, "could not update the places of existing models");
         cs->failed = 1;
     }
+    if (!cs->failed) {
+        struct actor sys;
+        actor_system(&sys);
+        json_t *after = json_pack("{s:I}", "rows", (json_int_t)cs->count);
+        char id[16];
+        snprintf(id, sizeof id, "%d", cs->hierarchy);
+        if (audit(cs->st, &sys, cs->hierarchy ? "catalogue" : "mapping", cs->hierarchy ? id : "2024-2025", "import",
+                  NULL, after) != SVC_OK) {
+            snprintf(cs->msg, cs->msgsz, "could not write the audit trail");
+            cs->failed = 1;
+        }
+        json_decref(after);
+    }
     for (int i = 0; i < CSV_MAX_FIELDS; i++)
         buf_free(&cs->fields[i]);
     if (cs->failed) {

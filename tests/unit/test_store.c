@@ -420,6 +420,42 @@ static void test_scope(void **state)
     audit_list_free(&al);
 }
 
+static void test_decide(void **state)
+{
+    (void)state;
+    struct actor taman_o, tayho_o, phuninh_s, quangnam_s, danang_s, hanoi_s, appraiser;
+    as_user("d.taman", "officer", 2024, "20368", &taman_o);
+    as_user("d.tayho", "officer", 2025, "20380", &tayho_o);
+    as_user("d.phuninh", "staff", 2024, "518", &phuninh_s);
+    as_user("d.quangnam", "staff", 2024, "49", &quangnam_s);
+    as_user("d.danang", "staff", 2025, "48", &danang_s);
+    as_user("d.hanoi", "staff", 2025, "01", &hanoi_s);
+    as_user("d.appraiser", "appraiser", 2024, "518", &appraiser);
+    struct model m;
+    model_init(&m);
+    m.hierarchy = 2024;
+    strcpy(m.unit_code, "20368");
+    assert_int_equal(svc_unit_place(st, 2024, "20368", &m.place), SVC_OK);
+    struct {
+        int level;
+        const struct actor *who;
+        bool yes;
+    } cases[] = {
+        {LEVEL_COMMUNE, &taman_o, true},     {LEVEL_COMMUNE, &tayho_o, true},    {LEVEL_COMMUNE, &phuninh_s, false},
+        {LEVEL_DISTRICT, &phuninh_s, true},  {LEVEL_DISTRICT, &taman_o, false},  {LEVEL_DISTRICT, &quangnam_s, false},
+        {LEVEL_DISTRICT, &danang_s, true},   {LEVEL_PROVINCE, &quangnam_s, true}, {LEVEL_PROVINCE, &danang_s, true},
+        {LEVEL_PROVINCE, &phuninh_s, false}, {LEVEL_PROVINCE, &hanoi_s, false},  {LEVEL_DISTRICT, &appraiser, false},
+        {LEVEL_PROVINCE, &sys, true},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        m.level = cases[i].level;
+        if (authz_model_decide(cases[i].who, &m) != cases[i].yes)
+            fail_msg("case %zu: %s at level %s: expected %s", i, cases[i].who->login, reg_level_names[m.level],
+                     cases[i].yes ? "allowed" : "refused");
+    }
+    model_free(&m);
+}
+
 /* A store whose audit append fails: the change it belongs to must not stay. */
 static struct store_ops failing_ops;
 static int failing_audit(struct store *s, const struct audit_entry *e)
@@ -522,6 +558,7 @@ int main(void)
         cmocka_unit_test(test_update_conflict), cmocka_unit_test(test_results_and_tags),
         cmocka_unit_test(test_migrations_idempotent), cmocka_unit_test(test_users),
         cmocka_unit_test(test_scope),           cmocka_unit_test(test_audit_atomic),
+        cmocka_unit_test(test_decide),
         cmocka_unit_test(test_password_policy), cmocka_unit_test(test_replace_after_mapping),
     };
     return cmocka_run_group_tests_name("store", tests, setup, teardown);
