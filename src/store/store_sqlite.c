@@ -4,42 +4,25 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "store/store.h"
+#include "store/sqlite_int.h"
 #include "util/buf.h"
 #include "util/date.h"
 #include "util/embed.h"
 #include "util/log.h"
 #include "util/text.h"
 
-enum {
-    Q_BEGIN, Q_COMMIT, Q_ROLLBACK, Q_UNIT_PUT, Q_MAP_PUT, Q_UNIT_GET, Q_UNIT_CHILDREN, Q_UNIT_ROOTS, Q_UNIT_COUNT,
-    Q_MAP_NEW, Q_MAP_OLD, Q_IND_LIST, Q_OWNER_GET, Q_OWNER_ADD, Q_COUNTER_NEXT, Q_COUNTER_GET, Q_MODEL_INSERT,
-    Q_MODEL_GET, Q_MODEL_UPDATE, Q_TAGS_DEL, Q_TAG_ADD, Q_TAGS_GET, Q_RES_DEL, Q_RES_ADD, Q_RES_GET, Q_MODEL_COUNT,
-    Q_USER_ADD, Q_USER_BY_LOGIN, Q_UNIT_PARENT, Q_SESSION_GET, Q_SESSION_TOUCH, Q_TOKEN_USER, Q_AUDIT_ADD,
-    Q_COUNT
-};
-
-struct sqlite_store {
-    struct store base;
-    sqlite3 *db;
-    sqlite3_stmt *q[Q_COUNT];
-    int depth; /* nesting of begin() */
-};
-
-#define S(s) ((struct sqlite_store *)(s))
-
-static int fail(struct sqlite_store *s, const char *what)
+int sq_fail(struct sqlite_store *s, const char *what)
 {
     log_error("sqlite: %s: %s", what, sqlite3_errmsg(s->db));
     return ST_ERR;
 }
 
 /* Cached prepared statement; reset and bindings cleared for reuse. */
-static sqlite3_stmt *stmt(struct sqlite_store *s, int id, const char *sql)
+sqlite3_stmt *sq_stmt(struct sqlite_store *s, int id, const char *sql)
 {
     if (!s->q[id]) {
         if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s->q[id], NULL) != SQLITE_OK) {
-            fail(s, sql);
+            sq_fail(s, sql);
             return NULL;
         }
     } else {
@@ -49,7 +32,7 @@ static sqlite3_stmt *stmt(struct sqlite_store *s, int id, const char *sql)
     return s->q[id];
 }
 
-static void bind_text(sqlite3_stmt *st, int i, const char *v)
+void sq_bind_text(sqlite3_stmt *st, int i, const char *v)
 {
     if (v && *v)
         sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
@@ -57,35 +40,53 @@ static void bind_text(sqlite3_stmt *st, int i, const char *v)
         sqlite3_bind_null(st, i);
 }
 
-static void bind_text_empty(sqlite3_stmt *st, int i, const char *v)
+void sq_bind_text_empty(sqlite3_stmt *st, int i, const char *v)
 {
     sqlite3_bind_text(st, i, v ? v : "", -1, SQLITE_TRANSIENT);
 }
 
 /* Column as a malloc'd string, NULL for SQL NULL. */
-static char *col_dup(sqlite3_stmt *st, int i)
+char *sq_col_dup(sqlite3_stmt *st, int i)
 {
     const unsigned char *t = sqlite3_column_text(st, i);
     return t ? xstrdup((const char *)t) : NULL;
 }
 
 /* Column copied into a fixed array, "" for SQL NULL. */
-static void col_cpy(sqlite3_stmt *st, int i, char *out, size_t outsz)
+void sq_col_cpy(sqlite3_stmt *st, int i, char *out, size_t outsz)
 {
     const unsigned char *t = sqlite3_column_text(st, i);
     snprintf(out, outsz, "%s", t ? (const char *)t : "");
+}
+
+/* One-off statement helpers for the rarely used queries below. */
+sqlite3_stmt *sq_once(struct sqlite_store *s, const char *sql)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+        sq_fail(s, sql);
+        return NULL;
+    }
+    return st;
+}
+
+int sq_done(struct sqlite_store *s, sqlite3_stmt *st, const char *what)
+{
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? ST_OK : sq_fail(s, what);
 }
 
 /* ---- transactions --------------------------------------------------------- */
 
 static int s_exec_q(struct sqlite_store *s, int id, const char *sql)
 {
-    sqlite3_stmt *st = stmt(s, id, sql);
+    sqlite3_stmt *st = sq_stmt(s, id, sql);
     if (!st)
         return ST_ERR;
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
-    return rc == SQLITE_DONE ? ST_OK : fail(s, sql);
+    return rc == SQLITE_DONE ? ST_OK : sq_fail(s, sql);
 }
 
 static int s_begin(struct store *base)
@@ -171,7 +172,7 @@ static int migrate(struct sqlite_store *s)
 static int s_unit_put(struct store *base, const struct unit *u)
 {
     struct sqlite_store *s = S(base);
-    sqlite3_stmt *st = stmt(s, Q_UNIT_PUT,
+    sqlite3_stmt *st = sq_stmt(s, Q_UNIT_PUT,
                             "INSERT INTO units (hierarchy, code, name, name_fold, type, parent_code, level)"
                             " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (hierarchy, code) DO UPDATE SET"
                             " name = ?3, name_fold = ?4, type = ?5, parent_code = ?6, level = ?7");
@@ -179,26 +180,26 @@ static int s_unit_put(struct store *base, const struct unit *u)
         return ST_ERR;
     char *fold = text_fold(u->name);
     sqlite3_bind_int(st, 1, u->hierarchy);
-    bind_text(st, 2, u->code);
-    bind_text(st, 3, u->name);
-    bind_text_empty(st, 4, fold);
-    bind_text(st, 5, u->type);
-    bind_text(st, 6, u->parent_code);
+    sq_bind_text(st, 2, u->code);
+    sq_bind_text(st, 3, u->name);
+    sq_bind_text_empty(st, 4, fold);
+    sq_bind_text(st, 5, u->type);
+    sq_bind_text(st, 6, u->parent_code);
     sqlite3_bind_int(st, 7, u->level);
     free(fold);
-    return sqlite3_step(st) == SQLITE_DONE ? ST_OK : fail(s, "unit_put");
+    return sqlite3_step(st) == SQLITE_DONE ? ST_OK : sq_fail(s, "unit_put");
 }
 
 static int s_mapping_put(struct store *base, const char *old_code, const char *new_code)
 {
     struct sqlite_store *s = S(base);
     sqlite3_stmt *st =
-        stmt(s, Q_MAP_PUT, "INSERT INTO unit_mapping (old_code, new_code) VALUES (?, ?) ON CONFLICT DO NOTHING");
+        sq_stmt(s, Q_MAP_PUT, "INSERT INTO unit_mapping (old_code, new_code) VALUES (?, ?) ON CONFLICT DO NOTHING");
     if (!st)
         return ST_ERR;
-    bind_text(st, 1, old_code);
-    bind_text(st, 2, new_code);
-    return sqlite3_step(st) == SQLITE_DONE ? ST_OK : fail(s, "mapping_put");
+    sq_bind_text(st, 1, old_code);
+    sq_bind_text(st, 2, new_code);
+    return sqlite3_step(st) == SQLITE_DONE ? ST_OK : sq_fail(s, "mapping_put");
 }
 
 #define UNIT_COLS "hierarchy, code, name, type, parent_code, level"
@@ -207,28 +208,28 @@ static void read_unit(sqlite3_stmt *st, struct unit *u)
 {
     memset(u, 0, sizeof *u);
     u->hierarchy = sqlite3_column_int(st, 0);
-    col_cpy(st, 1, u->code, sizeof u->code);
-    col_cpy(st, 2, u->name, sizeof u->name);
-    col_cpy(st, 3, u->type, sizeof u->type);
-    col_cpy(st, 4, u->parent_code, sizeof u->parent_code);
+    sq_col_cpy(st, 1, u->code, sizeof u->code);
+    sq_col_cpy(st, 2, u->name, sizeof u->name);
+    sq_col_cpy(st, 3, u->type, sizeof u->type);
+    sq_col_cpy(st, 4, u->parent_code, sizeof u->parent_code);
     u->level = sqlite3_column_int(st, 5);
 }
 
 static int s_unit_get(struct store *base, int h, const char *code, struct unit *out)
 {
     struct sqlite_store *s = S(base);
-    sqlite3_stmt *st = stmt(s, Q_UNIT_GET, "SELECT " UNIT_COLS " FROM units WHERE hierarchy = ? AND code = ?");
+    sqlite3_stmt *st = sq_stmt(s, Q_UNIT_GET, "SELECT " UNIT_COLS " FROM units WHERE hierarchy = ? AND code = ?");
     if (!st)
         return ST_ERR;
     sqlite3_bind_int(st, 1, h);
-    bind_text_empty(st, 2, code);
+    sq_bind_text_empty(st, 2, code);
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
         read_unit(st, out);
         sqlite3_reset(st); /* an unfinished statement would hold its read snapshot open */
         return ST_OK;
     }
-    return rc == SQLITE_DONE ? ST_NOTFOUND : fail(s, "unit_get");
+    return rc == SQLITE_DONE ? ST_NOTFOUND : sq_fail(s, "unit_get");
 }
 
 static int read_units(struct sqlite_store *s, sqlite3_stmt *st, struct unit_list *out)
@@ -245,7 +246,7 @@ static int read_units(struct sqlite_store *s, sqlite3_stmt *st, struct unit_list
     sqlite3_reset(st);
     if (rc != SQLITE_DONE) {
         unit_list_free(out);
-        return fail(s, "units");
+        return sq_fail(s, "units");
     }
     return ST_OK;
 }
@@ -255,13 +256,13 @@ static int s_unit_children(struct store *base, int h, const char *code, struct u
     struct sqlite_store *s = S(base);
     sqlite3_stmt *st;
     if (code && *code) {
-        st = stmt(s, Q_UNIT_CHILDREN,
+        st = sq_stmt(s, Q_UNIT_CHILDREN,
                   "SELECT " UNIT_COLS " FROM units WHERE hierarchy = ? AND parent_code = ? ORDER BY name_fold, code");
         if (!st)
             return ST_ERR;
-        bind_text(st, 2, code);
+        sq_bind_text(st, 2, code);
     } else {
-        st = stmt(s, Q_UNIT_ROOTS,
+        st = sq_stmt(s, Q_UNIT_ROOTS,
                   "SELECT " UNIT_COLS " FROM units WHERE hierarchy = ? AND level = 1 ORDER BY name_fold, code");
         if (!st)
             return ST_ERR;
@@ -285,7 +286,7 @@ static int s_unit_search(struct store *base, int h, const char *fold, int limit,
     if (sqlite3_prepare_v2(s->db, sql.p, -1, &st, NULL) != SQLITE_OK) {
         free(words);
         buf_free(&sql);
-        return fail(s, "unit_search");
+        return sq_fail(s, "unit_search");
     }
     sqlite3_bind_int(st, 1, h);
     free(words);
@@ -314,12 +315,12 @@ static int s_unit_search(struct store *base, int h, const char *fold, int limit,
 static int s_unit_count(struct store *base, int h, int64_t *out)
 {
     struct sqlite_store *s = S(base);
-    sqlite3_stmt *st = stmt(s, Q_UNIT_COUNT, "SELECT count(*) FROM units WHERE hierarchy = ?");
+    sqlite3_stmt *st = sq_stmt(s, Q_UNIT_COUNT, "SELECT count(*) FROM units WHERE hierarchy = ?");
     if (!st)
         return ST_ERR;
     sqlite3_bind_int(st, 1, h);
     if (sqlite3_step(st) != SQLITE_ROW)
-        return fail(s, "unit_count");
+        return sq_fail(s, "unit_count");
     *out = sqlite3_column_int64(st, 0);
     sqlite3_reset(st);
     return ST_OK;
@@ -337,15 +338,15 @@ static int s_unit_check(struct store *base, int h, int64_t *n, char first_bad[32
                           " WHERE o.code IS NULL OR n.code IS NULL OR ?1 <> 0";
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
-        return fail(s, "unit_check");
+        return sq_fail(s, "unit_check");
     sqlite3_bind_int(st, 1, h);
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
         *n = sqlite3_column_int64(st, 0);
-        col_cpy(st, 1, first_bad, 32);
+        sq_col_cpy(st, 1, first_bad, 32);
     }
     sqlite3_finalize(st);
-    return rc == SQLITE_ROW ? ST_OK : fail(s, "unit_check");
+    return rc == SQLITE_ROW ? ST_OK : sq_fail(s, "unit_check");
 }
 
 static int read_codes(struct sqlite_store *s, sqlite3_stmt *st, struct code_list *out)
@@ -357,12 +358,12 @@ static int read_codes(struct sqlite_store *s, sqlite3_stmt *st, struct code_list
             cap = cap ? cap * 2 : 8;
             out->codes = xrealloc(out->codes, (size_t)cap * sizeof *out->codes);
         }
-        col_cpy(st, 0, out->codes[out->n++], 32);
+        sq_col_cpy(st, 0, out->codes[out->n++], 32);
     }
     sqlite3_reset(st);
     if (rc != SQLITE_DONE) {
         code_list_free(out);
-        return fail(s, "codes");
+        return sq_fail(s, "codes");
     }
     return ST_OK;
 }
@@ -370,27 +371,27 @@ static int read_codes(struct sqlite_store *s, sqlite3_stmt *st, struct code_list
 static int s_mapping_new_of(struct store *base, const char *old_code, struct code_list *out)
 {
     struct sqlite_store *s = S(base);
-    sqlite3_stmt *st = stmt(s, Q_MAP_NEW, "SELECT new_code FROM unit_mapping WHERE old_code = ? ORDER BY new_code");
+    sqlite3_stmt *st = sq_stmt(s, Q_MAP_NEW, "SELECT new_code FROM unit_mapping WHERE old_code = ? ORDER BY new_code");
     if (!st)
         return ST_ERR;
-    bind_text_empty(st, 1, old_code);
+    sq_bind_text_empty(st, 1, old_code);
     return read_codes(s, st, out);
 }
 
 static int s_mapping_old_of(struct store *base, const char *new_code, struct code_list *out)
 {
     struct sqlite_store *s = S(base);
-    sqlite3_stmt *st = stmt(s, Q_MAP_OLD, "SELECT old_code FROM unit_mapping WHERE new_code = ? ORDER BY old_code");
+    sqlite3_stmt *st = sq_stmt(s, Q_MAP_OLD, "SELECT old_code FROM unit_mapping WHERE new_code = ? ORDER BY old_code");
     if (!st)
         return ST_ERR;
-    bind_text_empty(st, 1, new_code);
+    sq_bind_text_empty(st, 1, new_code);
     return read_codes(s, st, out);
 }
 
 static int s_indicator_list(struct store *base, struct indicator **out, int *n)
 {
     struct sqlite_store *s = S(base);
-    sqlite3_stmt *st = stmt(s, Q_IND_LIST, "SELECT code, name, unit FROM indicators ORDER BY sort, code");
+    sqlite3_stmt *st = sq_stmt(s, Q_IND_LIST, "SELECT code, name, unit FROM indicators ORDER BY sort, code");
     if (!st)
         return ST_ERR;
     int cap = 0, rc;
@@ -402,16 +403,16 @@ static int s_indicator_list(struct store *base, struct indicator **out, int *n)
             *out = xrealloc(*out, (size_t)cap * sizeof **out);
         }
         struct indicator *i = &(*out)[(*n)++];
-        col_cpy(st, 0, i->code, sizeof i->code);
-        col_cpy(st, 1, i->name, sizeof i->name);
-        col_cpy(st, 2, i->unit, sizeof i->unit);
+        sq_col_cpy(st, 0, i->code, sizeof i->code);
+        sq_col_cpy(st, 1, i->name, sizeof i->name);
+        sq_col_cpy(st, 2, i->unit, sizeof i->unit);
     }
     sqlite3_reset(st);
     if (rc != SQLITE_DONE) {
         free(*out);
         *out = NULL;
         *n = 0;
-        return fail(s, "indicator_list");
+        return sq_fail(s, "indicator_list");
     }
     return ST_OK;
 }
@@ -424,11 +425,11 @@ static int owner_id(struct sqlite_store *s, const struct model *m, sqlite3_int64
     if (!m->owner || !*m->owner)
         return ST_OK;
     const char *type = owner_type_names[m->owner_type ? m->owner_type : OWNER_ORGANIZATION];
-    sqlite3_stmt *st = stmt(s, Q_OWNER_GET, "SELECT id FROM owners WHERE type = ? AND name = ?");
+    sqlite3_stmt *st = sq_stmt(s, Q_OWNER_GET, "SELECT id FROM owners WHERE type = ? AND name = ?");
     if (!st)
         return ST_ERR;
-    bind_text(st, 1, type);
-    bind_text(st, 2, m->owner);
+    sq_bind_text(st, 1, type);
+    sq_bind_text(st, 2, m->owner);
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
         *id = sqlite3_column_int64(st, 0);
@@ -436,33 +437,33 @@ static int owner_id(struct sqlite_store *s, const struct model *m, sqlite3_int64
         return ST_OK;
     }
     if (rc != SQLITE_DONE)
-        return fail(s, "owner_get");
+        return sq_fail(s, "owner_get");
     char *fold = text_fold(m->owner);
-    st = stmt(s, Q_OWNER_ADD, "INSERT INTO owners (type, name, name_fold) VALUES (?, ?, ?)");
+    st = sq_stmt(s, Q_OWNER_ADD, "INSERT INTO owners (type, name, name_fold) VALUES (?, ?, ?)");
     if (!st) {
         free(fold);
         return ST_ERR;
     }
-    bind_text(st, 1, type);
-    bind_text(st, 2, m->owner);
-    bind_text_empty(st, 3, fold);
+    sq_bind_text(st, 1, type);
+    sq_bind_text(st, 2, m->owner);
+    sq_bind_text_empty(st, 3, fold);
     free(fold);
     if (sqlite3_step(st) != SQLITE_DONE)
-        return fail(s, "owner_add");
+        return sq_fail(s, "owner_add");
     *id = sqlite3_last_insert_rowid(s->db);
     return ST_OK;
 }
 
 static int next_code(struct sqlite_store *s, int year, char out[24])
 {
-    sqlite3_stmt *st = stmt(s, Q_COUNTER_NEXT,
+    sqlite3_stmt *st = sq_stmt(s, Q_COUNTER_NEXT,
                             "INSERT INTO code_counters (year, last) VALUES (?, 1)"
                             " ON CONFLICT (year) DO UPDATE SET last = last + 1 RETURNING last");
     if (!st)
         return ST_ERR;
     sqlite3_bind_int(st, 1, year);
     if (sqlite3_step(st) != SQLITE_ROW)
-        return fail(s, "next_code");
+        return sq_fail(s, "next_code");
     snprintf(out, 24, "DVK-%04d-%06lld", year, (long long)sqlite3_column_int64(st, 0));
     sqlite3_reset(st);
     return ST_OK;
@@ -470,38 +471,38 @@ static int next_code(struct sqlite_store *s, int year, char out[24])
 
 static int write_children(struct sqlite_store *s, const struct model *m)
 {
-    sqlite3_stmt *st = stmt(s, Q_TAGS_DEL, "DELETE FROM model_tags WHERE model_id = ?");
+    sqlite3_stmt *st = sq_stmt(s, Q_TAGS_DEL, "DELETE FROM model_tags WHERE model_id = ?");
     if (!st)
         return ST_ERR;
     sqlite3_bind_int64(st, 1, m->id);
     if (sqlite3_step(st) != SQLITE_DONE)
-        return fail(s, "tags_del");
+        return sq_fail(s, "tags_del");
     for (int i = 0; i < m->ntags; i++) {
-        st = stmt(s, Q_TAG_ADD, "INSERT INTO model_tags (model_id, pos, tag) VALUES (?, ?, ?)");
+        st = sq_stmt(s, Q_TAG_ADD, "INSERT INTO model_tags (model_id, pos, tag) VALUES (?, ?, ?)");
         if (!st)
             return ST_ERR;
         sqlite3_bind_int64(st, 1, m->id);
         sqlite3_bind_int(st, 2, i);
-        bind_text_empty(st, 3, m->tags[i]);
+        sq_bind_text_empty(st, 3, m->tags[i]);
         if (sqlite3_step(st) != SQLITE_DONE)
-            return fail(s, "tag_add");
+            return sq_fail(s, "tag_add");
     }
-    st = stmt(s, Q_RES_DEL, "DELETE FROM model_results WHERE model_id = ?");
+    st = sq_stmt(s, Q_RES_DEL, "DELETE FROM model_results WHERE model_id = ?");
     if (!st)
         return ST_ERR;
     sqlite3_bind_int64(st, 1, m->id);
     if (sqlite3_step(st) != SQLITE_DONE)
-        return fail(s, "results_del");
+        return sq_fail(s, "results_del");
     for (int i = 0; i < m->nresults; i++) {
-        st = stmt(s, Q_RES_ADD, "INSERT INTO model_results (model_id, year, indicator, value) VALUES (?, ?, ?, ?)");
+        st = sq_stmt(s, Q_RES_ADD, "INSERT INTO model_results (model_id, year, indicator, value) VALUES (?, ?, ?, ?)");
         if (!st)
             return ST_ERR;
         sqlite3_bind_int64(st, 1, m->id);
         sqlite3_bind_int(st, 2, m->results[i].year);
-        bind_text_empty(st, 3, m->results[i].indicator);
+        sq_bind_text_empty(st, 3, m->results[i].indicator);
         sqlite3_bind_double(st, 4, m->results[i].value);
         if (sqlite3_step(st) != SQLITE_DONE)
-            return fail(s, "result_add");
+            return sq_fail(s, "result_add");
     }
     return ST_OK;
 }
@@ -518,40 +519,40 @@ static void bind_model(sqlite3_stmt *st, const struct model *m, sqlite3_int64 oi
 {
     char *tf = text_fold(m->title ? m->title : "");
     int i = 1;
-    bind_text_empty(st, i++, m->title);
-    bind_text_empty(st, i++, tf);
-    bind_text(st, i++, m->summary);
-    bind_text(st, i++, m->description);
-    bind_text(st, i++, model_field_names[m->field]);
-    bind_text(st, i++, model_kind_names[m->kind]);
-    bind_text(st, i++, reg_level_names[m->level]);
-    bind_text(st, i++, model_status_names[m->status]);
+    sq_bind_text_empty(st, i++, m->title);
+    sq_bind_text_empty(st, i++, tf);
+    sq_bind_text(st, i++, m->summary);
+    sq_bind_text(st, i++, m->description);
+    sq_bind_text(st, i++, model_field_names[m->field]);
+    sq_bind_text(st, i++, model_kind_names[m->kind]);
+    sq_bind_text(st, i++, reg_level_names[m->level]);
+    sq_bind_text(st, i++, model_status_names[m->status]);
     sqlite3_bind_int(st, i++, m->hierarchy);
-    bind_text(st, i++, m->unit_code);
-    bind_text(st, i++, m->place.p24);
-    bind_text(st, i++, m->place.d24);
-    bind_text(st, i++, m->place.c24);
-    bind_text(st, i++, m->place.p25);
-    bind_text(st, i++, m->place.c25);
-    bind_text(st, i++, m->registered_on);
+    sq_bind_text(st, i++, m->unit_code);
+    sq_bind_text(st, i++, m->place.p24);
+    sq_bind_text(st, i++, m->place.d24);
+    sq_bind_text(st, i++, m->place.c24);
+    sq_bind_text(st, i++, m->place.p25);
+    sq_bind_text(st, i++, m->place.c25);
+    sq_bind_text(st, i++, m->registered_on);
     if (oid)
         sqlite3_bind_int64(st, i++, oid);
     else
         sqlite3_bind_null(st, i++);
-    bind_text(st, i++, m->situation);
-    bind_text(st, i++, m->objectives);
-    bind_text(st, i++, m->content);
-    bind_text(st, i++, m->area_target);
-    bind_text(st, i++, m->forces);
-    bind_text(st, i++, m->resources);
-    bind_text(st, i++, m->outputs);
-    bind_text(st, i++, m->sustainability);
-    bind_text(st, i++, m->period_from);
-    bind_text(st, i++, m->period_to);
+    sq_bind_text(st, i++, m->situation);
+    sq_bind_text(st, i++, m->objectives);
+    sq_bind_text(st, i++, m->content);
+    sq_bind_text(st, i++, m->area_target);
+    sq_bind_text(st, i++, m->forces);
+    sq_bind_text(st, i++, m->resources);
+    sq_bind_text(st, i++, m->outputs);
+    sq_bind_text(st, i++, m->sustainability);
+    sq_bind_text(st, i++, m->period_from);
+    sq_bind_text(st, i++, m->period_to);
     sqlite3_bind_int(st, i++, m->typical ? 1 : 0);
-    bind_text(st, i++, m->typical_reason);
-    bind_text_empty(st, i++, search_fold);
-    bind_text(st, i++, m->updated_at);
+    sq_bind_text(st, i++, m->typical_reason);
+    sq_bind_text_empty(st, i++, search_fold);
+    sq_bind_text(st, i++, m->updated_at);
     sqlite3_bind_int(st, i++, m->is_public ? 1 : 0);
     free(tf);
 }
@@ -568,7 +569,7 @@ static int s_model_insert(struct store *base, struct model *m, const char *searc
     m->version = 1;
     if ((rc = owner_id(s, m, &oid)) || (rc = next_code(s, date_year(m->registered_on), m->code)))
         goto fail;
-    sqlite3_stmt *st = stmt(s, Q_MODEL_INSERT,
+    sqlite3_stmt *st = sq_stmt(s, Q_MODEL_INSERT,
                             "INSERT INTO models (" MODEL_WRITE_COLS ", code, version, created_at) VALUES "
                             "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,"
                             " ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, 1, ?34)");
@@ -577,10 +578,10 @@ static int s_model_insert(struct store *base, struct model *m, const char *searc
         goto fail;
     }
     bind_model(st, m, oid, search_fold);
-    bind_text(st, MODEL_WRITE_N + 1, m->code);
-    bind_text(st, MODEL_WRITE_N + 2, m->created_at);
+    sq_bind_text(st, MODEL_WRITE_N + 1, m->code);
+    sq_bind_text(st, MODEL_WRITE_N + 2, m->created_at);
     if (sqlite3_step(st) != SQLITE_DONE) {
-        rc = fail(s, "model_insert");
+        rc = sq_fail(s, "model_insert");
         goto fail;
     }
     m->id = sqlite3_last_insert_rowid(s->db);
@@ -602,7 +603,7 @@ static int s_model_update(struct store *base, struct model *m, int expected_vers
     date_now_iso(m->updated_at);
     if ((rc = owner_id(s, m, &oid)))
         goto fail;
-    sqlite3_stmt *st = stmt(
+    sqlite3_stmt *st = sq_stmt(
         s, Q_MODEL_UPDATE,
         "UPDATE models SET (" MODEL_WRITE_COLS ", version) = (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
         " ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, version + 1)"
@@ -615,7 +616,7 @@ static int s_model_update(struct store *base, struct model *m, int expected_vers
     sqlite3_bind_int64(st, MODEL_WRITE_N + 1, m->id);
     sqlite3_bind_int(st, MODEL_WRITE_N + 2, expected_version);
     if (sqlite3_step(st) != SQLITE_DONE) {
-        rc = fail(s, "model_update");
+        rc = sq_fail(s, "model_update");
         goto fail;
     }
     if (sqlite3_changes(s->db) == 0) {
@@ -650,40 +651,40 @@ static int read_model(struct sqlite_store *s, sqlite3_stmt *st, struct model *m)
     model_init(m);
     int i = 0;
     m->id = sqlite3_column_int64(st, i++);
-    col_cpy(st, i++, m->code, sizeof m->code);
-    m->title = col_dup(st, i++);
-    m->summary = col_dup(st, i++);
-    m->description = col_dup(st, i++);
+    sq_col_cpy(st, i++, m->code, sizeof m->code);
+    m->title = sq_col_dup(st, i++);
+    m->summary = sq_col_dup(st, i++);
+    m->description = sq_col_dup(st, i++);
     m->field = enum_parse(model_field_names, FIELD_COUNT, (const char *)sqlite3_column_text(st, i++));
     m->kind = enum_parse(model_kind_names, KIND_COUNT, (const char *)sqlite3_column_text(st, i++));
     m->level = enum_parse(reg_level_names, LEVEL_COUNT, (const char *)sqlite3_column_text(st, i++));
     m->status = enum_parse(model_status_names, STATUS_COUNT, (const char *)sqlite3_column_text(st, i++));
     m->hierarchy = sqlite3_column_int(st, i++);
-    col_cpy(st, i++, m->unit_code, sizeof m->unit_code);
-    col_cpy(st, i++, m->place.p24, sizeof m->place.p24);
-    col_cpy(st, i++, m->place.d24, sizeof m->place.d24);
-    col_cpy(st, i++, m->place.c24, sizeof m->place.c24);
-    col_cpy(st, i++, m->place.p25, sizeof m->place.p25);
-    col_cpy(st, i++, m->place.c25, sizeof m->place.c25);
-    col_cpy(st, i++, m->registered_on, sizeof m->registered_on);
+    sq_col_cpy(st, i++, m->unit_code, sizeof m->unit_code);
+    sq_col_cpy(st, i++, m->place.p24, sizeof m->place.p24);
+    sq_col_cpy(st, i++, m->place.d24, sizeof m->place.d24);
+    sq_col_cpy(st, i++, m->place.c24, sizeof m->place.c24);
+    sq_col_cpy(st, i++, m->place.p25, sizeof m->place.p25);
+    sq_col_cpy(st, i++, m->place.c25, sizeof m->place.c25);
+    sq_col_cpy(st, i++, m->registered_on, sizeof m->registered_on);
     m->owner_type = enum_parse(owner_type_names, OWNER_COUNT, (const char *)sqlite3_column_text(st, i++));
-    m->owner = col_dup(st, i++);
-    m->situation = col_dup(st, i++);
-    m->objectives = col_dup(st, i++);
-    m->content = col_dup(st, i++);
-    m->area_target = col_dup(st, i++);
-    m->forces = col_dup(st, i++);
-    m->resources = col_dup(st, i++);
-    m->outputs = col_dup(st, i++);
-    m->sustainability = col_dup(st, i++);
-    col_cpy(st, i++, m->period_from, sizeof m->period_from);
-    col_cpy(st, i++, m->period_to, sizeof m->period_to);
+    m->owner = sq_col_dup(st, i++);
+    m->situation = sq_col_dup(st, i++);
+    m->objectives = sq_col_dup(st, i++);
+    m->content = sq_col_dup(st, i++);
+    m->area_target = sq_col_dup(st, i++);
+    m->forces = sq_col_dup(st, i++);
+    m->resources = sq_col_dup(st, i++);
+    m->outputs = sq_col_dup(st, i++);
+    m->sustainability = sq_col_dup(st, i++);
+    sq_col_cpy(st, i++, m->period_from, sizeof m->period_from);
+    sq_col_cpy(st, i++, m->period_to, sizeof m->period_to);
     m->typical = sqlite3_column_int(st, i++) != 0;
-    m->typical_reason = col_dup(st, i++);
+    m->typical_reason = sq_col_dup(st, i++);
     m->version = sqlite3_column_int(st, i++);
-    col_cpy(st, i++, m->created_at, sizeof m->created_at);
-    col_cpy(st, i++, m->updated_at, sizeof m->updated_at);
-    m->unit_name = col_dup(st, i++);
+    sq_col_cpy(st, i++, m->created_at, sizeof m->created_at);
+    sq_col_cpy(st, i++, m->updated_at, sizeof m->updated_at);
+    m->unit_name = sq_col_dup(st, i++);
     i++; /* title_fold */
     m->is_public = sqlite3_column_int(st, i++) != 0;
     return ST_OK;
@@ -692,17 +693,17 @@ static int read_model(struct sqlite_store *s, sqlite3_stmt *st, struct model *m)
 
 static int read_children(struct sqlite_store *s, struct model *m)
 {
-    sqlite3_stmt *st = stmt(s, Q_TAGS_GET, "SELECT tag FROM model_tags WHERE model_id = ? ORDER BY pos");
+    sqlite3_stmt *st = sq_stmt(s, Q_TAGS_GET, "SELECT tag FROM model_tags WHERE model_id = ? ORDER BY pos");
     if (!st)
         return ST_ERR;
     sqlite3_bind_int64(st, 1, m->id);
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW && m->ntags < MODEL_MAX_TAGS)
-        m->tags[m->ntags++] = col_dup(st, 0);
+        m->tags[m->ntags++] = sq_col_dup(st, 0);
     sqlite3_reset(st);
     if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-        return fail(s, "tags_get");
-    st = stmt(s, Q_RES_GET,
+        return sq_fail(s, "tags_get");
+    st = sq_stmt(s, Q_RES_GET,
               "SELECT r.year, r.indicator, r.value FROM model_results r JOIN indicators i ON i.code = r.indicator"
               " WHERE r.model_id = ? ORDER BY r.year, i.sort");
     if (!st)
@@ -711,19 +712,19 @@ static int read_children(struct sqlite_store *s, struct model *m)
     while ((rc = sqlite3_step(st)) == SQLITE_ROW && m->nresults < MODEL_MAX_RESULTS) {
         struct model_result *r = &m->results[m->nresults++];
         r->year = sqlite3_column_int(st, 0);
-        col_cpy(st, 1, r->indicator, sizeof r->indicator);
+        sq_col_cpy(st, 1, r->indicator, sizeof r->indicator);
         r->value = sqlite3_column_double(st, 2);
     }
     sqlite3_reset(st);
     if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-        return fail(s, "results_get");
+        return sq_fail(s, "results_get");
     return ST_OK;
 }
 
 static int s_model_get(struct store *base, int64_t id, struct model *out)
 {
     struct sqlite_store *s = S(base);
-    sqlite3_stmt *st = stmt(s, Q_MODEL_GET, "SELECT " MODEL_READ_COLS MODEL_READ_FROM " WHERE m.id = ?");
+    sqlite3_stmt *st = sq_stmt(s, Q_MODEL_GET, "SELECT " MODEL_READ_COLS MODEL_READ_FROM " WHERE m.id = ?");
     if (!st)
         return ST_ERR;
     sqlite3_bind_int64(st, 1, id);
@@ -731,7 +732,7 @@ static int s_model_get(struct store *base, int64_t id, struct model *out)
     if (rc == SQLITE_DONE)
         return ST_NOTFOUND;
     if (rc != SQLITE_ROW)
-        return fail(s, "model_get");
+        return sq_fail(s, "model_get");
     read_model(s, st, out);
     sqlite3_reset(st);
     if (read_children(s, out)) {
@@ -819,12 +820,12 @@ static int s_model_list(struct store *base, const struct model_filter *f, struct
 
     buf_printf(&sql, "SELECT count(*) FROM models m%s", where.p);
     if (sqlite3_prepare_v2(s->db, sql.p, -1, &st, NULL) != SQLITE_OK) {
-        fail(s, "model_count");
+        sq_fail(s, "model_count");
         goto out;
     }
     filter_bind(st, f);
     if (sqlite3_step(st) != SQLITE_ROW) {
-        fail(s, "model_count");
+        sq_fail(s, "model_count");
         goto out;
     }
     out->total = sqlite3_column_int64(st, 0);
@@ -839,7 +840,7 @@ static int s_model_list(struct store *base, const struct model_filter *f, struct
         buf_printf(&sql, " AND (%s, m.id) %s (?, ?)", sort_col[sort], cmp);
     buf_printf(&sql, " ORDER BY %s %s, m.id %s LIMIT ?", sort_col[sort], sort_dir[sort], sort_dir[sort]);
     if (sqlite3_prepare_v2(s->db, sql.p, -1, &st, NULL) != SQLITE_OK) {
-        fail(s, "model_list");
+        sq_fail(s, "model_list");
         goto out;
     }
     int i = filter_bind(st, f);
@@ -858,7 +859,7 @@ static int s_model_list(struct store *base, const struct model_filter *f, struct
         read_model(s, st, &out->items[out->n++]);
     }
     if (step != SQLITE_ROW && step != SQLITE_DONE) {
-        fail(s, "model_list");
+        sq_fail(s, "model_list");
         goto out;
     }
     for (int k = 0; k < out->n; k++)
@@ -878,9 +879,9 @@ out:
 static int s_model_count(struct store *base, int64_t *out)
 {
     struct sqlite_store *s = S(base);
-    sqlite3_stmt *st = stmt(s, Q_MODEL_COUNT, "SELECT count(*) FROM models");
+    sqlite3_stmt *st = sq_stmt(s, Q_MODEL_COUNT, "SELECT count(*) FROM models");
     if (!st || sqlite3_step(st) != SQLITE_ROW)
-        return fail(s, "model_count");
+        return sq_fail(s, "model_count");
     *out = sqlite3_column_int64(st, 0);
     sqlite3_reset(st);
     return ST_OK;
@@ -892,7 +893,7 @@ static int s_model_units(struct store *base, int64_t after_id, int limit, struct
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(s->db, "SELECT id, hierarchy, unit_code FROM models WHERE id > ? ORDER BY id LIMIT ?", -1,
                            &st, NULL) != SQLITE_OK)
-        return fail(s, "model_units");
+        return sq_fail(s, "model_units");
     sqlite3_bind_int64(st, 1, after_id);
     sqlite3_bind_int(st, 2, limit);
     int rc;
@@ -900,11 +901,11 @@ static int s_model_units(struct store *base, int64_t after_id, int limit, struct
     while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < limit) {
         out[*n].id = sqlite3_column_int64(st, 0);
         out[*n].hierarchy = sqlite3_column_int(st, 1);
-        col_cpy(st, 2, out[*n].unit_code, sizeof out[*n].unit_code);
+        sq_col_cpy(st, 2, out[*n].unit_code, sizeof out[*n].unit_code);
         (*n)++;
     }
     sqlite3_finalize(st);
-    return rc == SQLITE_DONE || rc == SQLITE_ROW ? ST_OK : fail(s, "model_units");
+    return rc == SQLITE_DONE || rc == SQLITE_ROW ? ST_OK : sq_fail(s, "model_units");
 }
 
 static int s_model_set_place(struct store *base, int64_t id, const struct model_place *p)
@@ -913,426 +914,16 @@ static int s_model_set_place(struct store *base, int64_t id, const struct model_
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(s->db, "UPDATE models SET p24 = ?, d24 = ?, c24 = ?, p25 = ?, c25 = ? WHERE id = ?", -1, &st,
                            NULL) != SQLITE_OK)
-        return fail(s, "model_set_place");
-    bind_text(st, 1, p->p24);
-    bind_text(st, 2, p->d24);
-    bind_text(st, 3, p->c24);
-    bind_text(st, 4, p->p25);
-    bind_text(st, 5, p->c25);
+        return sq_fail(s, "model_set_place");
+    sq_bind_text(st, 1, p->p24);
+    sq_bind_text(st, 2, p->d24);
+    sq_bind_text(st, 3, p->c24);
+    sq_bind_text(st, 4, p->p25);
+    sq_bind_text(st, 5, p->c25);
     sqlite3_bind_int64(st, 6, id);
     int rc = sqlite3_step(st);
     sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? ST_OK : fail(s, "model_set_place");
-}
-
-/* ---- users -------------------------------------------------------------------- */
-
-static int s_user_insert(struct store *base, struct user *u)
-{
-    struct sqlite_store *s = S(base);
-    char now[21];
-    date_now_iso(now);
-    sqlite3_stmt *st = stmt(s, Q_USER_ADD,
-                            "INSERT INTO users (login, role, hierarchy, unit_code, password_hash, disabled, created_at)"
-                            " VALUES (?, ?, ?, ?, ?, ?, ?)");
-    if (!st)
-        return ST_ERR;
-    bind_text(st, 1, u->login);
-    bind_text(st, 2, u->role);
-    sqlite3_bind_int(st, 3, u->hierarchy);
-    bind_text(st, 4, u->unit_code);
-    bind_text(st, 5, u->password_hash);
-    sqlite3_bind_int(st, 6, u->disabled);
-    bind_text(st, 7, now);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_CONSTRAINT)
-        return ST_EXISTS;
-    if (rc != SQLITE_DONE)
-        return fail(s, "user_insert");
-    u->id = sqlite3_last_insert_rowid(s->db);
-    return ST_OK;
-}
-
-#define USER_COLS "id, login, role, hierarchy, unit_code, password_hash, disabled"
-
-static void read_user(sqlite3_stmt *st, int i, struct user *out)
-{
-    memset(out, 0, sizeof *out);
-    out->id = sqlite3_column_int64(st, i);
-    col_cpy(st, i + 1, out->login, sizeof out->login);
-    col_cpy(st, i + 2, out->role, sizeof out->role);
-    out->hierarchy = sqlite3_column_int(st, i + 3);
-    col_cpy(st, i + 4, out->unit_code, sizeof out->unit_code);
-    col_cpy(st, i + 5, out->password_hash, sizeof out->password_hash);
-    out->disabled = sqlite3_column_int(st, i + 6) != 0;
-}
-
-static int s_user_by_login(struct store *base, const char *login, struct user *out)
-{
-    struct sqlite_store *s = S(base);
-    sqlite3_stmt *st = stmt(s, Q_USER_BY_LOGIN, "SELECT " USER_COLS " FROM users WHERE login = ?");
-    if (!st)
-        return ST_ERR;
-    bind_text_empty(st, 1, login);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_DONE)
-        return ST_NOTFOUND;
-    if (rc != SQLITE_ROW)
-        return fail(s, "user_by_login");
-    read_user(st, 0, out);
-    sqlite3_reset(st);
-    return ST_OK;
-}
-
-/* One-off statement helpers for the rarely used queries below. */
-static sqlite3_stmt *once(struct sqlite_store *s, const char *sql)
-{
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
-        fail(s, sql);
-        return NULL;
-    }
-    return st;
-}
-
-static int done(struct sqlite_store *s, sqlite3_stmt *st, const char *what)
-{
-    int rc = sqlite3_step(st);
-    sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? ST_OK : fail(s, what);
-}
-
-static int s_user_get(struct store *base, int64_t id, struct user *out)
-{
-    struct sqlite_store *s = S(base);
-    sqlite3_stmt *st = once(s, "SELECT " USER_COLS " FROM users WHERE id = ?");
-    if (!st)
-        return ST_ERR;
-    sqlite3_bind_int64(st, 1, id);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        read_user(st, 0, out);
-    sqlite3_finalize(st);
-    return rc == SQLITE_ROW ? ST_OK : rc == SQLITE_DONE ? ST_NOTFOUND : fail(s, "user_get");
-}
-
-static int s_user_list(struct store *base, struct user **out, int *n)
-{
-    struct sqlite_store *s = S(base);
-    sqlite3_stmt *st = once(s, "SELECT " USER_COLS " FROM users ORDER BY login");
-    if (!st)
-        return ST_ERR;
-    int cap = 0, rc;
-    *out = NULL;
-    *n = 0;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (*n == cap) {
-            cap = cap ? cap * 2 : 16;
-            *out = xrealloc(*out, (size_t)cap * sizeof **out);
-        }
-        read_user(st, 0, &(*out)[(*n)++]);
-    }
-    sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? ST_OK : fail(s, "user_list");
-}
-
-static int s_user_update(struct store *base, const struct user *u)
-{
-    struct sqlite_store *s = S(base);
-    sqlite3_stmt *st = once(s, "UPDATE users SET password_hash = ?, role = ?, hierarchy = ?, unit_code = ?, disabled = ?"
-                               " WHERE id = ?");
-    if (!st)
-        return ST_ERR;
-    bind_text(st, 1, u->password_hash);
-    bind_text(st, 2, u->role);
-    sqlite3_bind_int(st, 3, u->hierarchy);
-    bind_text(st, 4, u->unit_code);
-    sqlite3_bind_int(st, 5, u->disabled);
-    sqlite3_bind_int64(st, 6, u->id);
-    int rc = done(s, st, "user_update");
-    if (rc == ST_OK && sqlite3_changes(s->db) == 0)
-        return ST_NOTFOUND;
-    return rc;
-}
-
-/* ---- sessions and tokens ------------------------------------------------------- */
-
-static int s_session_create(struct store *base, const char *id_hash, int64_t user_id, const char *csrf, int64_t now,
-                            int64_t expires_at)
-{
-    struct sqlite_store *s = S(base);
-    sqlite3_stmt *st = once(s, "INSERT INTO sessions (id_hash, user_id, csrf, created_at, last_seen, expires_at)"
-                               " VALUES (?, ?, ?, ?, ?, ?)");
-    if (!st)
-        return ST_ERR;
-    bind_text(st, 1, id_hash);
-    sqlite3_bind_int64(st, 2, user_id);
-    bind_text(st, 3, csrf);
-    sqlite3_bind_int64(st, 4, now);
-    sqlite3_bind_int64(st, 5, now);
-    sqlite3_bind_int64(st, 6, expires_at);
-    return done(s, st, "session_create");
-}
-
-static int s_session_get(struct store *base, const char *id_hash, struct session *out)
-{
-    struct sqlite_store *s = S(base);
-    sqlite3_stmt *st = stmt(s, Q_SESSION_GET,
-                            "SELECT s.csrf, s.created_at, s.last_seen, s.expires_at, u.id, u.login, u.role, u.hierarchy,"
-                            " u.unit_code, u.password_hash, u.disabled FROM sessions s JOIN users u ON u.id = s.user_id"
-                            " WHERE s.id_hash = ?");
-    if (!st)
-        return ST_ERR;
-    bind_text_empty(st, 1, id_hash);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_DONE)
-        return ST_NOTFOUND;
-    if (rc != SQLITE_ROW)
-        return fail(s, "session_get");
-    memset(out, 0, sizeof *out);
-    col_cpy(st, 0, out->csrf, sizeof out->csrf);
-    out->created_at = sqlite3_column_int64(st, 1);
-    out->last_seen = sqlite3_column_int64(st, 2);
-    out->expires_at = sqlite3_column_int64(st, 3);
-    read_user(st, 4, &out->user);
-    sqlite3_reset(st);
-    return ST_OK;
-}
-
-static int s_session_touch(struct store *base, const char *id_hash, int64_t now)
-{
-    struct sqlite_store *s = S(base);
-    sqlite3_stmt *st = stmt(s, Q_SESSION_TOUCH, "UPDATE sessions SET last_seen = ? WHERE id_hash = ?");
-    if (!st)
-        return ST_ERR;
-    sqlite3_bind_int64(st, 1, now);
-    bind_text_empty(st, 2, id_hash);
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? ST_OK : fail(s, "session_touch");
-}
-
-static int s_session_delete(struct store *base, const char *id_hash)
-{
-    struct sqlite_store *s = S(base);
-    sqlite3_stmt *st = once(s, "DELETE FROM sessions WHERE id_hash = ?");
-    if (!st)
-        return ST_ERR;
-    bind_text_empty(st, 1, id_hash);
-    return done(s, st, "session_delete");
-}
-
-static int s_session_delete_user(struct store *base, int64_t user_id)
-{
-    struct sqlite_store *s = S(base);
-    sqlite3_stmt *st = once(s, "DELETE FROM sessions WHERE user_id = ?");
-    if (!st)
-        return ST_ERR;
-    sqlite3_bind_int64(st, 1, user_id);
-    return done(s, st, "session_delete_user");
-}
-
-static int s_token_create(struct store *base, int64_t user_id, const char *hash, const char *name, int64_t now,
-                          int64_t expires_at, int64_t *id)
-{
-    struct sqlite_store *s = S(base);
-    sqlite3_stmt *st = once(s, "INSERT INTO api_tokens (user_id, hash, name, created_at, expires_at) VALUES (?, ?, ?, ?, ?)");
-    if (!st)
-        return ST_ERR;
-    sqlite3_bind_int64(st, 1, user_id);
-    bind_text(st, 2, hash);
-    bind_text_empty(st, 3, name);
-    sqlite3_bind_int64(st, 4, now);
-    if (expires_at)
-        sqlite3_bind_int64(st, 5, expires_at);
-    else
-        sqlite3_bind_null(st, 5);
-    int rc = done(s, st, "token_create");
-    if (rc == ST_OK)
-        *id = sqlite3_last_insert_rowid(s->db);
-    return rc;
-}
-
-static int s_token_user(struct store *base, const char *hash, int64_t now, struct user *out)
-{
-    struct sqlite_store *s = S(base);
-    sqlite3_stmt *st = stmt(s, Q_TOKEN_USER,
-                            "SELECT u.id, u.login, u.role, u.hierarchy, u.unit_code, u.password_hash, u.disabled"
-                            " FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.hash = ?1"
-                            " AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > ?2)");
-    if (!st)
-        return ST_ERR;
-    bind_text_empty(st, 1, hash);
-    sqlite3_bind_int64(st, 2, now);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_DONE)
-        return ST_NOTFOUND;
-    if (rc != SQLITE_ROW)
-        return fail(s, "token_user");
-    read_user(st, 0, out);
-    sqlite3_reset(st);
-    return ST_OK;
-}
-
-static int s_token_revoke(struct store *base, int64_t id, int64_t now)
-{
-    struct sqlite_store *s = S(base);
-    sqlite3_stmt *st = once(s, "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL");
-    if (!st)
-        return ST_ERR;
-    sqlite3_bind_int64(st, 1, now);
-    sqlite3_bind_int64(st, 2, id);
-    int rc = done(s, st, "token_revoke");
-    if (rc == ST_OK && sqlite3_changes(s->db) == 0)
-        return ST_NOTFOUND;
-    return rc;
-}
-
-static int s_token_list(struct store *base, struct api_token **out, int *n)
-{
-    struct sqlite_store *s = S(base);
-    sqlite3_stmt *st = once(s, "SELECT t.id, t.name, t.created_at, coalesce(t.expires_at, 0), coalesce(t.revoked_at, 0),"
-                               " coalesce(t.last_used, 0), u.login FROM api_tokens t JOIN users u ON u.id = t.user_id"
-                               " ORDER BY t.id");
-    if (!st)
-        return ST_ERR;
-    int cap = 0, rc;
-    *out = NULL;
-    *n = 0;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (*n == cap) {
-            cap = cap ? cap * 2 : 16;
-            *out = xrealloc(*out, (size_t)cap * sizeof **out);
-        }
-        struct api_token *t = &(*out)[(*n)++];
-        t->id = sqlite3_column_int64(st, 0);
-        col_cpy(st, 1, t->name, sizeof t->name);
-        t->created_at = sqlite3_column_int64(st, 2);
-        t->expires_at = sqlite3_column_int64(st, 3);
-        t->revoked_at = sqlite3_column_int64(st, 4);
-        t->last_used = sqlite3_column_int64(st, 5);
-        col_cpy(st, 6, t->login, sizeof t->login);
-    }
-    sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? ST_OK : fail(s, "token_list");
-}
-
-/* ---- sign-in throttling ----------------------------------------------------------- */
-
-static int s_throttle_get(struct store *base, const char *key, int *failures, int64_t *locked_until)
-{
-    struct sqlite_store *s = S(base);
-    sqlite3_stmt *st = once(s, "SELECT failures, locked_until FROM signin_throttle WHERE key = ?");
-    if (!st)
-        return ST_ERR;
-    bind_text_empty(st, 1, key);
-    int rc = sqlite3_step(st);
-    *failures = 0;
-    *locked_until = 0;
-    if (rc == SQLITE_ROW) {
-        *failures = sqlite3_column_int(st, 0);
-        *locked_until = sqlite3_column_int64(st, 1);
-    }
-    sqlite3_finalize(st);
-    return rc == SQLITE_ROW || rc == SQLITE_DONE ? ST_OK : fail(s, "throttle_get");
-}
-
-static int s_throttle_put(struct store *base, const char *key, int failures, int64_t now, int64_t locked_until)
-{
-    struct sqlite_store *s = S(base);
-    sqlite3_stmt *st = once(s, "INSERT INTO signin_throttle (key, failures, last_failure, locked_until) VALUES (?1, ?2, ?3, ?4)"
-                               " ON CONFLICT (key) DO UPDATE SET failures = ?2, last_failure = ?3, locked_until = ?4");
-    if (!st)
-        return ST_ERR;
-    bind_text_empty(st, 1, key);
-    sqlite3_bind_int(st, 2, failures);
-    sqlite3_bind_int64(st, 3, now);
-    sqlite3_bind_int64(st, 4, locked_until);
-    return done(s, st, "throttle_put");
-}
-
-static int s_throttle_clear(struct store *base, const char *key)
-{
-    struct sqlite_store *s = S(base);
-    sqlite3_stmt *st = once(s, "DELETE FROM signin_throttle WHERE key = ?");
-    if (!st)
-        return ST_ERR;
-    bind_text_empty(st, 1, key);
-    return done(s, st, "throttle_clear");
-}
-
-/* ---- audit trail -------------------------------------------------------------------- */
-
-static int s_audit_append(struct store *base, const struct audit_entry *e)
-{
-    struct sqlite_store *s = S(base);
-    sqlite3_stmt *st = stmt(s, Q_AUDIT_ADD,
-                            "INSERT INTO audit (at, user_id, login, address, entity, entity_id, action, before, after)"
-                            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    if (!st)
-        return ST_ERR;
-    char now[21];
-    date_now_iso(now);
-    bind_text(st, 1, e->at[0] ? e->at : now);
-    if (e->user_id)
-        sqlite3_bind_int64(st, 2, e->user_id);
-    else
-        sqlite3_bind_null(st, 2);
-    bind_text_empty(st, 3, e->login);
-    bind_text_empty(st, 4, e->address);
-    bind_text_empty(st, 5, e->entity);
-    bind_text_empty(st, 6, e->entity_id);
-    bind_text_empty(st, 7, e->action);
-    bind_text(st, 8, e->before);
-    bind_text(st, 9, e->after);
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? ST_OK : fail(s, "audit_append");
-}
-
-static int s_audit_list(struct store *base, const struct audit_filter *f, struct audit_list *out)
-{
-    struct sqlite_store *s = S(base);
-    memset(out, 0, sizeof *out);
-    sqlite3_stmt *st = once(s, "SELECT id, at, coalesce(user_id, 0), login, address, entity, entity_id, action, before, after"
-                               " FROM audit WHERE (?1 IS NULL OR entity = ?1) AND (?2 IS NULL OR entity_id = ?2)"
-                               " AND (?3 IS NULL OR login = ?3) AND (?4 IS NULL OR at >= ?4)"
-                               " AND (?5 IS NULL OR at < ?5 || 'T99') AND (?6 = 0 OR id < ?6)"
-                               " ORDER BY id DESC LIMIT ?7");
-    if (!st)
-        return ST_ERR;
-    bind_text(st, 1, f->entity);
-    bind_text(st, 2, f->entity_id);
-    bind_text(st, 3, f->login);
-    bind_text(st, 4, f->from);
-    bind_text(st, 5, f->to);
-    sqlite3_bind_int64(st, 6, f->before_id);
-    sqlite3_bind_int(st, 7, f->limit > 0 ? f->limit : 100);
-    int rc, cap = 0;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (out->n == cap) {
-            cap = cap ? cap * 2 : 32;
-            out->items = xrealloc(out->items, (size_t)cap * sizeof *out->items);
-        }
-        struct audit_entry *e = &out->items[out->n++];
-        memset(e, 0, sizeof *e);
-        e->id = sqlite3_column_int64(st, 0);
-        col_cpy(st, 1, e->at, sizeof e->at);
-        e->user_id = sqlite3_column_int64(st, 2);
-        col_cpy(st, 3, e->login, sizeof e->login);
-        col_cpy(st, 4, e->address, sizeof e->address);
-        col_cpy(st, 5, e->entity, sizeof e->entity);
-        col_cpy(st, 6, e->entity_id, sizeof e->entity_id);
-        col_cpy(st, 7, e->action, sizeof e->action);
-        e->before = col_dup(st, 8);
-        e->after = col_dup(st, 9);
-    }
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE) {
-        audit_list_free(out);
-        return fail(s, "audit_list");
-    }
-    return ST_OK;
+    return rc == SQLITE_DONE ? ST_OK : sq_fail(s, "model_set_place");
 }
 
 /* ---- open / close ----------------------------------------------------------------- */

@@ -1,0 +1,63 @@
+/* sqlite_int.h: what the files of the SQLite engine share (not part of the store interface). */
+#ifndef DVK_SQLITE_INT_H
+#define DVK_SQLITE_INT_H
+#include <sqlite3.h>
+#include "store/store.h"
+
+enum {
+    Q_BEGIN, Q_COMMIT, Q_ROLLBACK, Q_UNIT_PUT, Q_MAP_PUT, Q_UNIT_GET, Q_UNIT_CHILDREN, Q_UNIT_ROOTS, Q_UNIT_COUNT,
+    Q_MAP_NEW, Q_MAP_OLD, Q_IND_LIST, Q_OWNER_GET, Q_OWNER_ADD, Q_COUNTER_NEXT, Q_COUNTER_GET, Q_MODEL_INSERT,
+    Q_MODEL_GET, Q_MODEL_UPDATE, Q_TAGS_DEL, Q_TAG_ADD, Q_TAGS_GET, Q_RES_DEL, Q_RES_ADD, Q_RES_GET, Q_MODEL_COUNT,
+    Q_USER_ADD, Q_USER_BY_LOGIN, Q_UNIT_PARENT, Q_SESSION_GET, Q_SESSION_TOUCH, Q_TOKEN_USER, Q_AUDIT_ADD,
+    Q_COUNT
+};
+
+struct sqlite_store {
+    struct store base;
+    sqlite3 *db;
+    sqlite3_stmt *q[Q_COUNT];
+    int depth; /* nesting of begin() */
+};
+
+#define S(s) ((struct sqlite_store *)(s))
+
+/* Logs the engine's error for what; returns ST_ERR. */
+int sq_fail(struct sqlite_store *s, const char *what);
+/* The cached prepared statement id (prepared from sql on first use), reset and unbound. */
+sqlite3_stmt *sq_stmt(struct sqlite_store *s, int id, const char *sql);
+/* A statement for a rarely used query: finalize it (sq_done does). */
+sqlite3_stmt *sq_once(struct sqlite_store *s, const char *sql);
+/* Steps st to completion and finalizes it: ST_OK or ST_ERR. */
+int sq_done(struct sqlite_store *s, sqlite3_stmt *st, const char *what);
+/* Binds v, or NULL for NULL or "". */
+void sq_bind_text(sqlite3_stmt *st, int i, const char *v);
+/* Binds v, "" for NULL. */
+void sq_bind_text_empty(sqlite3_stmt *st, int i, const char *v);
+/* Column i as a malloc'd string, NULL for SQL NULL. */
+char *sq_col_dup(sqlite3_stmt *st, int i);
+/* Column i copied into out, "" for SQL NULL. */
+void sq_col_cpy(sqlite3_stmt *st, int i, char *out, size_t outsz);
+
+/* store_sqlite_auth.c: users, sessions, tokens, throttling, audit. */
+void sq_read_user(sqlite3_stmt *st, int i, struct user *out);
+int s_user_insert(struct store *base, struct user *u);
+int s_user_by_login(struct store *base, const char *login, struct user *out);
+int s_user_get(struct store *base, int64_t id, struct user *out);
+int s_user_list(struct store *base, struct user **out, int *n);
+int s_user_update(struct store *base, const struct user *u);
+int s_session_create(struct store *base, const char *id_hash, int64_t user_id, const char *csrf, int64_t now, int64_t expires_at);
+int s_session_get(struct store *base, const char *id_hash, struct session *out);
+int s_session_touch(struct store *base, const char *id_hash, int64_t now);
+int s_session_delete(struct store *base, const char *id_hash);
+int s_session_delete_user(struct store *base, int64_t user_id);
+int s_token_create(struct store *base, int64_t user_id, const char *hash, const char *name, int64_t now, int64_t expires_at, int64_t *id);
+int s_token_user(struct store *base, const char *hash, int64_t now, struct user *out);
+int s_token_revoke(struct store *base, int64_t id, int64_t now);
+int s_token_list(struct store *base, struct api_token **out, int *n);
+int s_throttle_get(struct store *base, const char *key, int *failures, int64_t *locked_until);
+int s_throttle_put(struct store *base, const char *key, int failures, int64_t now, int64_t locked_until);
+int s_throttle_clear(struct store *base, const char *key);
+int s_audit_append(struct store *base, const struct audit_entry *e);
+int s_audit_list(struct store *base, const struct audit_filter *f, struct audit_list *out);
+
+#endif

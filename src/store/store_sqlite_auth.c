@@ -1,0 +1,400 @@
+/* store_sqlite_auth.c: the SQLite engine's users, sessions, API tokens, sign-in throttling and audit trail. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "store/sqlite_int.h"
+#include "util/buf.h"
+#include "util/date.h"
+
+/* ---- users -------------------------------------------------------------------- */
+
+int s_user_insert(struct store *base, struct user *u)
+{
+    struct sqlite_store *s = S(base);
+    char now[21];
+    date_now_iso(now);
+    sqlite3_stmt *st = sq_stmt(s, Q_USER_ADD,
+                            "INSERT INTO users (login, role, hierarchy, unit_code, password_hash, disabled, created_at)"
+                            " VALUES (?, ?, ?, ?, ?, ?, ?)");
+    if (!st)
+        return ST_ERR;
+    sq_bind_text(st, 1, u->login);
+    sq_bind_text(st, 2, u->role);
+    sqlite3_bind_int(st, 3, u->hierarchy);
+    sq_bind_text(st, 4, u->unit_code);
+    sq_bind_text(st, 5, u->password_hash);
+    sqlite3_bind_int(st, 6, u->disabled);
+    sq_bind_text(st, 7, now);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_CONSTRAINT)
+        return ST_EXISTS;
+    if (rc != SQLITE_DONE)
+        return sq_fail(s, "user_insert");
+    u->id = sqlite3_last_insert_rowid(s->db);
+    return ST_OK;
+}
+
+#define USER_COLS "id, login, role, hierarchy, unit_code, password_hash, disabled"
+
+void sq_read_user(sqlite3_stmt *st, int i, struct user *out)
+{
+    memset(out, 0, sizeof *out);
+    out->id = sqlite3_column_int64(st, i);
+    sq_col_cpy(st, i + 1, out->login, sizeof out->login);
+    sq_col_cpy(st, i + 2, out->role, sizeof out->role);
+    out->hierarchy = sqlite3_column_int(st, i + 3);
+    sq_col_cpy(st, i + 4, out->unit_code, sizeof out->unit_code);
+    sq_col_cpy(st, i + 5, out->password_hash, sizeof out->password_hash);
+    out->disabled = sqlite3_column_int(st, i + 6) != 0;
+}
+
+int s_user_by_login(struct store *base, const char *login, struct user *out)
+{
+    struct sqlite_store *s = S(base);
+    sqlite3_stmt *st = sq_stmt(s, Q_USER_BY_LOGIN, "SELECT " USER_COLS " FROM users WHERE login = ?");
+    if (!st)
+        return ST_ERR;
+    sq_bind_text_empty(st, 1, login);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_DONE)
+        return ST_NOTFOUND;
+    if (rc != SQLITE_ROW)
+        return sq_fail(s, "user_by_login");
+    sq_read_user(st, 0, out);
+    sqlite3_reset(st);
+    return ST_OK;
+}
+
+
+int s_user_get(struct store *base, int64_t id, struct user *out)
+{
+    struct sqlite_store *s = S(base);
+    sqlite3_stmt *st = sq_once(s, "SELECT " USER_COLS " FROM users WHERE id = ?");
+    if (!st)
+        return ST_ERR;
+    sqlite3_bind_int64(st, 1, id);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        sq_read_user(st, 0, out);
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? ST_OK : rc == SQLITE_DONE ? ST_NOTFOUND : sq_fail(s, "user_get");
+}
+
+int s_user_list(struct store *base, struct user **out, int *n)
+{
+    struct sqlite_store *s = S(base);
+    sqlite3_stmt *st = sq_once(s, "SELECT " USER_COLS " FROM users ORDER BY login");
+    if (!st)
+        return ST_ERR;
+    int cap = 0, rc;
+    *out = NULL;
+    *n = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 16;
+            *out = xrealloc(*out, (size_t)cap * sizeof **out);
+        }
+        sq_read_user(st, 0, &(*out)[(*n)++]);
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? ST_OK : sq_fail(s, "user_list");
+}
+
+int s_user_update(struct store *base, const struct user *u)
+{
+    struct sqlite_store *s = S(base);
+    sqlite3_stmt *st = sq_once(s, "UPDATE users SET password_hash = ?, role = ?, hierarchy = ?, unit_code = ?, disabled = ?"
+                               " WHERE id = ?");
+    if (!st)
+        return ST_ERR;
+    sq_bind_text(st, 1, u->password_hash);
+    sq_bind_text(st, 2, u->role);
+    sqlite3_bind_int(st, 3, u->hierarchy);
+    sq_bind_text(st, 4, u->unit_code);
+    sqlite3_bind_int(st, 5, u->disabled);
+    sqlite3_bind_int64(st, 6, u->id);
+    int rc = sq_done(s, st, "user_update");
+    if (rc == ST_OK && sqlite3_changes(s->db) == 0)
+        return ST_NOTFOUND;
+    return rc;
+}
+
+/* ---- sessions and tokens ------------------------------------------------------- */
+
+int s_session_create(struct store *base, const char *id_hash, int64_t user_id, const char *csrf, int64_t now,
+                            int64_t expires_at)
+{
+    struct sqlite_store *s = S(base);
+    sqlite3_stmt *st = sq_once(s, "INSERT INTO sessions (id_hash, user_id, csrf, created_at, last_seen, expires_at)"
+                               " VALUES (?, ?, ?, ?, ?, ?)");
+    if (!st)
+        return ST_ERR;
+    sq_bind_text(st, 1, id_hash);
+    sqlite3_bind_int64(st, 2, user_id);
+    sq_bind_text(st, 3, csrf);
+    sqlite3_bind_int64(st, 4, now);
+    sqlite3_bind_int64(st, 5, now);
+    sqlite3_bind_int64(st, 6, expires_at);
+    return sq_done(s, st, "session_create");
+}
+
+int s_session_get(struct store *base, const char *id_hash, struct session *out)
+{
+    struct sqlite_store *s = S(base);
+    sqlite3_stmt *st = sq_stmt(s, Q_SESSION_GET,
+                            "SELECT s.csrf, s.created_at, s.last_seen, s.expires_at, u.id, u.login, u.role, u.hierarchy,"
+                            " u.unit_code, u.password_hash, u.disabled FROM sessions s JOIN users u ON u.id = s.user_id"
+                            " WHERE s.id_hash = ?");
+    if (!st)
+        return ST_ERR;
+    sq_bind_text_empty(st, 1, id_hash);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_DONE)
+        return ST_NOTFOUND;
+    if (rc != SQLITE_ROW)
+        return sq_fail(s, "session_get");
+    memset(out, 0, sizeof *out);
+    sq_col_cpy(st, 0, out->csrf, sizeof out->csrf);
+    out->created_at = sqlite3_column_int64(st, 1);
+    out->last_seen = sqlite3_column_int64(st, 2);
+    out->expires_at = sqlite3_column_int64(st, 3);
+    sq_read_user(st, 4, &out->user);
+    sqlite3_reset(st);
+    return ST_OK;
+}
+
+int s_session_touch(struct store *base, const char *id_hash, int64_t now)
+{
+    struct sqlite_store *s = S(base);
+    sqlite3_stmt *st = sq_stmt(s, Q_SESSION_TOUCH, "UPDATE sessions SET last_seen = ? WHERE id_hash = ?");
+    if (!st)
+        return ST_ERR;
+    sqlite3_bind_int64(st, 1, now);
+    sq_bind_text_empty(st, 2, id_hash);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? ST_OK : sq_fail(s, "session_touch");
+}
+
+int s_session_delete(struct store *base, const char *id_hash)
+{
+    struct sqlite_store *s = S(base);
+    sqlite3_stmt *st = sq_once(s, "DELETE FROM sessions WHERE id_hash = ?");
+    if (!st)
+        return ST_ERR;
+    sq_bind_text_empty(st, 1, id_hash);
+    return sq_done(s, st, "session_delete");
+}
+
+int s_session_delete_user(struct store *base, int64_t user_id)
+{
+    struct sqlite_store *s = S(base);
+    sqlite3_stmt *st = sq_once(s, "DELETE FROM sessions WHERE user_id = ?");
+    if (!st)
+        return ST_ERR;
+    sqlite3_bind_int64(st, 1, user_id);
+    return sq_done(s, st, "session_delete_user");
+}
+
+int s_token_create(struct store *base, int64_t user_id, const char *hash, const char *name, int64_t now,
+                          int64_t expires_at, int64_t *id)
+{
+    struct sqlite_store *s = S(base);
+    sqlite3_stmt *st = sq_once(s, "INSERT INTO api_tokens (user_id, hash, name, created_at, expires_at) VALUES (?, ?, ?, ?, ?)");
+    if (!st)
+        return ST_ERR;
+    sqlite3_bind_int64(st, 1, user_id);
+    sq_bind_text(st, 2, hash);
+    sq_bind_text_empty(st, 3, name);
+    sqlite3_bind_int64(st, 4, now);
+    if (expires_at)
+        sqlite3_bind_int64(st, 5, expires_at);
+    else
+        sqlite3_bind_null(st, 5);
+    int rc = sq_done(s, st, "token_create");
+    if (rc == ST_OK)
+        *id = sqlite3_last_insert_rowid(s->db);
+    return rc;
+}
+
+int s_token_user(struct store *base, const char *hash, int64_t now, struct user *out)
+{
+    struct sqlite_store *s = S(base);
+    sqlite3_stmt *st = sq_stmt(s, Q_TOKEN_USER,
+                            "SELECT u.id, u.login, u.role, u.hierarchy, u.unit_code, u.password_hash, u.disabled"
+                            " FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.hash = ?1"
+                            " AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > ?2)");
+    if (!st)
+        return ST_ERR;
+    sq_bind_text_empty(st, 1, hash);
+    sqlite3_bind_int64(st, 2, now);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_DONE)
+        return ST_NOTFOUND;
+    if (rc != SQLITE_ROW)
+        return sq_fail(s, "token_user");
+    sq_read_user(st, 0, out);
+    sqlite3_reset(st);
+    return ST_OK;
+}
+
+int s_token_revoke(struct store *base, int64_t id, int64_t now)
+{
+    struct sqlite_store *s = S(base);
+    sqlite3_stmt *st = sq_once(s, "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL");
+    if (!st)
+        return ST_ERR;
+    sqlite3_bind_int64(st, 1, now);
+    sqlite3_bind_int64(st, 2, id);
+    int rc = sq_done(s, st, "token_revoke");
+    if (rc == ST_OK && sqlite3_changes(s->db) == 0)
+        return ST_NOTFOUND;
+    return rc;
+}
+
+int s_token_list(struct store *base, struct api_token **out, int *n)
+{
+    struct sqlite_store *s = S(base);
+    sqlite3_stmt *st = sq_once(s, "SELECT t.id, t.name, t.created_at, coalesce(t.expires_at, 0), coalesce(t.revoked_at, 0),"
+                               " coalesce(t.last_used, 0), u.login FROM api_tokens t JOIN users u ON u.id = t.user_id"
+                               " ORDER BY t.id");
+    if (!st)
+        return ST_ERR;
+    int cap = 0, rc;
+    *out = NULL;
+    *n = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 16;
+            *out = xrealloc(*out, (size_t)cap * sizeof **out);
+        }
+        struct api_token *t = &(*out)[(*n)++];
+        t->id = sqlite3_column_int64(st, 0);
+        sq_col_cpy(st, 1, t->name, sizeof t->name);
+        t->created_at = sqlite3_column_int64(st, 2);
+        t->expires_at = sqlite3_column_int64(st, 3);
+        t->revoked_at = sqlite3_column_int64(st, 4);
+        t->last_used = sqlite3_column_int64(st, 5);
+        sq_col_cpy(st, 6, t->login, sizeof t->login);
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? ST_OK : sq_fail(s, "token_list");
+}
+
+/* ---- sign-in throttling ----------------------------------------------------------- */
+
+int s_throttle_get(struct store *base, const char *key, int *failures, int64_t *locked_until)
+{
+    struct sqlite_store *s = S(base);
+    sqlite3_stmt *st = sq_once(s, "SELECT failures, locked_until FROM signin_throttle WHERE key = ?");
+    if (!st)
+        return ST_ERR;
+    sq_bind_text_empty(st, 1, key);
+    int rc = sqlite3_step(st);
+    *failures = 0;
+    *locked_until = 0;
+    if (rc == SQLITE_ROW) {
+        *failures = sqlite3_column_int(st, 0);
+        *locked_until = sqlite3_column_int64(st, 1);
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? ST_OK : sq_fail(s, "throttle_get");
+}
+
+int s_throttle_put(struct store *base, const char *key, int failures, int64_t now, int64_t locked_until)
+{
+    struct sqlite_store *s = S(base);
+    sqlite3_stmt *st = sq_once(s, "INSERT INTO signin_throttle (key, failures, last_failure, locked_until) VALUES (?1, ?2, ?3, ?4)"
+                               " ON CONFLICT (key) DO UPDATE SET failures = ?2, last_failure = ?3, locked_until = ?4");
+    if (!st)
+        return ST_ERR;
+    sq_bind_text_empty(st, 1, key);
+    sqlite3_bind_int(st, 2, failures);
+    sqlite3_bind_int64(st, 3, now);
+    sqlite3_bind_int64(st, 4, locked_until);
+    return sq_done(s, st, "throttle_put");
+}
+
+int s_throttle_clear(struct store *base, const char *key)
+{
+    struct sqlite_store *s = S(base);
+    sqlite3_stmt *st = sq_once(s, "DELETE FROM signin_throttle WHERE key = ?");
+    if (!st)
+        return ST_ERR;
+    sq_bind_text_empty(st, 1, key);
+    return sq_done(s, st, "throttle_clear");
+}
+
+/* ---- audit trail -------------------------------------------------------------------- */
+
+int s_audit_append(struct store *base, const struct audit_entry *e)
+{
+    struct sqlite_store *s = S(base);
+    sqlite3_stmt *st = sq_stmt(s, Q_AUDIT_ADD,
+                            "INSERT INTO audit (at, user_id, login, address, entity, entity_id, action, before, after)"
+                            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    if (!st)
+        return ST_ERR;
+    char now[21];
+    date_now_iso(now);
+    sq_bind_text(st, 1, e->at[0] ? e->at : now);
+    if (e->user_id)
+        sqlite3_bind_int64(st, 2, e->user_id);
+    else
+        sqlite3_bind_null(st, 2);
+    sq_bind_text_empty(st, 3, e->login);
+    sq_bind_text_empty(st, 4, e->address);
+    sq_bind_text_empty(st, 5, e->entity);
+    sq_bind_text_empty(st, 6, e->entity_id);
+    sq_bind_text_empty(st, 7, e->action);
+    sq_bind_text(st, 8, e->before);
+    sq_bind_text(st, 9, e->after);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? ST_OK : sq_fail(s, "audit_append");
+}
+
+int s_audit_list(struct store *base, const struct audit_filter *f, struct audit_list *out)
+{
+    struct sqlite_store *s = S(base);
+    memset(out, 0, sizeof *out);
+    sqlite3_stmt *st = sq_once(s, "SELECT id, at, coalesce(user_id, 0), login, address, entity, entity_id, action, before, after"
+                               " FROM audit WHERE (?1 IS NULL OR entity = ?1) AND (?2 IS NULL OR entity_id = ?2)"
+                               " AND (?3 IS NULL OR login = ?3) AND (?4 IS NULL OR at >= ?4)"
+                               " AND (?5 IS NULL OR at < ?5 || 'T99') AND (?6 = 0 OR id < ?6)"
+                               " ORDER BY id DESC LIMIT ?7");
+    if (!st)
+        return ST_ERR;
+    sq_bind_text(st, 1, f->entity);
+    sq_bind_text(st, 2, f->entity_id);
+    sq_bind_text(st, 3, f->login);
+    sq_bind_text(st, 4, f->from);
+    sq_bind_text(st, 5, f->to);
+    sqlite3_bind_int64(st, 6, f->before_id);
+    sqlite3_bind_int(st, 7, f->limit > 0 ? f->limit : 100);
+    int rc, cap = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (out->n == cap) {
+            cap = cap ? cap * 2 : 32;
+            out->items = xrealloc(out->items, (size_t)cap * sizeof *out->items);
+        }
+        struct audit_entry *e = &out->items[out->n++];
+        memset(e, 0, sizeof *e);
+        e->id = sqlite3_column_int64(st, 0);
+        sq_col_cpy(st, 1, e->at, sizeof e->at);
+        e->user_id = sqlite3_column_int64(st, 2);
+        sq_col_cpy(st, 3, e->login, sizeof e->login);
+        sq_col_cpy(st, 4, e->address, sizeof e->address);
+        sq_col_cpy(st, 5, e->entity, sizeof e->entity);
+        sq_col_cpy(st, 6, e->entity_id, sizeof e->entity_id);
+        sq_col_cpy(st, 7, e->action, sizeof e->action);
+        e->before = sq_col_dup(st, 8);
+        e->after = sq_col_dup(st, 9);
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) {
+        audit_list_free(out);
+        return sq_fail(s, "audit_list");
+    }
+    return ST_OK;
+}
