@@ -92,3 +92,19 @@ bool authz_model_decide(const struct actor *a, const struct model *m)
     }
     return false;
 }
+
+bool authz_model_register(const struct actor *a, const struct model *m)
+{
+    return registers(a) && authz_in_scope(a, &m->place, m->hierarchy, m->unit_code);
+}
+
+bool authz_appraise(const struct actor *a, const struct model *m)
+{
+    return (a->role == ROLE_APPRAISER || a->role == ROLE_STAFF || a->role == ROLE_ADMIN) &&
+           authz_in_scope(a, &m->place, m->hierarchy, m->unit_code);
+}
+
+bool authz_scoring(const struct actor *a, const struct model_place *p, int hierarchy, const char *unit_code)
+{
+    return (a->role == ROLE_STAFF || a->role == ROLE_ADMIN) && authz_in_scope(a, p, hierarchy, unit_code);
+}

@@ -271,6 +271,15 @@ int svc_model_update(struct store *st, const struct actor *a, struct model *m, i
         model_free(&before);
         return SVC_FORBIDDEN;
     }
+    /* Choosing a model as typical is the committee's decision, and says why. */
+    bool typical_changed = m->typical != before.typical ||
+                           strcmp(m->typical_reason ? m->typical_reason : "", before.typical_reason ? before.typical_reason : "");
+    if (typical_changed && !authz_model_decide(a, &before)) {
+        model_free(&before);
+        return SVC_FORBIDDEN;
+    }
+    if (m->typical && (!m->typical_reason || !*m->typical_reason))
+        verrs_add(v, "typical_reason", "Say why the model is typical.");
     rc = prepare(st, m, v);
     /* a move must stay inside the editor's scope */
     if (rc == SVC_OK && !authz_model_edit(a, m))

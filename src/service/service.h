@@ -45,6 +45,12 @@ bool authz_unit_edit(const struct actor *a, const struct model_place *p, int hie
 bool authz_audit_read(const struct actor *a);
 /* Whether a may take the committee's decisions on m (select, reject, recognize). */
 bool authz_model_decide(const struct actor *a, const struct model *m);
+/* Whether a keeps m's registration (registers it, starts it, withdraws it). */
+bool authz_model_register(const struct actor *a, const struct model *m);
+/* Whether a may record an appraisal of m (appraisers, staff and administrators in scope). */
+bool authz_appraise(const struct actor *a, const struct model *m);
+/* Whether a may set the scoring of unit (its province's catalogue, its pass mark). */
+bool authz_scoring(const struct actor *a, const struct model_place *p, int hierarchy, const char *unit_code);
 
 /* ---- audit (service/auth.c) ---------------------------------------------------- */
 /* Appends one entry in the caller's transaction; before/after are JSON values or NULL (not stolen). */
@@ -115,6 +121,44 @@ int svc_showcase_get(struct store *st, int64_t id, struct model *out);
  * SVC_BADREQ with e filled; values are checked later by svc_model_create/update. */
 int model_from_json(json_t *obj, struct model *m, bool patch, struct svc_err *e);
 json_t *model_to_json(const struct model *m);
+
+/* ---- the lifecycle (service/lifecycle_service.c) ------------------------------ */
+struct transition_req {
+    int to;                     /* enum model_status; -1 when the name was unknown */
+    const char *comment;
+    const char *decision_no;
+    const char *decision_date;  /* YYYY-MM-DD or dd/mm/yyyy */
+};
+/* Moves model id one step (see core/lifecycle.h). expected_version < 0 skips the
+ * version check. SVC_INVALID with v naming what is missing or why the step does
+ * not exist; SVC_FORBIDDEN with *why (an English msgid) when the role or level
+ * may not take it; SVC_CONFLICT when the model moved in the meantime. */
+int svc_model_transition(struct store *st, const struct actor *a, int64_t id, const struct transition_req *t,
+                         int expected_version, struct verrs *v, const char **why);
+/* The same step for many models in one transaction: all or none. On failure
+ * *failed_id names the first model that could not take it. */
+int svc_models_transition(struct store *st, const struct actor *a, const int64_t *ids, int n,
+                          const struct transition_req *t, struct verrs *v, const char **why, int64_t *failed_id);
+/* The statuses a may move m to now (for buttons and error messages). Returns the count. */
+int svc_next_steps(const struct actor *a, const struct model *m, int out[STATUS_COUNT]);
+int svc_model_history(struct store *st, const struct actor *a, int64_t id, struct model_event **out, int *n);
+
+/* Records an appraisal of model_id (scored on the catalogue of the model's province,
+ * passed against the nearest pass mark up its unit tree); a model still implementing
+ * becomes appraised. ap->scores carry code and score; the rest is filled in. */
+int svc_appraisal_add(struct store *st, const struct actor *a, int64_t model_id, struct appraisal *ap,
+                      struct verrs *v);
+int svc_appraisals(struct store *st, const struct actor *a, int64_t model_id, struct appraisal **out, int *n);
+void appraisals_free(struct appraisal *list, int n);
+/* The catalogue and pass mark that apply to a unit. */
+int svc_scoring_for(struct store *st, int hierarchy, const char *unit_code, struct criterion *cat, int *ncat,
+                    double *pass_score);
+/* A province's own catalogue (n == 0: back to the default), by its staff or an administrator. */
+int svc_criteria_set(struct store *st, const struct actor *a, int hierarchy, const char *province,
+                     const struct criterion *c, int n, struct verrs *v);
+/* A unit's pass mark for the models in its subtree. */
+int svc_threshold_set(struct store *st, const struct actor *a, int hierarchy, const char *unit_code, double pass_score,
+                      struct verrs *v);
 
 /* ---- units --------------------------------------------------------------- */
 

@@ -60,4 +60,14 @@ int s_throttle_clear(struct store *base, const char *key);
 int s_audit_append(struct store *base, const struct audit_entry *e);
 int s_audit_list(struct store *base, const struct audit_filter *f, struct audit_list *out);
 
+/* store_sqlite_lifecycle.c: model history, scoring catalogue, appraisals. */
+int s_model_transition(struct store *base, int64_t id, int from, int to, const struct model_event *e);
+int s_model_events(struct store *base, int64_t id, struct model_event **out, int *n);
+int s_criteria_get(struct store *base, int h, const char *province, struct criterion *out, int *n);
+int s_criteria_put(struct store *base, int h, const char *province, const struct criterion *c, int n);
+int s_threshold_get(struct store *base, int h, const char *unit_code, double *pass_score);
+int s_threshold_put(struct store *base, int h, const char *unit_code, double pass_score);
+int s_appraisal_insert(struct store *base, struct appraisal *a);
+int s_appraisal_list(struct store *base, int64_t model_id, struct appraisal **out, int *n);
+
 #endif

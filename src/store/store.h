@@ -7,6 +7,7 @@
 #define DVK_STORE_H
 #include <stdbool.h>
 #include <stdint.h>
+#include "core/appraisal.h"
 #include "core/model.h"
 #include "core/unit.h"
 
@@ -179,6 +180,21 @@ struct store_ops {
     int (*throttle_get)(struct store *s, const char *key, int *failures, int64_t *locked_until);
     int (*throttle_put)(struct store *s, const char *key, int failures, int64_t now, int64_t locked_until);
     int (*throttle_clear)(struct store *s, const char *key);
+
+    /* Moves model id from status from to status to (bumping its version) and records e;
+     * ST_CONFLICT when its status is no longer from. */
+    int (*model_transition)(struct store *s, int64_t id, int from, int to, const struct model_event *e);
+    int (*model_events)(struct store *s, int64_t id, struct model_event **out, int *n);
+
+    /* The scoring catalogue of a province (hierarchy, code), or the default one when it has none. */
+    int (*criteria_get)(struct store *s, int hierarchy, const char *province, struct criterion *out, int *n);
+    /* Replaces a province's catalogue (n == 0: back to the default). */
+    int (*criteria_put)(struct store *s, int hierarchy, const char *province, const struct criterion *c, int n);
+    int (*threshold_get)(struct store *s, int hierarchy, const char *unit_code, double *pass_score);
+    int (*threshold_put)(struct store *s, int hierarchy, const char *unit_code, double pass_score);
+    int (*appraisal_insert)(struct store *s, struct appraisal *a);
+    /* A model's appraisals, oldest first; each appraisal_free'd by the caller, then the array. */
+    int (*appraisal_list)(struct store *s, int64_t model_id, struct appraisal **out, int *n);
 
     int (*audit_append)(struct store *s, const struct audit_entry *e);
     int (*audit_list)(struct store *s, const struct audit_filter *f, struct audit_list *out);

@@ -1,0 +1,249 @@
+/* store_sqlite_lifecycle.c: the SQLite engine's model history, scoring catalogue and appraisals. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "store/sqlite_int.h"
+#include "util/buf.h"
+#include "util/date.h"
+
+int s_model_transition(struct store *base, int64_t id, int from, int to, const struct model_event *e)
+{
+    struct sqlite_store *s = S(base);
+    char now[21];
+    date_now_iso(now);
+    /* typical belongs to recognized models only: leaving that state clears it */
+    sqlite3_stmt *st = sq_once(s, "UPDATE models SET status = ?1, version = version + 1, updated_at = ?2,"
+                                  " typical = CASE WHEN ?1 = 'recognized' THEN typical ELSE 0 END"
+                                  " WHERE id = ?3 AND status = ?4");
+    if (!st)
+        return ST_ERR;
+    sq_bind_text(st, 1, model_status_names[to]);
+    sq_bind_text(st, 2, now);
+    sqlite3_bind_int64(st, 3, id);
+    sq_bind_text(st, 4, model_status_names[from]);
+    if (sq_done(s, st, "model_transition") != ST_OK)
+        return ST_ERR;
+    if (sqlite3_changes(s->db) == 0)
+        return ST_CONFLICT;
+    st = sq_once(s, "INSERT INTO model_events (model_id, at, login, from_status, to_status, comment, decision_no,"
+                    " decision_date) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    if (!st)
+        return ST_ERR;
+    sqlite3_bind_int64(st, 1, id);
+    sq_bind_text(st, 2, now);
+    sq_bind_text_empty(st, 3, e->login);
+    sq_bind_text(st, 4, model_status_names[from]);
+    sq_bind_text(st, 5, model_status_names[to]);
+    sq_bind_text(st, 6, e->comment);
+    sq_bind_text(st, 7, e->decision_no);
+    sq_bind_text(st, 8, e->decision_date);
+    return sq_done(s, st, "model_event");
+}
+
+int s_model_events(struct store *base, int64_t id, struct model_event **out, int *n)
+{
+    struct sqlite_store *s = S(base);
+    sqlite3_stmt *st = sq_once(s, "SELECT id, at, login, from_status, to_status, comment, decision_no, decision_date"
+                                  " FROM model_events WHERE model_id = ? ORDER BY id");
+    if (!st)
+        return ST_ERR;
+    sqlite3_bind_int64(st, 1, id);
+    int rc, cap = 0;
+    *out = NULL;
+    *n = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 8;
+            *out = xrealloc(*out, (size_t)cap * sizeof **out);
+        }
+        struct model_event *e = &(*out)[(*n)++];
+        memset(e, 0, sizeof *e);
+        e->id = sqlite3_column_int64(st, 0);
+        sq_col_cpy(st, 1, e->at, sizeof e->at);
+        sq_col_cpy(st, 2, e->login, sizeof e->login);
+        e->from = enum_parse(model_status_names, STATUS_COUNT, (const char *)sqlite3_column_text(st, 3));
+        e->to = enum_parse(model_status_names, STATUS_COUNT, (const char *)sqlite3_column_text(st, 4));
+        e->comment = sq_col_dup(st, 5);
+        sq_col_cpy(st, 6, e->decision_no, sizeof e->decision_no);
+        sq_col_cpy(st, 7, e->decision_date, sizeof e->decision_date);
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? ST_OK : sq_fail(s, "model_events");
+}
+
+static int read_criteria(struct sqlite_store *s, int h, const char *province, struct criterion *out, int *n)
+{
+    sqlite3_stmt *st = sq_once(s, "SELECT code, name, weight, max_score FROM criteria WHERE hierarchy = ?"
+                                  " AND province_code = ? ORDER BY sort, code");
+    if (!st)
+        return ST_ERR;
+    sqlite3_bind_int(st, 1, h);
+    sq_bind_text_empty(st, 2, province);
+    int rc;
+    *n = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < CRITERIA_MAX) {
+        struct criterion *c = &out[(*n)++];
+        sq_col_cpy(st, 0, c->code, sizeof c->code);
+        sq_col_cpy(st, 1, c->name, sizeof c->name);
+        c->weight = sqlite3_column_double(st, 2);
+        c->max_score = sqlite3_column_double(st, 3);
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE || rc == SQLITE_ROW ? ST_OK : sq_fail(s, "criteria");
+}
+
+int s_criteria_get(struct store *base, int h, const char *province, struct criterion *out, int *n)
+{
+    struct sqlite_store *s = S(base);
+    int rc = read_criteria(s, h, province, out, n);
+    if (rc == ST_OK && *n == 0)
+        rc = read_criteria(s, 0, "", out, n);
+    return rc;
+}
+
+int s_criteria_put(struct store *base, int h, const char *province, const struct criterion *c, int n)
+{
+    struct sqlite_store *s = S(base);
+    sqlite3_stmt *st = sq_once(s, "DELETE FROM criteria WHERE hierarchy = ? AND province_code = ?");
+    if (!st)
+        return ST_ERR;
+    sqlite3_bind_int(st, 1, h);
+    sq_bind_text_empty(st, 2, province);
+    if (sq_done(s, st, "criteria_put") != ST_OK)
+        return ST_ERR;
+    for (int i = 0; i < n; i++) {
+        st = sq_once(s, "INSERT INTO criteria (hierarchy, province_code, code, name, weight, max_score, sort)"
+                        " VALUES (?, ?, ?, ?, ?, ?, ?)");
+        if (!st)
+            return ST_ERR;
+        sqlite3_bind_int(st, 1, h);
+        sq_bind_text_empty(st, 2, province);
+        sq_bind_text_empty(st, 3, c[i].code);
+        sq_bind_text_empty(st, 4, c[i].name);
+        sqlite3_bind_double(st, 5, c[i].weight);
+        sqlite3_bind_double(st, 6, c[i].max_score);
+        sqlite3_bind_int(st, 7, i + 1);
+        if (sq_done(s, st, "criteria_put") != ST_OK)
+            return ST_ERR;
+    }
+    return ST_OK;
+}
+
+int s_threshold_get(struct store *base, int h, const char *unit_code, double *pass_score)
+{
+    struct sqlite_store *s = S(base);
+    sqlite3_stmt *st = sq_once(s, "SELECT pass_score FROM appraisal_thresholds WHERE hierarchy = ? AND unit_code = ?");
+    if (!st)
+        return ST_ERR;
+    sqlite3_bind_int(st, 1, h);
+    sq_bind_text_empty(st, 2, unit_code);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *pass_score = sqlite3_column_double(st, 0);
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? ST_OK : rc == SQLITE_DONE ? ST_NOTFOUND : sq_fail(s, "threshold_get");
+}
+
+int s_threshold_put(struct store *base, int h, const char *unit_code, double pass_score)
+{
+    struct sqlite_store *s = S(base);
+    sqlite3_stmt *st = sq_once(s, "INSERT INTO appraisal_thresholds (hierarchy, unit_code, pass_score) VALUES (?1, ?2, ?3)"
+                                  " ON CONFLICT (hierarchy, unit_code) DO UPDATE SET pass_score = ?3");
+    if (!st)
+        return ST_ERR;
+    sqlite3_bind_int(st, 1, h);
+    sq_bind_text_empty(st, 2, unit_code);
+    sqlite3_bind_double(st, 3, pass_score);
+    return sq_done(s, st, "threshold_put");
+}
+
+int s_appraisal_insert(struct store *base, struct appraisal *a)
+{
+    struct sqlite_store *s = S(base);
+    date_now_iso(a->created_at);
+    sqlite3_stmt *st = sq_once(s, "INSERT INTO appraisals (model_id, visit_date, members, findings, conclusion, score,"
+                                  " pass_score, passed, created_at, login) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    if (!st)
+        return ST_ERR;
+    sqlite3_bind_int64(st, 1, a->model_id);
+    sq_bind_text(st, 2, a->visit_date);
+    sq_bind_text_empty(st, 3, a->members);
+    sq_bind_text(st, 4, a->findings);
+    sq_bind_text(st, 5, a->conclusion);
+    sqlite3_bind_double(st, 6, a->score);
+    sqlite3_bind_double(st, 7, a->pass_score);
+    sqlite3_bind_int(st, 8, a->passed);
+    sq_bind_text(st, 9, a->created_at);
+    sq_bind_text_empty(st, 10, a->login);
+    if (sq_done(s, st, "appraisal_insert") != ST_OK)
+        return ST_ERR;
+    a->id = sqlite3_last_insert_rowid(s->db);
+    for (int i = 0; i < a->nscores; i++) {
+        st = sq_once(s, "INSERT INTO appraisal_scores (appraisal_id, code, name, weight, max_score, score)"
+                        " VALUES (?, ?, ?, ?, ?, ?)");
+        if (!st)
+            return ST_ERR;
+        sqlite3_bind_int64(st, 1, a->id);
+        sq_bind_text_empty(st, 2, a->scores[i].code);
+        sq_bind_text_empty(st, 3, a->scores[i].name);
+        sqlite3_bind_double(st, 4, a->scores[i].weight);
+        sqlite3_bind_double(st, 5, a->scores[i].max_score);
+        sqlite3_bind_double(st, 6, a->scores[i].score);
+        if (sq_done(s, st, "appraisal_score") != ST_OK)
+            return ST_ERR;
+    }
+    return ST_OK;
+}
+
+int s_appraisal_list(struct store *base, int64_t model_id, struct appraisal **out, int *n)
+{
+    struct sqlite_store *s = S(base);
+    sqlite3_stmt *st = sq_once(s, "SELECT id, visit_date, members, findings, conclusion, score, pass_score, passed,"
+                                  " created_at, login FROM appraisals WHERE model_id = ? ORDER BY id");
+    if (!st)
+        return ST_ERR;
+    sqlite3_bind_int64(st, 1, model_id);
+    int rc, cap = 0;
+    *out = NULL;
+    *n = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 4;
+            *out = xrealloc(*out, (size_t)cap * sizeof **out);
+        }
+        struct appraisal *a = &(*out)[(*n)++];
+        memset(a, 0, sizeof *a);
+        a->id = sqlite3_column_int64(st, 0);
+        a->model_id = model_id;
+        sq_col_cpy(st, 1, a->visit_date, sizeof a->visit_date);
+        a->members = sq_col_dup(st, 2);
+        a->findings = sq_col_dup(st, 3);
+        a->conclusion = sq_col_dup(st, 4);
+        a->score = sqlite3_column_double(st, 5);
+        a->pass_score = sqlite3_column_double(st, 6);
+        a->passed = sqlite3_column_int(st, 7) != 0;
+        sq_col_cpy(st, 8, a->created_at, sizeof a->created_at);
+        sq_col_cpy(st, 9, a->login, sizeof a->login);
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return sq_fail(s, "appraisal_list");
+    for (int i = 0; i < *n; i++) {
+        struct appraisal *a = &(*out)[i];
+        st = sq_once(s, "SELECT code, name, weight, max_score, score FROM appraisal_scores WHERE appraisal_id = ?"
+                        " ORDER BY rowid");
+        if (!st)
+            return ST_ERR;
+        sqlite3_bind_int64(st, 1, a->id);
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW && a->nscores < CRITERIA_MAX) {
+            struct criterion_score *c = &a->scores[a->nscores++];
+            sq_col_cpy(st, 0, c->code, sizeof c->code);
+            sq_col_cpy(st, 1, c->name, sizeof c->name);
+            c->weight = sqlite3_column_double(st, 2);
+            c->max_score = sqlite3_column_double(st, 3);
+            c->score = sqlite3_column_double(st, 4);
+        }
+        sqlite3_finalize(st);
+    }
+    return ST_OK;
+}
