@@ -101,12 +101,35 @@ int page_models_list(struct rq *r)
         hf(r, "<p class=\"empty\">%t <a href=\"/models/new\">%t</a></p>", N_("No model matches."),
            N_("Register a model"));
     } else {
-        hf(r, "<table class=\"list\"><thead><tr><th scope=\"col\">%t</th><th scope=\"col\">%t</th><th scope=\"col\">%t</th>"
+        /* committee staff select or reject many registrations at once */
+        bool bulk = r->actor.role == ROLE_STAFF || r->actor.role == ROLE_ADMIN;
+        if (bulk) {
+            hf(r, "<form method=\"post\" action=\"/models/bulk\" class=\"bulk\">");
+            csrf_field(r);
+            struct buf back = BUF_INIT;
+            buf_puts(&back, r->path);
+            /* after the step the list comes back with the same filters */
+            for (int i = 0; i < r->nquery; i++) {
+                buf_putc(&back, i ? '&' : '?');
+                url_escape(&back, r->query[i].key);
+                buf_putc(&back, '=');
+                url_escape(&back, r->query[i].val);
+            }
+            hf(r, "<input type=\"hidden\" name=\"back\" value=\"%s\">", back.p);
+            buf_free(&back);
+        }
+        hf(r, "<table class=\"list\"><thead><tr>%R<th scope=\"col\">%t</th><th scope=\"col\">%t</th><th scope=\"col\">%t</th>"
               "<th scope=\"col\">%t</th><th scope=\"col\">%t</th><th scope=\"col\">%t</th></tr></thead><tbody>",
-           N_("Model"), N_("Field"), N_("Kind"), N_("Unit"), N_("Registered"), N_("Status"));
+           bulk ? "<th scope=\"col\"><span class=\"sr\">✓</span></th>" : "", N_("Model"), N_("Field"), N_("Kind"),
+           N_("Unit"), N_("Registered"), N_("Status"));
         for (int i = 0; i < page.n; i++) {
             const struct model *m = &page.items[i];
-            hf(r, "<tr><td data-label=\"%t\"><a href=\"/models/%I\">%s</a> <small class=\"code\">%s</small>",
+            hf(r, "<tr>");
+            if (bulk)
+                hf(r, "<td class=\"pick\"><input type=\"checkbox\" name=\"id\" value=\"%I\" id=\"pick-%I\" "
+                      "aria-label=\"%t %s\"></td>",
+                   m->id, m->id, N_("Choose"), m->code);
+            hf(r, "<td data-label=\"%t\"><a href=\"/models/%I\">%s</a> <small class=\"code\">%s</small>",
                N_("Model"), m->id, m->title, m->code);
             if (m->typical)
                 hf(r, " <span class=\"badge\">%t</span>", N_("Typical"));
@@ -116,6 +139,17 @@ int page_models_list(struct rq *r)
                nz(m->unit_name), N_("Registered"), m->registered_on, N_("Status"), model_status_labels[m->status]);
         }
         hf(r, "</tbody></table>");
+        if (bulk) {
+            hf(r, "<fieldset class=\"bulk-actions\"><legend>%t</legend><label for=\"b-to\">%t</label>"
+                  "<select id=\"b-to\" name=\"to\"><option value=\"selected\">%t</option><option value=\"rejected\">%t</option>"
+                  "</select><label for=\"b-no\">%t</label><input id=\"b-no\" name=\"decision_no\" placeholder=\"%t\">"
+                  "<label for=\"b-date\">%t</label><input id=\"b-date\" name=\"decision_date\" inputmode=\"numeric\" "
+                  "placeholder=\"%t\"><label for=\"b-comment\">%t</label><textarea id=\"b-comment\" name=\"comment\" "
+                  "rows=\"2\"></textarea><p class=\"help\">%t</p><button type=\"submit\">%t</button></fieldset></form>",
+               N_("With the chosen models"), N_("Step"), N_("Select"), N_("Reject"), N_("Decision No."),
+               N_("e.g. 12-QĐ/BDVTU"), N_("Decision date"), N_("dd/mm/yyyy"), N_("Reason or comment"),
+               N_("All or nothing: if one chosen model cannot take the step, none is changed."), N_("Apply"));
+        }
         if (next[0])
             list_link(r, next);
     }
@@ -204,6 +238,7 @@ int page_model_view(struct rq *r)
     char hm[6] = "";
     if (strlen(m.updated_at) >= 16)
         memcpy(hm, m.updated_at + 11, 5);
+    lifecycle_sections(r, &m);
     hf(r, "<p class=\"small\">%t %d · %t %D %s UTC</p>", N_("Version"), m.version, N_("Last changed"), m.updated_at, hm);
     model_free(&m);
     return page_end(r, 200);
