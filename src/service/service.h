@@ -160,6 +160,26 @@ int svc_criteria_set(struct store *st, const struct actor *a, int hierarchy, con
 int svc_threshold_set(struct store *st, const struct actor *a, int hierarchy, const char *unit_code, double pass_score,
                       struct verrs *v);
 
+/* ---- replication and commendation (service/spread_service.c) --------------------- */
+/* Records that model_id spread to r->hierarchy/r->unit_code since r->since; r->replica_model_id
+ * may name a model of its own that grew from it. */
+int svc_replication_add(struct store *st, const struct actor *a, int64_t model_id, struct replication *r,
+                        struct verrs *v);
+int svc_replication_remove(struct store *st, const struct actor *a, int64_t model_id, int64_t replication_id);
+int svc_replications(struct store *st, const struct actor *a, int64_t model_id, struct replication **out, int *n);
+void replications_free(struct replication *list, int n);
+/* Coverage of the units the model is in (its own unit and its replications), per parent unit:
+ * covered children / all children ("8/8 villages"). */
+int svc_coverage(struct store *st, const struct actor *a, int64_t model_id, struct coverage **out, int *n);
+
+int svc_event_add(struct store *st, const struct actor *a, struct commendation_event *e, struct verrs *v);
+int svc_events(struct store *st, const struct actor *a, struct commendation_event **out, int *n);
+void events_free(struct commendation_event *list, int n);
+/* An award to a model (unit taken from it), an organization or a person (unit given). */
+int svc_award_add(struct store *st, const struct actor *a, struct award *aw, struct verrs *v);
+int svc_awards(struct store *st, const struct actor *a, int64_t model_id, int64_t event_id, struct award **out, int *n);
+void awards_free(struct award *list, int n);
+
 /* ---- units --------------------------------------------------------------- */
 
 int svc_unit_search(struct store *st, int hierarchy, const char *q, int limit, struct unit_list *out);

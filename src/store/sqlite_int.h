@@ -70,4 +70,15 @@ int s_threshold_put(struct store *base, int h, const char *unit_code, double pas
 int s_appraisal_insert(struct store *base, struct appraisal *a);
 int s_appraisal_list(struct store *base, int64_t model_id, struct appraisal **out, int *n);
 
+/* store_sqlite_spread.c: replications, conferences, awards. */
+int s_replication_insert(struct store *base, struct replication *r);
+int s_replication_delete(struct store *base, int64_t model_id, int64_t id);
+int s_replication_list(struct store *base, int64_t model_id, struct replication **out, int *n);
+int s_event_insert(struct store *base, struct commendation_event *e);
+int s_event_get(struct store *base, int64_t id, struct commendation_event *out);
+int s_event_list(struct store *base, int scope_col, const char *scope_code, int limit, struct commendation_event **out,
+                 int *n);
+int s_award_insert(struct store *base, struct award *a);
+int s_award_list(struct store *base, int64_t model_id, int64_t event_id, struct award **out, int *n);
+
 #endif

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include "core/appraisal.h"
 #include "core/model.h"
+#include "core/spread.h"
 #include "core/unit.h"
 
 enum { ST_OK = 0, ST_ERR = -1, ST_NOTFOUND = -2, ST_CONFLICT = -3, ST_EXISTS = -4 };
@@ -195,6 +196,21 @@ struct store_ops {
     int (*appraisal_insert)(struct store *s, struct appraisal *a);
     /* A model's appraisals, oldest first; each appraisal_free'd by the caller, then the array. */
     int (*appraisal_list)(struct store *s, int64_t model_id, struct appraisal **out, int *n);
+
+    /* Replications: ST_EXISTS when the model is already recorded in that unit. */
+    int (*replication_insert)(struct store *s, struct replication *r);
+    int (*replication_delete)(struct store *s, int64_t model_id, int64_t id);
+    /* With unit names, parents and levels, by unit name. */
+    int (*replication_list)(struct store *s, int64_t model_id, struct replication **out, int *n);
+
+    int (*event_insert)(struct store *s, struct commendation_event *e);
+    int (*event_get)(struct store *s, int64_t id, struct commendation_event *out);
+    /* Newest first; scope_col/scope_code as in model_filter (PLACE_NONE: all). */
+    int (*event_list)(struct store *s, int scope_col, const char *scope_code, int limit,
+                      struct commendation_event **out, int *n);
+    int (*award_insert)(struct store *s, struct award *a);
+    /* Awards of a model (model_id > 0) or of a conference (event_id > 0). */
+    int (*award_list)(struct store *s, int64_t model_id, int64_t event_id, struct award **out, int *n);
 
     int (*audit_append)(struct store *s, const struct audit_entry *e);
     int (*audit_list)(struct store *s, const struct audit_filter *f, struct audit_list *out);
