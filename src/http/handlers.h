@@ -50,6 +50,7 @@ int page_replication_add(struct rq *r);
 int page_award_add(struct rq *r);
 int page_conferences(struct rq *r);
 int page_conference_add(struct rq *r);
+int page_queue(struct rq *r);
 int page_model_transition(struct rq *r);
 int page_model_typical(struct rq *r);
 int page_model_results(struct rq *r);

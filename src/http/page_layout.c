@@ -16,7 +16,7 @@ void page_begin(struct rq *r, const char *title_msgid, const char *title_text)
           "<nav aria-label=\"%t\">",
        N_("Skip to content"), r->authed ? "/models" : "/public", N_("Skillful Mass Mobilization"), N_("Main menu"));
     if (r->authed) {
-        hf(r, "<a href=\"/models\">%t</a>", N_("Models"));
+        hf(r, "<a href=\"/queue\">%t</a><a href=\"/models\">%t</a>", N_("My work"), N_("Models"));
         if (r->actor.role == ROLE_ADMIN || r->actor.role == ROLE_STAFF || r->actor.role == ROLE_OFFICER)
             hf(r, "<a href=\"/models/new\">%t</a>", N_("Register a model"));
         hf(r, "<a href=\"/conferences\">%t</a>", N_("Conferences"));

@@ -57,6 +57,7 @@ const struct route routes[] = {
     {"POST", "/models/{}/replications", page_replication_add, R_FORM | R_AUTH, 8 * KB},
     {"POST", "/models/{}/awards", page_award_add, R_FORM | R_AUTH, 16 * KB},
     {"GET", "/conferences", page_conferences, R_AUTH, 0},
+    {"GET", "/queue", page_queue, R_AUTH, 0},
     {"POST", "/conferences", page_conference_add, R_FORM | R_AUTH, 16 * KB},
     {"GET", "/admin/audit", page_audit, R_AUTH, 0},
     {"GET", "/admin/audit.csv", page_audit_csv, R_AUTH, 0},
