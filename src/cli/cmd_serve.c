@@ -9,14 +9,16 @@ int cmd_serve(int argc, char **argv)
 {
     for (int i = 1; i < argc; i++)
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            puts("usage: dvk serve --db PATH [--listen ADDR] [--port N] [--threads N]\n"
+            puts("usage: dvk serve --db PATH [--listen ADDR] [--port N] [--threads N] [--data DIR]\n"
                  "Serves the pages and the JSON API (default 127.0.0.1:8080, one event loop per core).\n"
+                 "Attachments are kept under --data (default: the folder \"files\" beside the database).\n"
                  "The database may also be given in the DVK_DB environment variable.");
             return 0;
         }
     struct server_opts o = {.listen = "127.0.0.1", .port = 8080};
     const char *port = opt(argc, argv, "--port"), *listen = opt(argc, argv, "--listen"),
                *threads = opt(argc, argv, "--threads");
+    o.datadir = opt(argc, argv, "--data");
     o.db = opt(argc, argv, "--db");
     if (leftovers(argc, argv, "serve"))
         return 2;

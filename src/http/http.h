@@ -20,6 +20,13 @@ struct kv {
 #define RQ_MAX_PARAMS 4
 #define RQ_MAX_KV 128
 #define RQ_MAX_HEADERS 8
+#define RQ_MAX_FILES 4
+struct rq_file {
+    const char *field;    /* form field name */
+    const char *filename; /* as sent, without any path */
+    const char *data;     /* points into the request body */
+    size_t len;
+};
 
 struct rq {
     void *h2o;                 /* h2o_req_t: only server.c looks inside */
@@ -45,13 +52,17 @@ struct rq {
     char csrf[COOKIE_VALUE_MAX]; /* the session's CSRF token, for forms */
     char address[64];          /* the client's IP address */
     bool https;                /* the client reached us over TLS (X-Forwarded-Proto) */
+    struct rq_file files[RQ_MAX_FILES]; /* file parts of a multipart body */
+    int nfiles;
+    const char *datadir;       /* where attachments are kept */
 };
 
 /* Route flags: what server.c checks before the handler runs. R_AUTH needs a
  * signed-in user (401 JSON for the API, a redirect to /login for pages);
  * every state-changing request made with a session cookie must carry the
  * session's CSRF token (form field "csrf" or header X-CSRF-Token). */
-enum { R_PUBLIC = 0, R_JSON = 1, R_FORM = 2, R_AUTH = 4 };
+enum { R_PUBLIC = 0, R_JSON = 1, R_FORM = 2, R_AUTH = 4, R_MULTIPART = 8 };
+
 
 struct route {
     const char *method;

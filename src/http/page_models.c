@@ -240,6 +240,7 @@ int page_model_view(struct rq *r)
         memcpy(hm, m.updated_at + 11, 5);
     lifecycle_sections(r, &m);
     spread_sections(r, &m);
+    evidence_section(r, &m);
     hf(r, "<p class=\"small\">%t %d · %t %D %s UTC</p>", N_("Version"), m.version, N_("Last changed"), m.updated_at, hm);
     model_free(&m);
     return page_end(r, 200);

@@ -16,10 +16,11 @@
 #include "http/i18n.h"
 #include "http/server.h"
 #include "util/log.h"
+#include "util/multipart.h"
 #include "util/text.h"
 
 /* h2o itself refuses bodies above this with a plain 413; routes set their own, smaller limits. */
-#define HARD_BODY_LIMIT (8 * 1024 * 1024)
+#define HARD_BODY_LIMIT (16 * 1024 * 1024)
 
 struct worker {
     h2o_context_t ctx; /* first: handlers find their worker from req->conn->ctx */
@@ -30,6 +31,7 @@ struct worker {
 };
 
 static h2o_globalconf_t config;
+static char datadir[4096];
 static volatile sig_atomic_t stopping;
 
 /* ---- request helpers ----------------------------------------------------------- */
@@ -270,7 +272,9 @@ static bool csrf_ok(struct rq *r, const struct route *rt)
 {
     if (r->by_token)
         return true;
-    const char *sent = (rt->flags & R_FORM) ? rq_form(r, "csrf") : rq_header(r, "x-csrf-token");
+    const char *sent = rq_header(r, "x-csrf-token");
+    if (!sent && (rt->flags & (R_FORM | R_MULTIPART)))
+        sent = rq_form(r, "csrf");
     return sent && r->csrf[0] && secret_equal(sent, r->csrf);
 }
 
@@ -308,6 +312,39 @@ static int pick_lang(struct rq *r)
 }
 
 
+/* Splits a multipart/form-data body: text parts into r->form, files into r->files. */
+static bool parse_multipart(struct rq *r, const char *ctype)
+{
+    char boundary[80];
+    struct mpart parts[RQ_MAX_KV];
+    if (!r->body || !multipart_boundary(ctype, boundary))
+        return false;
+    int n = multipart_parse(r->body, r->body_len, boundary, parts, RQ_MAX_KV);
+    if (n < 0)
+        return false;
+    for (int i = 0; i < n; i++) {
+        if (parts[i].is_file) {
+            if (r->nfiles >= RQ_MAX_FILES)
+                return false;
+            struct rq_file *f = &r->files[r->nfiles++];
+            f->field = rq_strdup(r, parts[i].name);
+            f->filename = rq_strdup(r, parts[i].filename);
+            f->data = parts[i].data;
+            f->len = parts[i].len;
+        } else {
+            if (r->nform >= RQ_MAX_KV || !text_valid(parts[i].data, parts[i].len))
+                return false;
+            char *v = rq_alloc(r, parts[i].len + 1);
+            memcpy(v, parts[i].data, parts[i].len);
+            v[parts[i].len] = 0;
+            r->form[r->nform].key = rq_strdup(r, parts[i].name);
+            r->form[r->nform].val = v;
+            r->nform++;
+        }
+    }
+    return true;
+}
+
 /* A page that needs a user sends the browser to sign in, then back here. */
 static int login_redirect(struct rq *r)
 {
@@ -328,6 +365,7 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
     memset(&r, 0, sizeof r);
     r.h2o = req;
     r.st = w->st;
+    r.datadir = datadir;
     r.method = h2o_strdup(&req->pool, req->method.base, req->method.len).base;
     r.path = h2o_strdup(&req->pool, req->path.base, req->query_at != SIZE_MAX ? req->query_at : req->path.len).base;
     bool query_ok = true;
@@ -393,6 +431,9 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
         authenticate(&r, (int64_t)time(NULL));
         if ((rt->flags & R_FORM) && r.body && !parse_pairs(&r, r.body, r.body_len, r.form, &r.nform))
             status = page_error(&r, 400, N_("The form contains invalid text."));
+        else if ((rt->flags & R_MULTIPART) && !parse_multipart(&r, ctype))
+            status = api ? api_error(&r, 400, "bad_multipart", N_("The upload is not a valid multipart/form-data body."), NULL)
+                         : page_error(&r, 400, N_("The upload is not a valid multipart/form-data body."));
         else if ((rt->flags & R_AUTH) && !r.authed)
             status = api ? api_error(&r, 401, "unauthenticated", N_("Sign in first, or send a valid API token."), NULL)
                          : login_redirect(&r);
@@ -474,6 +515,14 @@ int server_run(const struct server_opts *o)
         n = 1;
     if (n > 64)
         n = 64;
+    if (o->datadir)
+        snprintf(datadir, sizeof datadir, "%s", o->datadir);
+    else {
+        /* beside the database: var/dvk.db keeps its files in var/files */
+        const char *db = strncmp(o->db, "sqlite:", 7) == 0 ? o->db + 7 : o->db;
+        const char *slash = strrchr(db, '/');
+        snprintf(datadir, sizeof datadir, "%.*s%sfiles", slash ? (int)(slash - db) : 0, db, slash ? "/" : "");
+    }
     int fd = open_listener(o->listen, o->port);
     if (fd < 0)
         return -1;

@@ -7,6 +7,7 @@ struct server_opts {
     const char *listen; /* address, e.g. "127.0.0.1" */
     int port;
     int threads;        /* 0: one per core */
+    const char *datadir; /* attachments; NULL: "files" beside the database */
 };
 
 /* Runs until SIGINT or SIGTERM. Returns 0 on a clean stop, -1 if it could not start. */

@@ -180,6 +180,18 @@ int svc_award_add(struct store *st, const struct actor *a, struct award *aw, str
 int svc_awards(struct store *st, const struct actor *a, int64_t model_id, int64_t event_id, struct award **out, int *n);
 void awards_free(struct award *list, int n);
 
+/* ---- evidence (service/attachment_service.c) ------------------------------------ */
+/* Attaches a file to a model, an appraisal or an award. The type is decided by the
+ * content; images are decoded (a file that claims to be a picture and is not is
+ * refused) and get a thumbnail. The bytes go under datadir by SHA-256. */
+int svc_attachment_add(struct store *st, const struct actor *a, const char *datadir, const char *entity,
+                       int64_t entity_id, const char *name, const void *data, size_t len, struct attachment *out,
+                       struct verrs *v);
+/* One attachment, when the actor may see what it is attached to. */
+int svc_attachment_get(struct store *st, const struct actor *a, int64_t id, struct attachment *out);
+int svc_attachments(struct store *st, const struct actor *a, const char *entity, int64_t entity_id,
+                    struct attachment **out, int *n);
+
 /* ---- units --------------------------------------------------------------- */
 
 int svc_unit_search(struct store *st, int hierarchy, const char *q, int limit, struct unit_list *out);

@@ -80,5 +80,10 @@ int s_event_list(struct store *base, int scope_col, const char *scope_code, int 
                  int *n);
 int s_award_insert(struct store *base, struct award *a);
 int s_award_list(struct store *base, int64_t model_id, int64_t event_id, struct award **out, int *n);
+int s_award_get(struct store *base, int64_t id, struct award *out);
+int s_appraisal_model(struct store *base, int64_t appraisal_id, int64_t *model_id);
+int s_attachment_insert(struct store *base, struct attachment *a);
+int s_attachment_get(struct store *base, int64_t id, struct attachment *out);
+int s_attachment_list(struct store *base, const char *entity, int64_t entity_id, struct attachment **out, int *n);
 
 #endif

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "core/appraisal.h"
+#include "core/attachment.h"
 #include "core/model.h"
 #include "core/spread.h"
 #include "core/unit.h"
@@ -211,6 +212,14 @@ struct store_ops {
     int (*award_insert)(struct store *s, struct award *a);
     /* Awards of a model (model_id > 0) or of a conference (event_id > 0). */
     int (*award_list)(struct store *s, int64_t model_id, int64_t event_id, struct award **out, int *n);
+
+    int (*award_get)(struct store *s, int64_t id, struct award *out);
+    /* The model an appraisal belongs to. */
+    int (*appraisal_model)(struct store *s, int64_t appraisal_id, int64_t *model_id);
+
+    int (*attachment_insert)(struct store *s, struct attachment *a);
+    int (*attachment_get)(struct store *s, int64_t id, struct attachment *out);
+    int (*attachment_list)(struct store *s, const char *entity, int64_t entity_id, struct attachment **out, int *n);
 
     int (*audit_append)(struct store *s, const struct audit_entry *e);
     int (*audit_list)(struct store *s, const struct audit_filter *f, struct audit_list *out);

@@ -995,6 +995,11 @@ static const struct store_ops sqlite_ops = {
     .event_list = s_event_list,
     .award_insert = s_award_insert,
     .award_list = s_award_list,
+    .award_get = s_award_get,
+    .appraisal_model = s_appraisal_model,
+    .attachment_insert = s_attachment_insert,
+    .attachment_get = s_attachment_get,
+    .attachment_list = s_attachment_list,
     .audit_append = s_audit_append,
     .audit_list = s_audit_list,
 };

@@ -275,3 +275,136 @@ int s_award_list(struct store *base, int64_t model_id, int64_t event_id, struct 
     sqlite3_finalize(st);
     return rc == SQLITE_DONE ? ST_OK : sq_fail(s, "award_list");
 }
+
+int s_award_get(struct store *base, int64_t id, struct award *out)
+{
+    struct sqlite_store *s = S(base);
+    sqlite3_stmt *st = sq_once(s, "SELECT id, coalesce(event_id, 0), recipient_type, coalesce(model_id, 0), recipient_name,"
+                                  " form, issuer, decision_no, decision_date, coalesce(amount_vnd, -1), hierarchy,"
+                                  " unit_code, created_at, login, coalesce(p24, ''), coalesce(d24, ''), coalesce(c24, ''),"
+                                  " coalesce(p25, ''), coalesce(c25, '') FROM awards WHERE id = ?");
+    if (!st)
+        return ST_ERR;
+    sqlite3_bind_int64(st, 1, id);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        struct award *a = out;
+        memset(a, 0, sizeof *a);
+        a->id = sqlite3_column_int64(st, 0);
+        a->event_id = sqlite3_column_int64(st, 1);
+        a->recipient_type = enum_parse(recipient_type_names, RECIPIENT_COUNT, (const char *)sqlite3_column_text(st, 2));
+        a->model_id = sqlite3_column_int64(st, 3);
+        a->recipient_name = sq_col_dup(st, 4);
+        a->form = enum_parse(award_form_names, AWARD_FORM_COUNT, (const char *)sqlite3_column_text(st, 5));
+        a->issuer = sq_col_dup(st, 6);
+        sq_col_cpy(st, 7, a->decision_no, sizeof a->decision_no);
+        sq_col_cpy(st, 8, a->decision_date, sizeof a->decision_date);
+        a->amount_vnd = sqlite3_column_double(st, 9);
+        a->hierarchy = sqlite3_column_int(st, 10);
+        sq_col_cpy(st, 11, a->unit_code, sizeof a->unit_code);
+        sq_col_cpy(st, 12, a->created_at, sizeof a->created_at);
+        sq_col_cpy(st, 13, a->login, sizeof a->login);
+        sq_col_cpy(st, 14, a->place.p24, sizeof a->place.p24);
+        sq_col_cpy(st, 15, a->place.d24, sizeof a->place.d24);
+        sq_col_cpy(st, 16, a->place.c24, sizeof a->place.c24);
+        sq_col_cpy(st, 17, a->place.p25, sizeof a->place.p25);
+        sq_col_cpy(st, 18, a->place.c25, sizeof a->place.c25);
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? ST_OK : rc == SQLITE_DONE ? ST_NOTFOUND : sq_fail(s, "award_get");
+}
+
+int s_appraisal_model(struct store *base, int64_t appraisal_id, int64_t *model_id)
+{
+    struct sqlite_store *s = S(base);
+    sqlite3_stmt *st = sq_once(s, "SELECT model_id FROM appraisals WHERE id = ?");
+    if (!st)
+        return ST_ERR;
+    sqlite3_bind_int64(st, 1, appraisal_id);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *model_id = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? ST_OK : rc == SQLITE_DONE ? ST_NOTFOUND : sq_fail(s, "appraisal_model");
+}
+
+#define ATT_COLS "id, entity, entity_id, coalesce(model_id, 0), sha256, size, kind, name, has_thumb, created_at, login"
+
+static void read_attachment(sqlite3_stmt *st, struct attachment *a)
+{
+    memset(a, 0, sizeof *a);
+    a->id = sqlite3_column_int64(st, 0);
+    sq_col_cpy(st, 1, a->entity, sizeof a->entity);
+    a->entity_id = sqlite3_column_int64(st, 2);
+    a->model_id = sqlite3_column_int64(st, 3);
+    sq_col_cpy(st, 4, a->sha256, sizeof a->sha256);
+    a->size = sqlite3_column_int64(st, 5);
+    a->kind = enum_parse(file_kind_ext, FILE_KIND_COUNT, (const char *)sqlite3_column_text(st, 6));
+    sq_col_cpy(st, 7, a->name, sizeof a->name);
+    a->has_thumb = sqlite3_column_int(st, 8) != 0;
+    sq_col_cpy(st, 9, a->created_at, sizeof a->created_at);
+    sq_col_cpy(st, 10, a->login, sizeof a->login);
+}
+
+int s_attachment_insert(struct store *base, struct attachment *a)
+{
+    struct sqlite_store *s = S(base);
+    date_now_iso(a->created_at);
+    sqlite3_stmt *st = sq_once(s, "INSERT INTO attachments (entity, entity_id, model_id, sha256, size, kind, name,"
+                                  " has_thumb, created_at, login) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    if (!st)
+        return ST_ERR;
+    sq_bind_text(st, 1, a->entity);
+    sqlite3_bind_int64(st, 2, a->entity_id);
+    if (a->model_id)
+        sqlite3_bind_int64(st, 3, a->model_id);
+    else
+        sqlite3_bind_null(st, 3);
+    sq_bind_text(st, 4, a->sha256);
+    sqlite3_bind_int64(st, 5, a->size);
+    sq_bind_text(st, 6, file_kind_ext[a->kind]);
+    sq_bind_text_empty(st, 7, a->name);
+    sqlite3_bind_int(st, 8, a->has_thumb);
+    sq_bind_text(st, 9, a->created_at);
+    sq_bind_text_empty(st, 10, a->login);
+    if (sq_done(s, st, "attachment_insert") != ST_OK)
+        return ST_ERR;
+    a->id = sqlite3_last_insert_rowid(s->db);
+    return ST_OK;
+}
+
+int s_attachment_get(struct store *base, int64_t id, struct attachment *out)
+{
+    struct sqlite_store *s = S(base);
+    sqlite3_stmt *st = sq_once(s, "SELECT " ATT_COLS " FROM attachments WHERE id = ?");
+    if (!st)
+        return ST_ERR;
+    sqlite3_bind_int64(st, 1, id);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        read_attachment(st, out);
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? ST_OK : rc == SQLITE_DONE ? ST_NOTFOUND : sq_fail(s, "attachment_get");
+}
+
+int s_attachment_list(struct store *base, const char *entity, int64_t entity_id, struct attachment **out, int *n)
+{
+    struct sqlite_store *s = S(base);
+    sqlite3_stmt *st = sq_once(s, "SELECT " ATT_COLS " FROM attachments WHERE entity = ? AND entity_id = ? ORDER BY id");
+    if (!st)
+        return ST_ERR;
+    sq_bind_text_empty(st, 1, entity);
+    sqlite3_bind_int64(st, 2, entity_id);
+    int rc, cap = 0;
+    *out = NULL;
+    *n = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 8;
+            *out = xrealloc(*out, (size_t)cap * sizeof **out);
+        }
+        read_attachment(st, &(*out)[(*n)++]);
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? ST_OK : sq_fail(s, "attachment_list");
+}
