@@ -1,6 +1,8 @@
 /* attachment_service.c: evidence files: checks by content, thumbnails, scope. */
 #include <errno.h>
 #include <gd.h>
+#include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,9 +63,24 @@ static bool image_size(int kind, const unsigned char *d, size_t len, unsigned *w
     return false;
 }
 
+/* libgd reports a broken picture on stderr; dvk reports it to the user instead. */
+static void gd_quiet(int priority, const char *fmt, va_list ap)
+{
+    (void)priority;
+    (void)fmt;
+    (void)ap;
+}
+
+static pthread_once_t gd_once = PTHREAD_ONCE_INIT;
+static void gd_setup(void)
+{
+    gdSetErrorMethod(gd_quiet);
+}
+
 /* Decodes the picture and makes a JPEG thumbnail; false when it is not a readable picture. */
 static bool thumbnail(int kind, const void *data, size_t len, void **out, int *outlen)
 {
+    pthread_once(&gd_once, gd_setup);
     gdImagePtr im = kind == FILE_PNG    ? gdImageCreateFromPngPtr((int)len, (void *)data)
                     : kind == FILE_JPEG ? gdImageCreateFromJpegPtr((int)len, (void *)data)
                                         : gdImageCreateFromWebpPtr((int)len, (void *)data);

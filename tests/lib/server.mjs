@@ -70,11 +70,16 @@ function freePort() {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/* Creates DIR/t.db with the admin password from DIR/admin.pw and imports the catalogues. */
-async function prepareDb(dir) {
+/* Creates DIR/t.db with the admin password from DIR/admin.pw and imports the catalogues.
+ * demo: `dvk init --demo` instead (the demo catalogue and models; no full catalogues). */
+async function prepareDb(dir, demo = false) {
   const dbPath = path.join(dir, 't.db');
   const pwFile = path.join(dir, 'admin.pw');
   await writeFile(pwFile, 'test-quan-tri-mat-khau-1234\n', { mode: 0o600 });
+  if (demo) {
+    await runDvk(['init', '--db', dbPath, '--admin-password-file', pwFile, '--demo']);
+    return dbPath;
+  }
   await runDvk(['init', '--db', dbPath, '--admin-password-file', pwFile]);
   await runDvk(['units', 'import', '--db', dbPath, '--hierarchy', '2024', '../shared/data/units-2024.csv']);
   await runDvk(['units', 'import', '--db', dbPath, '--hierarchy', '2025', '../shared/data/units-2025.csv']);
@@ -179,13 +184,14 @@ async function launch(dir, dbPath, port) {
   };
 }
 
-/* Temp dir + init + imports + serve. Options: { keep: true } keeps the temp dir. */
-export async function startServer({ keep = !!process.env.DVK_KEEP_TMP } = {}) {
+/* Temp dir + init + imports + serve. Options: { keep: true } keeps the temp dir;
+ * { demo: true } starts on a `dvk init --demo` database (demo catalogue and models). */
+export async function startServer({ keep = !!process.env.DVK_KEEP_TMP, demo = false } = {}) {
   if (!existsSync(BIN)) throw new Error(`dvk binary not found: ${BIN} (build it with make build/asan/dvk, or set DVK_BIN)`);
   const dir = await mkdtemp(path.join(tmpdir(), 'dvk-test-'));
   let srv;
   try {
-    const dbPath = await prepareDb(dir);
+    const dbPath = await prepareDb(dir, demo);
     for (let attempt = 1; ; attempt++) {
       try {
         srv = await launch(dir, dbPath, await freePort());
@@ -210,4 +216,12 @@ export async function startServer({ keep = !!process.env.DVK_KEEP_TMP } = {}) {
     }
   };
   return srv;
+}
+
+/* A bearer token and its id (for `dvk token revoke --id`): { token, id }. */
+export async function createTokenWithId(dbPath, login, extra = []) {
+  const { stdout, stderr } = await runDvk(['token', 'create', '--db', dbPath, '--user', login, ...extra]);
+  const m = /token (\d+) for /.exec(stderr);
+  if (!m) throw new Error(`dvk token create: no token id in stderr: ${stderr}`);
+  return { token: stdout.trim(), id: Number(m[1]) };
 }
