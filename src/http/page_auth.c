@@ -11,8 +11,12 @@
 /* Only local paths are followed after sign-in: never another site. */
 static const char *safe_next(const char *next)
 {
-    if (!next || next[0] != '/' || next[1] == '/' || next[1] == '\\' || strchr(next, ':'))
+    if (!next || next[0] != '/' || next[1] == '/' || next[1] == '\\' || strchr(next, ':') || strlen(next) > 512)
         return "/models";
+    /* a path, nothing else: no control character can split the Location header */
+    for (const unsigned char *c = (const unsigned char *)next; *c; c++)
+        if (*c < 0x21 || *c > 0x7e || *c == '\\')
+            return "/models";
     return next;
 }
 

@@ -525,8 +525,15 @@ static void model_from_form(struct rq *r, struct model *m)
     }
 }
 
+static bool may_register(const struct rq *r)
+{
+    return r->actor.role == ROLE_ADMIN || r->actor.role == ROLE_STAFF || r->actor.role == ROLE_OFFICER;
+}
+
 int page_model_new(struct rq *r)
 {
+    if (!may_register(r))
+        return page_error(r, 403, N_("Your role or unit does not allow this."));
     struct model m;
     model_init(&m);
     date_today(m.registered_on);
@@ -581,6 +588,8 @@ static bool picker_step(struct rq *r, struct model *m, int *status)
 
 int page_model_create(struct rq *r)
 {
+    if (!may_register(r))
+        return page_error(r, 403, N_("Your role or unit does not allow this."));
     struct model m;
     model_init(&m);
     model_from_form(r, &m);
@@ -636,6 +645,10 @@ int page_model_update(struct rq *r)
         return page_error(r, 404, N_("No such model."));
     if (rc)
         return page_error(r, 500, N_("Something went wrong; nothing was changed."));
+    if (!authz_model_edit(&r->actor, &m)) {
+        model_free(&m);
+        return page_error(r, 403, N_("Your role or unit does not allow this."));
+    }
     const char *ver = rq_form(r, "version");
     int expected = ver ? atoi(ver) : -1;
     model_from_form(r, &m);

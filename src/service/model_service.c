@@ -121,10 +121,13 @@ static int place_model(struct store *st, struct model *m, struct verrs *v)
 
 /* ---- create / update ------------------------------------------------------------ */
 
-static char *search_text(const struct model *m)
+/* The folded words a model is found by; for the showcase, without the name of a
+ * person who owns it. */
+static char *search_text(const struct model *m, bool public)
 {
     struct buf b = BUF_INIT;
-    const char *parts[] = {m->code, m->title, m->summary, m->owner, m->unit_path};
+    const char *owner = public && m->owner_type == OWNER_PERSON ? NULL : m->owner;
+    const char *parts[] = {m->code, m->title, m->summary, owner, m->unit_path};
     for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++)
         if (parts[i])
             buf_printf(&b, "%s ", parts[i]);
@@ -192,15 +195,17 @@ static int create(struct store *st, const struct actor *a, struct model *m, stru
         return rc;
     if (!authz_model_create(a, m))
         return SVC_FORBIDDEN;
-    char *sf = search_text(m);
+    char *sf = search_text(m, false), *pf = search_text(m, true);
     char id[24];
     /* the model and its audit entry commit together or not at all */
     if (st->ops->begin(st) != ST_OK) {
         free(sf);
+        free(pf);
         return SVC_ERROR;
     }
-    rc = st_to_svc(st->ops->model_insert(st, m, sf));
+    rc = st_to_svc(st->ops->model_insert(st, m, sf, pf));
     free(sf);
+    free(pf);
     if (rc == SVC_OK) {
         json_t *after = model_to_json(m);
         idstr(m, id);
@@ -288,14 +293,16 @@ int svc_model_update(struct store *st, const struct actor *a, struct model *m, i
         model_free(&before);
         return rc;
     }
-    char *sf = search_text(m);
+    char *sf = search_text(m, false), *pf = search_text(m, true);
     if (st->ops->begin(st) != ST_OK) {
         free(sf);
+        free(pf);
         model_free(&before);
         return SVC_ERROR;
     }
-    rc = st_to_svc(st->ops->model_update(st, m, expected_version, sf));
+    rc = st_to_svc(st->ops->model_update(st, m, expected_version, sf, pf));
     free(sf);
+    free(pf);
     if (rc == SVC_OK) {
         json_t *b = model_to_json(&before), *after = model_to_json(m);
         char id[24];

@@ -143,12 +143,14 @@ struct store_ops {
 
     int (*indicator_list)(struct store *s, struct indicator **out, int *n);
 
-    /* Assigns m->id, m->code (from registered_on's year), version 1. */
-    int (*model_insert)(struct store *s, struct model *m, const char *search_fold);
+    /* Assigns m->id, m->code (from registered_on's year), version 1. search_fold is what
+     * signed-in users search; public_fold what the showcase searches (no person's name). */
+    int (*model_insert)(struct store *s, struct model *m, const char *search_fold, const char *public_fold);
     int (*model_get)(struct store *s, int64_t id, struct model *out);
     /* Writes m when its stored version is expected_version; bumps m->version.
      * ST_CONFLICT when the version moved, ST_NOTFOUND when m->id is absent. */
-    int (*model_update)(struct store *s, struct model *m, int expected_version, const char *search_fold);
+    int (*model_update)(struct store *s, struct model *m, int expected_version, const char *search_fold,
+                        const char *public_fold);
     int (*model_list)(struct store *s, const struct model_filter *f, struct model_page *out);
     int (*model_count)(struct store *s, int64_t *out);
     /* Up to limit model ids above after_id, ascending, with their hierarchy and unit. */

@@ -512,10 +512,11 @@ static int write_children(struct sqlite_store *s, const struct model *m)
     "title, title_fold, summary, description, field, kind, registration_level, status, hierarchy, unit_code, " \
     "p24, d24, c24, p25, c25, registered_on, owner_id, situation, objectives, content, area_target, forces, "  \
     "resources, outputs, sustainability, period_from, period_to, typical, typical_reason, search_fold, "        \
-    "updated_at, public"
-#define MODEL_WRITE_N 32
+    "updated_at, public, public_fold"
+#define MODEL_WRITE_N 33
 
-static void bind_model(sqlite3_stmt *st, const struct model *m, sqlite3_int64 oid, const char *search_fold)
+static void bind_model(sqlite3_stmt *st, const struct model *m, sqlite3_int64 oid, const char *search_fold,
+                       const char *public_fold)
 {
     char *tf = text_fold(m->title ? m->title : "");
     int i = 1;
@@ -554,10 +555,11 @@ static void bind_model(sqlite3_stmt *st, const struct model *m, sqlite3_int64 oi
     sq_bind_text_empty(st, i++, search_fold);
     sq_bind_text(st, i++, m->updated_at);
     sqlite3_bind_int(st, i++, m->is_public ? 1 : 0);
+    sq_bind_text_empty(st, i++, public_fold);
     free(tf);
 }
 
-static int s_model_insert(struct store *base, struct model *m, const char *search_fold)
+static int s_model_insert(struct store *base, struct model *m, const char *search_fold, const char *public_fold)
 {
     struct sqlite_store *s = S(base);
     sqlite3_int64 oid;
@@ -572,12 +574,12 @@ static int s_model_insert(struct store *base, struct model *m, const char *searc
     sqlite3_stmt *st = sq_stmt(s, Q_MODEL_INSERT,
                             "INSERT INTO models (" MODEL_WRITE_COLS ", code, version, created_at) VALUES "
                             "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,"
-                            " ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, 1, ?34)");
+                            " ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, 1, ?35)");
     if (!st) {
         rc = ST_ERR;
         goto fail;
     }
-    bind_model(st, m, oid, search_fold);
+    bind_model(st, m, oid, search_fold, public_fold);
     sq_bind_text(st, MODEL_WRITE_N + 1, m->code);
     sq_bind_text(st, MODEL_WRITE_N + 2, m->created_at);
     if (sqlite3_step(st) != SQLITE_DONE) {
@@ -593,7 +595,8 @@ fail:
     return rc;
 }
 
-static int s_model_update(struct store *base, struct model *m, int expected_version, const char *search_fold)
+static int s_model_update(struct store *base, struct model *m, int expected_version, const char *search_fold,
+                          const char *public_fold)
 {
     struct sqlite_store *s = S(base);
     sqlite3_int64 oid;
@@ -606,13 +609,13 @@ static int s_model_update(struct store *base, struct model *m, int expected_vers
     sqlite3_stmt *st = sq_stmt(
         s, Q_MODEL_UPDATE,
         "UPDATE models SET (" MODEL_WRITE_COLS ", version) = (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
-        " ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, version + 1)"
-        " WHERE id = ?33 AND version = ?34");
+        " ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, version + 1)"
+        " WHERE id = ?34 AND version = ?35");
     if (!st) {
         rc = ST_ERR;
         goto fail;
     }
-    bind_model(st, m, oid, search_fold);
+    bind_model(st, m, oid, search_fold, public_fold);
     sqlite3_bind_int64(st, MODEL_WRITE_N + 1, m->id);
     sqlite3_bind_int(st, MODEL_WRITE_N + 2, expected_version);
     if (sqlite3_step(st) != SQLITE_DONE) {
@@ -772,7 +775,8 @@ static void filter_sql(const struct model_filter *f, struct buf *sql)
     if (f->q_fold && *f->q_fold) {
         char *w = xstrdup(f->q_fold), *save = NULL;
         for (char *t = strtok_r(w, " ", &save); t; t = strtok_r(NULL, " ", &save))
-            buf_puts(sql, " AND instr(m.search_fold, ' ' || ?) > 0"); /* word prefixes */
+            buf_printf(sql, " AND instr(%s, ' ' || ?) > 0", /* word prefixes */
+                       f->showcase ? "m.public_fold" : "m.search_fold");
         free(w);
     }
 }
