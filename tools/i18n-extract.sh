@@ -46,6 +46,22 @@ xgettext --from-code=UTF-8 -L C \
             }
         }
         inside && /;[ \t]*$/ { inside = 0 }
+        # the default appraisal criteria: rows (0, '\'''\'', '\''code'\'', '\''Name'\'', ...); a doubled quote inside a name is a quote
+        FNR == 1 { incrit = 0 }
+        /INSERT[ \t]+INTO[ \t]+criteria/ { incrit = 1 }
+        incrit && /^[ \t]*\(/ {
+            line = $0
+            gsub(/\047\047/, "\001", line)
+            n = split(line, f, "\047")
+            if (n >= 5 && f[4] != "") {
+                name = f[4]
+                gsub(/\001/, "\047", name)
+                gsub(/"/, "\\\"", name)
+                printf "#. TRANSLATORS: a default appraisal criterion (table criteria)\n"
+                printf "#: %s:%d\nmsgid \"%s\"\nmsgstr \"\"\n\n", FILENAME, FNR, name
+            }
+        }
+        incrit && /;[ \t]*$/ { incrit = 0 }
         # units set later: UPDATE indicators SET unit = '''households''' ...
         /^UPDATE[ \t]+indicators[ \t]+SET[ \t]+unit/ {
             n = split($0, f, "\047")

@@ -53,7 +53,7 @@ struct model_event {
     char login[64];
     int from, to;     /* enum model_status */
     char *comment;    /* owned */
-    char decision_no[64];
+    char decision_no[192]; /* at most 60 characters */
     char decision_date[11];
 };
 void model_event_free(struct model_event *e);

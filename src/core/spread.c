@@ -81,6 +81,8 @@ bool award_validate(const struct award *a, struct verrs *v)
         verrs_add(v, "issuer", "The name is too long (at most 300 characters).");
     if (a->decision_date[0] && !date_valid(a->decision_date))
         verrs_add(v, "decision_date", "Not a valid date.");
+    if (text_chars(a->decision_no) > 60 || !strcmp(a->decision_no, "?"))
+        verrs_add(v, "decision_no", "Too long (at most 60 characters).");
     if (a->decision_date[0] && !a->decision_no[0])
         verrs_add(v, "decision_no", "Give the decision's number (Quyết định số …).");
     if (a->amount_vnd >= 0 && (!isfinite(a->amount_vnd) || a->amount_vnd > 1e13))

@@ -65,7 +65,7 @@ struct award {
     char *recipient_name; /* owned */
     int form;
     char *issuer;      /* owned */
-    char decision_no[64];
+    char decision_no[192]; /* at most 60 characters */
     char decision_date[11];
     double amount_vnd; /* < 0: none */
     int hierarchy;

@@ -290,7 +290,7 @@ int api_award_create(struct rq *r)
     a.form = enum_parse(award_form_names, AWARD_FORM_COUNT, str(m, "form"));
     a.issuer = str(m, "issuer") && *str(m, "issuer") ? text_nfc_trim(str(m, "issuer")) : NULL;
     const char *dn = str(m, "decision_no");
-    snprintf(a.decision_no, sizeof a.decision_no, "%s", dn && strlen(dn) < 64 ? dn : dn ? "?" : "");
+    snprintf(a.decision_no, sizeof a.decision_no, "%s", dn && strlen(dn) < sizeof a.decision_no ? dn : dn ? "?" : "");
     date_into(str(m, "decision_date"), a.decision_date);
     a.amount_vnd = val(m, "amount_vnd") ? json_number_value(val(m, "amount_vnd")) : -1;
     if (val(m, "amount_vnd") && a.amount_vnd < 0)

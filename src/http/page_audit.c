@@ -156,7 +156,7 @@ int page_audit(struct rq *r)
        N_("Export as CSV"));
     hf(r, "<table class=\"list\"><thead><tr><th scope=\"col\">%t</th><th scope=\"col\">%t</th><th scope=\"col\">%t</th>"
           "<th scope=\"col\">%t</th><th scope=\"col\">%t</th></tr></thead><tbody>",
-       N_("Time"), N_("Login"), N_("Address"), N_("Entity"), N_("Action"));
+       N_("Time"), N_("Login"), N_("IP address"), N_("Entity"), N_("Action"));
     for (int i = 0; i < l.n; i++) {
         const struct audit_entry *e = &l.items[i];
         char hm[9] = "";
@@ -164,7 +164,7 @@ int page_audit(struct rq *r)
             memcpy(hm, e->at + 11, 8);
         hf(r, "<tr><td data-label=\"%t\">%D %s</td><td data-label=\"%t\">%s</td><td data-label=\"%t\">%s</td>"
               "<td data-label=\"%t\">%s %s</td><td data-label=\"%t\">%s</td></tr>",
-           N_("Time"), e->at, hm, N_("Login"), e->login, N_("Address"), e->address, N_("Entity"), e->entity,
+           N_("Time"), e->at, hm, N_("Login"), e->login, N_("IP address"), e->address, N_("Entity"), e->entity,
            e->entity_id, N_("Action"), e->action);
     }
     hf(r, "</tbody></table>");

@@ -444,7 +444,7 @@ static int render_form(struct rq *r, const struct model *m, const struct verrs *
     hf(r, "<div class=\"field check\"><input type=\"hidden\" name=\"public_shown\" value=\"1\">"
           "<input type=\"checkbox\" id=\"i-public\" name=\"public\" value=\"1\"%R aria-describedby=\"h-public\">"
           "<label for=\"i-public\">%t</label><p class=\"help\" id=\"h-public\">%t</p></div>",
-       m->is_public ? " checked" : "", N_("Show on the public page once recognized as typical"),
+       m->is_public ? " checked" : "", N_("Show on the public page once recognized and chosen as typical"),
        N_("The public page shows the model's name, unit, content, outputs and results; a person who owns it is not named."));
     char cancel[48];
     snprintf(cancel, sizeof cancel, edit ? "/models/%lld" : "/models", (long long)m->id);

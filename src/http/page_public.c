@@ -20,7 +20,7 @@ int page_public_list(struct rq *r)
         return page_error(r, 500, N_("Something went wrong; nothing was changed."));
     page_begin(r, N_("Typical models"), NULL);
     hf(r, "<h1>%t</h1><p class=\"lead\">%t</p>", N_("Typical models"),
-       N_("Models of the \"Skillful Mass Mobilization\" movement that were recognized as typical and that their owners made public."));
+       N_("Models of the \"Skillful Mass Mobilization\" movement that were recognized, chosen as typical, and made public by their owners."));
     hf(r, "<form method=\"get\" action=\"/public\" role=\"search\" class=\"filters\"><label for=\"f-q\">%t</label>"
           "<div class=\"inline\"><input id=\"f-q\" type=\"search\" name=\"q\" value=\"%s\"><button type=\"submit\">%t</button></div></form>",
        N_("Search"), q.q ? q.q : "", N_("Search"));

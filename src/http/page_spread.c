@@ -286,7 +286,7 @@ int page_conferences(struct rq *r)
         csrf_field(r);
         hf(r, "<label for=\"ev-title\">%t</label><input id=\"ev-title\" name=\"title\" required placeholder=\"%t\">",
            N_("Name"), N_("e.g. Hội nghị tổng kết 15 năm phong trào thi đua \"Dân vận khéo\""));
-        hf(r, "<label for=\"ev-kind\">%t</label><select id=\"ev-kind\" name=\"kind\">", N_("Kind"));
+        hf(r, "<label for=\"ev-kind\">%t</label><select id=\"ev-kind\" name=\"kind\">", N_("Type of review"));
         for (int i = 1; i < EVENT_KIND_COUNT; i++)
             hf(r, "<option value=\"%s\">%t</option>", event_kind_names[i], event_kind_labels[i]);
         hf(r, "</select><label for=\"ev-span\">%t</label><select id=\"ev-span\" name=\"span_years\">", N_("Years covered"));

@@ -124,23 +124,33 @@ const char *password_problem(const char *login, const char *pw)
     size_t n = strlen(pw);
     if (text_chars(pw) < 10)
         return N_("A password needs at least 10 characters.");
-    if (n > 256)
-        return N_("A password has at most 256 characters.");
     if (!text_valid(pw, n))
         return N_("A password must be valid text.");
+    if (text_chars(pw) > 256 || n > 1024)
+        return N_("A password has at most 256 characters.");
     if (login && *login && strcasestr(pw, login))
         return N_("A password must not contain the login.");
+    /* distinct characters (code points), not bytes: "ăâ" are two */
     int distinct = 0;
-    bool seen[256] = {false};
-    for (size_t i = 0; i < n; i++)
-        if (!seen[(unsigned char)pw[i]]) {
-            seen[(unsigned char)pw[i]] = true;
-            distinct++;
+    const char *starts[256];
+    size_t lens[256];
+    for (const char *p = pw; *p && distinct < 5;) {
+        size_t l = 1;
+        while (p[l] && ((unsigned char)p[l] & 0xc0) == 0x80)
+            l++;
+        bool seen = false;
+        for (int k = 0; k < distinct && !seen; k++)
+            seen = lens[k] == l && memcmp(starts[k], p, l) == 0;
+        if (!seen) {
+            starts[distinct] = p;
+            lens[distinct++] = l;
         }
+        p += l;
+    }
     if (distinct < 5)
         return N_("A password needs at least 5 different characters.");
     static const char *const common[] = {"1234567890", "0123456789", "matkhau123", "password12", "qwertyuiop",
-                                         "abc123456789", "1234567890a", "dankvankheo"};
+                                         "abc123456789", "1234567890a", "danvankheo"};
     for (size_t i = 0; i < sizeof common / sizeof common[0]; i++)
         if (strcasecmp(pw, common[i]) == 0)
             return N_("This password is too common.");
@@ -193,7 +203,7 @@ int svc_signin(struct store *st, const char *login, const char *password, const 
     char lkey[96], akey[96];
     char lower[64];
     size_t ll = strlen(login);
-    if (ll == 0 || ll >= sizeof lower || !password || strlen(password) > 256)
+    if (ll == 0 || ll >= sizeof lower || !password || strlen(password) > 1024)
         return SVC_UNAUTH;
     for (size_t i = 0; i <= ll; i++)
         lower[i] = (char)((login[i] >= 'A' && login[i] <= 'Z') ? login[i] + 32 : login[i]);

@@ -58,8 +58,8 @@ static int step(struct store *st, const struct actor *a, int64_t id, const struc
             verrs_add(v, "comment", "Too long (at most 2,000 characters).");
         if (r->needs_reason && blank(t->comment))
             verrs_add(v, "comment", "Give the reason: it is sent back with the decision.");
-        if (t->decision_no && strlen(t->decision_no) >= 64)
-            verrs_add(v, "decision_no", "Too long (at most 63 characters).");
+        if (t->decision_no && (text_chars(t->decision_no) > 60 || strlen(t->decision_no) >= 192))
+            verrs_add(v, "decision_no", "Too long (at most 60 characters).");
         if (r->needs_decision && blank(t->decision_no))
             verrs_add(v, "decision_no", "Give the decision's number (Quyết định số …).");
         if (!blank(t->decision_date) && !date_parse_any(t->decision_date, ddate))
