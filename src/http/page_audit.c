@@ -159,12 +159,11 @@ int page_audit(struct rq *r)
        N_("Time"), N_("Login"), N_("IP address"), N_("Entity"), N_("Action"));
     for (int i = 0; i < l.n; i++) {
         const struct audit_entry *e = &l.items[i];
-        char hm[9] = "";
-        if (strlen(e->at) >= 19)
-            memcpy(hm, e->at + 11, 8);
+        char day[11], hm[6];
+        date_local(e->at, day, hm);
         hf(r, "<tr><td data-label=\"%t\">%D %s</td><td data-label=\"%t\">%s</td><td data-label=\"%t\">%s</td>"
               "<td data-label=\"%t\">%s %s</td><td data-label=\"%t\">%s</td></tr>",
-           N_("Time"), e->at, hm, N_("Login"), e->login, N_("IP address"), e->address, N_("Entity"), e->entity,
+           N_("Time"), day, hm, N_("Login"), e->login, N_("IP address"), e->address, N_("Entity"), e->entity,
            e->entity_id, N_("Action"), e->action);
     }
     hf(r, "</tbody></table>");

@@ -70,7 +70,8 @@ int page_login_post(struct rq *r)
 {
     const char *pre = rq_cookie(r, "dvk_pre"), *sent = rq_form(r, "csrf");
     const char *login = rq_form(r, "login"), *pw = rq_form(r, "password"), *next = rq_form(r, "next");
-    if (!pre || !sent || !secret_equal(pre, sent))
+    /* the token is 32 characters from GET /login; an empty pair proves nothing */
+    if (!pre || !sent || strlen(pre) < 20 || !secret_equal(pre, sent))
         return login_form(r, login, next, N_("The form has expired. Reload the page and try again."), 403);
     char cookie[COOKIE_VALUE_MAX], csrf[COOKIE_VALUE_MAX];
     struct actor a;

@@ -39,11 +39,10 @@ void lifecycle_sections(struct rq *r, const struct model *m)
             hf(r, "<p class=\"small\">%t</p>", N_("No step yet since the registration."));
         hf(r, "<ol class=\"timeline\">");
         for (int i = 0; i < n; i++) {
-            char hm[6] = "";
-            if (strlen(ev[i].at) >= 16)
-                memcpy(hm, ev[i].at + 11, 5);
+            char day[11], hm[6];
+            date_local(ev[i].at, day, hm);
             hf(r, "<li><p><strong>%t → %t</strong> · %D %s · %s</p>", model_status_labels[ev[i].from],
-               model_status_labels[ev[i].to], ev[i].at, hm, ev[i].login);
+               model_status_labels[ev[i].to], day, hm, ev[i].login);
             if (ev[i].decision_no[0])
                 hf(r, "<p>%t %s, %t %D</p>", N_("Decision No."), ev[i].decision_no, N_("dated"), ev[i].decision_date);
             if (ev[i].comment)

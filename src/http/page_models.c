@@ -235,13 +235,12 @@ int page_model_view(struct rq *r)
         hf(r, "</tbody></table>");
         free(ind);
     }
-    char hm[6] = "";
-    if (strlen(m.updated_at) >= 16)
-        memcpy(hm, m.updated_at + 11, 5);
     lifecycle_sections(r, &m);
     spread_sections(r, &m);
     evidence_section(r, &m);
-    hf(r, "<p class=\"small\">%t %d · %t %D %s UTC</p>", N_("Version"), m.version, N_("Last changed"), m.updated_at, hm);
+    char day[11], hm[6];
+    date_local(m.updated_at, day, hm);
+    hf(r, "<p class=\"small\">%t %d · %t %D %s</p>", N_("Version"), m.version, N_("Last changed"), day, hm);
     model_free(&m);
     return page_end(r, 200);
 }
@@ -448,8 +447,12 @@ static int render_form(struct rq *r, const struct model *m, const struct verrs *
        N_("The public page shows the model's name, unit, content, outputs and results; a person who owns it is not named."));
     char cancel[48];
     snprintf(cancel, sizeof cancel, edit ? "/models/%lld" : "/models", (long long)m->id);
-    hf(r, "<p class=\"actions\"><button type=\"submit\" name=\"op\" value=\"save\">%t</button> <a href=\"%s\">%t</a></p></form>",
-       edit ? N_("Save changes") : N_("Register"), cancel, N_("Cancel"));
+    hf(r, "<p class=\"actions\"><button type=\"submit\" name=\"op\" value=\"save\">%t</button> ",
+       edit ? N_("Save changes") : N_("Register"));
+    if (!edit)
+        hf(r, "<button type=\"submit\" name=\"op\" value=\"draft\" class=\"secondary\">%t</button> ",
+           N_("Save as a draft"));
+    hf(r, "<a href=\"%s\">%t</a></p></form>", cancel, N_("Cancel"));
     return page_end(r, status);
 }
 
@@ -596,6 +599,8 @@ int page_model_create(struct rq *r)
     int status;
     if (picker_step(r, &m, &status))
         goto out;
+    const char *op = rq_form(r, "op");
+    m.status = op && strcmp(op, "draft") == 0 ? STATUS_DRAFT : STATUS_REGISTERED;
     struct verrs v = {0};
     int rc = svc_model_create(r->st, &r->actor, &m, &v);
     if (rc == SVC_INVALID) {

@@ -113,12 +113,39 @@ static int step(struct store *st, const struct actor *a, int64_t id, const struc
     return rc;
 }
 
-int svc_model_transition(struct store *st, const struct actor *a, int64_t id, const struct transition_req *t,
+/* The request with its texts NFC-normalized and trimmed: a reason of spaces is no reason. */
+struct clean_req {
+    struct transition_req t;
+    char *comment, *decision_no, *decision_date;
+};
+
+static void clean(const struct transition_req *in, struct clean_req *c)
+{
+    c->t = *in;
+    c->comment = in->comment ? text_nfc_trim(in->comment) : NULL;
+    c->decision_no = in->decision_no ? text_nfc_trim(in->decision_no) : NULL;
+    c->decision_date = in->decision_date ? text_nfc_trim(in->decision_date) : NULL;
+    c->t.comment = c->comment && *c->comment ? c->comment : NULL;
+    c->t.decision_no = c->decision_no && *c->decision_no ? c->decision_no : NULL;
+    c->t.decision_date = c->decision_date && *c->decision_date ? c->decision_date : NULL;
+}
+
+static void clean_free(struct clean_req *c)
+{
+    free(c->comment);
+    free(c->decision_no);
+    free(c->decision_date);
+}
+
+int svc_model_transition(struct store *st, const struct actor *a, int64_t id, const struct transition_req *tin,
                          int expected_version, struct verrs *v, const char **why)
 {
+    struct clean_req c;
     if (st->ops->begin(st) != ST_OK)
         return SVC_ERROR;
-    int rc = step(st, a, id, t, expected_version, v, why);
+    clean(tin, &c);
+    int rc = step(st, a, id, &c.t, expected_version, v, why);
+    clean_free(&c);
     if (rc == SVC_OK && st->ops->commit(st) != ST_OK)
         rc = SVC_ERROR;
     if (rc != SVC_OK)
@@ -127,23 +154,31 @@ int svc_model_transition(struct store *st, const struct actor *a, int64_t id, co
 }
 
 int svc_models_transition(struct store *st, const struct actor *a, const int64_t *ids, int n,
-                          const struct transition_req *t, struct verrs *v, const char **why, int64_t *failed_id)
+                          const struct transition_req *tin, struct verrs *v, const char **why, int64_t *failed_id)
 {
+    struct clean_req c;
+    clean(tin, &c);
+    const struct transition_req *t = &c.t;
+    int rc = SVC_OK;
     *failed_id = 0;
     if (n <= 0 || n > 1000) {
         verrs_add(v, "ids", "Choose 1 to 1,000 models.");
-        return SVC_INVALID;
+        rc = SVC_INVALID;
     }
-    for (int i = 0; i < n; i++)
+    for (int i = 0; i < n && rc == SVC_OK; i++)
         for (int j = 0; j < i; j++)
             if (ids[i] == ids[j]) {
                 verrs_add(v, "ids", "A model is listed twice.");
                 *failed_id = ids[i];
-                return SVC_INVALID;
+                rc = SVC_INVALID;
+                break;
             }
-    if (st->ops->begin(st) != ST_OK)
-        return SVC_ERROR;
-    int rc = SVC_OK;
+    if (rc == SVC_OK && st->ops->begin(st) != ST_OK)
+        rc = SVC_ERROR;
+    if (rc) {
+        clean_free(&c);
+        return rc;
+    }
     for (int i = 0; i < n && rc == SVC_OK; i++) {
         rc = step(st, a, ids[i], t, -1, v, why);
         if (rc)
@@ -153,6 +188,7 @@ int svc_models_transition(struct store *st, const struct actor *a, const int64_t
         rc = SVC_ERROR;
     if (rc != SVC_OK)
         st->ops->rollback(st);
+    clean_free(&c);
     return rc;
 }
 
@@ -198,39 +234,52 @@ int svc_scoring_for(struct store *st, int hierarchy, const char *unit_code, stru
     return SVC_OK;
 }
 
+static void trim_slot(char **s)
+{
+    if (!*s)
+        return;
+    char *c = text_nfc_trim(*s);
+    free(*s);
+    *s = *c ? c : (free(c), NULL);
+}
+
 int svc_appraisal_add(struct store *st, const struct actor *a, int64_t model_id, struct appraisal *ap,
                       struct verrs *v)
 {
+    trim_slot(&ap->members);
+    trim_slot(&ap->findings);
+    trim_slot(&ap->conclusion);
+    char today[11];
+    date_today(today);
+    if (date_valid(ap->visit_date) && strcmp(ap->visit_date, today) > 0)
+        verrs_add(v, "visit_date", "The date is in the future.");
+    /* the model's state is read inside the transaction: two appraisals at once see each other */
+    if (st->ops->begin(st) != ST_OK)
+        return SVC_ERROR;
     struct model m;
     int rc = svc_model_get(st, a, model_id, &m);
-    if (rc)
+    if (rc) {
+        st->ops->rollback(st);
         return rc;
-    if (!authz_appraise(a, &m)) {
-        model_free(&m);
-        return SVC_FORBIDDEN;
-    }
-    if (m.status != STATUS_IMPLEMENTING && m.status != STATUS_APPRAISED && m.status != STATUS_RECOGNIZED) {
-        verrs_add(v, "model", "Only a model being implemented, appraised or recognized can be appraised.");
-        model_free(&m);
-        return SVC_INVALID;
     }
     struct criterion cat[CRITERIA_MAX];
     int ncat;
     double pass;
-    rc = svc_scoring_for(st, m.hierarchy, m.unit_code, cat, &ncat, &pass);
+    if (!authz_appraise(a, &m))
+        rc = SVC_FORBIDDEN;
+    else if (m.status != STATUS_IMPLEMENTING && m.status != STATUS_APPRAISED && m.status != STATUS_RECOGNIZED) {
+        verrs_add(v, "model", "Only a model being implemented, appraised or recognized can be appraised.");
+        rc = SVC_INVALID;
+    } else if ((rc = svc_scoring_for(st, m.hierarchy, m.unit_code, cat, &ncat, &pass)) == SVC_OK) {
+        ap->model_id = model_id;
+        snprintf(ap->login, sizeof ap->login, "%s", a->login);
+        if (!appraisal_compute(cat, ncat, pass, ap, v) || v->n)
+            rc = SVC_INVALID;
+    }
     if (rc) {
+        st->ops->rollback(st);
         model_free(&m);
         return rc;
-    }
-    ap->model_id = model_id;
-    snprintf(ap->login, sizeof ap->login, "%s", a->login);
-    if (!appraisal_compute(cat, ncat, pass, ap, v)) {
-        model_free(&m);
-        return SVC_INVALID;
-    }
-    if (st->ops->begin(st) != ST_OK) {
-        model_free(&m);
-        return SVC_ERROR;
     }
     rc = st->ops->appraisal_insert(st, ap) == ST_OK ? SVC_OK : SVC_ERROR;
     if (rc == SVC_OK) {

@@ -272,22 +272,49 @@ int svc_model_update(struct store *st, const struct actor *a, struct model *m, i
         model_free(&before);
         return SVC_NOTFOUND;
     }
-    if (!authz_model_edit(a, &before)) {
+    /* What changed besides the typical choice? (version and timestamps aside) */
+    json_t *jb = model_to_json(&before), *jm = model_to_json(m);
+    bool results_changed = !json_equal(json_object_get(jb, "results"), json_object_get(jm, "results"));
+    const char *ignore[] = {"typical", "typical_reason", "results",  "version",
+                            "updated_at", "created_at", "unit_name", "unit_path"};
+    for (size_t i = 0; i < sizeof ignore / sizeof ignore[0]; i++) {
+        json_object_del(jb, ignore[i]);
+        json_object_del(jm, ignore[i]);
+    }
+    bool others_changed = !json_equal(jb, jm);
+    json_decref(jb);
+    json_decref(jm);
+    /* Results come in after recognition too: whoever keeps the registration records them. */
+    if (results_changed && !authz_model_register(a, &before) && !authz_model_decide(a, &before) &&
+        !authz_model_edit(a, &before)) {
         model_free(&before);
         return SVC_FORBIDDEN;
     }
-    /* Choosing a model as typical is the committee's decision, and says why. */
     bool typical_changed = m->typical != before.typical ||
                            strcmp(m->typical_reason ? m->typical_reason : "", before.typical_reason ? before.typical_reason : "");
-    if (typical_changed && !authz_model_decide(a, &before)) {
+    /* Choosing a model as typical is the committee's decision (whoever else may edit it), and says why. */
+    if ((others_changed && !authz_model_edit(a, &before)) || (typical_changed && !authz_model_decide(a, &before)) ||
+        (!others_changed && !typical_changed && !results_changed && !authz_model_edit(a, &before) &&
+         !authz_model_decide(a, &before))) {
         model_free(&before);
         return SVC_FORBIDDEN;
+    }
+    /* The committee that decides is fixed once the registration is submitted: level,
+     * unit and hierarchy change only in a draft (a registration can be returned to one). */
+    if (before.status != STATUS_DRAFT &&
+        (m->level != before.level || m->hierarchy != before.hierarchy || strcmp(m->unit_code, before.unit_code))) {
+        if (m->level != before.level)
+            verrs_add(v, "registration_level", "The level and the unit change only while the model is a draft.");
+        else
+            verrs_add(v, "unit_code", "The level and the unit change only while the model is a draft.");
+        model_free(&before);
+        return SVC_INVALID;
     }
     if (m->typical && (!m->typical_reason || !*m->typical_reason))
         verrs_add(v, "typical_reason", "Say why the model is typical.");
     rc = prepare(st, m, v);
     /* a move must stay inside the editor's scope */
-    if (rc == SVC_OK && !authz_model_edit(a, m))
+    if (rc == SVC_OK && others_changed && !authz_model_edit(a, m))
         rc = SVC_FORBIDDEN;
     if (rc) {
         model_free(&before);

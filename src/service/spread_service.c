@@ -49,7 +49,9 @@ int svc_replication_add(struct store *st, const struct actor *a, int64_t model_i
         verrs_add(v, "hierarchy", "The hierarchy must be 2024 or 2025.");
     else if (!unit_code_valid(r->unit_code) || st->ops->unit_get(st, r->hierarchy, r->unit_code, &u) != ST_OK)
         verrs_add(v, "unit_code", "Unknown unit.");
-    else if (r->hierarchy == m.hierarchy && strcmp(r->unit_code, m.unit_code) == 0)
+    else if ((r->hierarchy == m.hierarchy && strcmp(r->unit_code, m.unit_code) == 0) ||
+             (r->hierarchy == 2024 && strcmp(r->unit_code, m.place.c24) == 0) ||
+             (r->hierarchy == 2025 && strcmp(r->unit_code, m.place.c25) == 0))
         verrs_add(v, "unit_code", "This is the model's own unit.");
     if (!date_valid(r->since))
         verrs_add(v, "since", "Not a valid date.");
@@ -62,8 +64,17 @@ int svc_replication_add(struct store *st, const struct actor *a, int64_t model_i
             verrs_add(v, "replica_model_id", "A model cannot be its own replica.");
         else if (svc_model_get(st, a, r->replica_model_id, &rm) != SVC_OK)
             verrs_add(v, "replica_model_id", "No such model.");
-        else
+        else {
+            /* the replica lies in the unit it is recorded for (or in a village of it) */
+            const struct model_place *p = &rm.place;
+            bool inside = (rm.hierarchy == r->hierarchy && strcmp(rm.unit_code, r->unit_code) == 0) ||
+                          (r->hierarchy == 2024 && (!strcmp(p->c24, r->unit_code) || !strcmp(p->d24, r->unit_code) ||
+                                                    !strcmp(p->p24, r->unit_code))) ||
+                          (r->hierarchy == 2025 && (!strcmp(p->c25, r->unit_code) || !strcmp(p->p25, r->unit_code)));
+            if (!inside)
+                verrs_add(v, "replica_model_id", "The replica model is not in this unit.");
             model_free(&rm);
+        }
     }
     if (v->n) {
         model_free(&m);
@@ -149,6 +160,17 @@ int svc_coverage(struct store *st, const struct actor *a, int64_t model_id, stru
             nu++;
     replications_free(reps, nr);
     model_free(&m);
+    /* a model in a village is in its commune too (and in its district): the ancestors count as covered */
+    int direct = nu;
+    struct unit *all = xcalloc((size_t)direct * 4 + 1, sizeof *all);
+    int na = 0;
+    for (int i = 0; i < direct; i++) {
+        struct unit path[5];
+        int pn;
+        if (svc_unit_path(st, units[i].hierarchy, units[i].code, path, &pn) == SVC_OK)
+            for (int k = 0; k < pn && na < direct * 4; k++)
+                all[na++] = path[k];
+    }
     int cap = 0;
     rc = SVC_OK;
     for (int i = 0; i < nu && rc == SVC_OK; i++) {
@@ -182,13 +204,14 @@ int svc_coverage(struct store *st, const struct actor *a, int64_t model_id, stru
                 continue;
             c->total++;
             bool covered = false;
-            for (int j = 0; j < nu && !covered; j++)
-                covered = units[j].hierarchy == c->hierarchy && strcmp(units[j].code, kids.items[k].code) == 0;
+            for (int j = 0; j < na && !covered; j++)
+                covered = all[j].hierarchy == c->hierarchy && strcmp(all[j].code, kids.items[k].code) == 0;
             c->covered += covered;
         }
         unit_list_free(&kids);
     }
     free(units);
+    free(all);
     if (rc) {
         free(*out);
         *out = NULL;

@@ -31,12 +31,30 @@ bool date_valid(const char *s)
     return ymd_ok(y, m, d);
 }
 
+#define VN_OFFSET (7 * 3600)
+
 void date_today(char out[11])
 {
-    time_t t = time(NULL);
+    time_t t = time(NULL) + VN_OFFSET;
     struct tm tm;
     gmtime_r(&t, &tm);
     strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+void date_local(const char *iso, char day[11], char hm[6])
+{
+    struct tm tm;
+    memset(&tm, 0, sizeof tm);
+    day[0] = hm[0] = 0;
+    if (!iso || sscanf(iso, "%4d-%2d-%2dT%2d:%2d:%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min,
+                       &tm.tm_sec) != 6)
+        return;
+    tm.tm_year -= 1900;
+    tm.tm_mon -= 1;
+    time_t t = timegm(&tm) + VN_OFFSET;
+    gmtime_r(&t, &tm);
+    strftime(day, 11, "%Y-%m-%d", &tm);
+    strftime(hm, 6, "%H:%M", &tm);
 }
 
 void date_now_iso(char out[21])

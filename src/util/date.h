@@ -5,8 +5,11 @@
 
 /* True when s is exactly YYYY-MM-DD and names a real day between 1900 and 2200. */
 bool date_valid(const char *s);
-/* Today's date (UTC) into out[11]. */
+/* Today's date in Vietnam (UTC+7, no daylight saving) into out[11]: what "today" means
+ * to an officer dating a decision. */
 void date_today(char out[11]);
+/* A stored UTC timestamp "YYYY-MM-DDTHH:MM:SSZ" as Vietnam's date (YYYY-MM-DD) and time (HH:MM). */
+void date_local(const char *iso, char day[11], char hm[6]);
 /* Current time as "YYYY-MM-DDTHH:MM:SSZ" into out[21]. */
 void date_now_iso(char out[21]);
 /* Year of a valid date. */

@@ -22,9 +22,16 @@ bool text_valid(const char *s, size_t len)
     return true;
 }
 
-static bool is_space(int c)
+/* Length of the white-space character at p (ASCII or Unicode Zs, e.g. U+3000), or 0. */
+static size_t space_at(const char *p)
 {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+    if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+        return 1;
+    utf8proc_int32_t cp;
+    utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)p, -1, &cp);
+    if (n > 1 && (utf8proc_category(cp) == UTF8PROC_CATEGORY_ZS || cp == 0x200B || cp == 0xFEFF))
+        return (size_t)n;
+    return 0;
 }
 
 char *text_nfc_trim(const char *s)
@@ -33,10 +40,21 @@ char *text_nfc_trim(const char *s)
     if (!n)
         return xstrdup("");
     char *p = (char *)n, *e = p + strlen(p);
-    while (is_space(*p))
-        p++;
-    while (e > p && is_space(e[-1]))
-        e--;
+    size_t k;
+    while ((k = space_at(p)) > 0)
+        p += k;
+    /* from the end: step back over whole characters that are spaces */
+    for (;;) {
+        char *q = e;
+        while (q > p && ((unsigned char)q[-1] & 0xc0) == 0x80)
+            q--;
+        if (q > p)
+            q--;
+        if (q < e && q >= p && space_at(q) == (size_t)(e - q) && e > p)
+            e = q;
+        else
+            break;
+    }
     char *out = xstrndup(p, (size_t)(e - p));
     free(n);
     return out;

@@ -31,6 +31,9 @@ static void test_fold(void **state)
     fold_is("Thừa Thiên Huế", "thua thien hue");
     fold_is("Hoà / Hòa", "hoa hoa");                    /* both tone-mark styles fold alike */
     fold_is("", "");
+    char *t = text_nfc_trim("\xE3\x80\x80 Tam An \xE3\x80\x80\t");
+    assert_string_equal(t, "Tam An"); /* ideographic spaces count as white space */
+    free(t);
 }
 
 static void test_valid_utf8(void **state)
