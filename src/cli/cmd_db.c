@@ -312,11 +312,16 @@ int cmd_token(int argc, char **argv)
         long long n = strtoll(id, &end, 10);
         struct actor sys;
         actor_system(&sys);
-        int rc = *end ? ST_NOTFOUND : st->ops->token_revoke(st, n, now);
+        char tid[32];
+        snprintf(tid, sizeof tid, "%lld", n);
+        /* the revocation and its audit entry commit together */
+        int rc = *end || st->ops->begin(st) != ST_OK ? ST_NOTFOUND : st->ops->token_revoke(st, n, now);
+        if (rc == ST_OK && (audit(st, &sys, "api_token", tid, "revoke", NULL, NULL) != SVC_OK ||
+                            st->ops->commit(st) != ST_OK))
+            rc = ST_ERR;
+        if (rc != ST_OK)
+            st->ops->rollback(st);
         if (rc == ST_OK) {
-            char tid[32];
-            snprintf(tid, sizeof tid, "%lld", n);
-            audit(st, &sys, "api_token", tid, "revoke", NULL, NULL);
             printf("dvk: token %lld revoked\n", n);
         } else {
             fprintf(stderr, "dvk token: no active token %s\n", id);

@@ -250,6 +250,10 @@ int api_healthz(struct rq *r)
 int api_me(struct rq *r)
 {
     const struct actor *a = &r->actor;
-    return json_reply(r, 200, json_pack("{s:s, s:s, s:i, s:s?}", "login", a->login, "role", role_names[a->role],
-                                        "hierarchy", a->hierarchy, "unit_code", a->unit_code[0] ? a->unit_code : NULL));
+    json_t *o = json_pack("{s:s, s:s, s:i, s:s?}", "login", a->login, "role", role_names[a->role], "hierarchy",
+                          a->hierarchy, "unit_code", a->unit_code[0] ? a->unit_code : NULL);
+    /* a script signed in with a cookie sends this back as X-CSRF-Token */
+    if (!r->by_token && r->csrf[0])
+        json_object_set_new(o, "csrf_token", json_string(r->csrf));
+    return json_reply(r, 200, o);
 }

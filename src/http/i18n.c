@@ -97,6 +97,38 @@ void fmt_number(int lang, double v, char *out, size_t outsz)
         snprintf(out, outsz, "%s%s%02d", res, decimal, frac);
 }
 
+bool parse_number(int lang, const char *s, double *out)
+{
+    char group = lang == LANG_EN ? ',' : lang == LANG_SV ? ' ' : '.';
+    char decimal = lang == LANG_EN ? '.' : ',';
+    char num[64];
+    size_t j = 0;
+    int dots = 0;
+    const char *last_dot = NULL;
+    for (const char *p = s; *p; p++)
+        if (*p == '.')
+            dots++, last_dot = p;
+    /* "4.6" typed on a Vietnamese page: one dot not followed by exactly three digits is a decimal point */
+    bool dot_is_decimal = lang != LANG_EN && dots == 1 && !strchr(s, ',') && strlen(last_dot + 1) != 3;
+    for (const char *p = s; *p; p++) {
+        if (j + 1 >= sizeof num)
+            return false;
+        if ((unsigned char)p[0] == 0xC2 && (unsigned char)p[1] == 0xA0) { /* no-break space */
+            p++;
+            continue;
+        }
+        if (*p == ' ' || (*p == group && !(dot_is_decimal && *p == '.')))
+            continue;
+        num[j++] = *p == decimal || (dot_is_decimal && *p == '.') ? '.' : *p;
+    }
+    num[j] = 0;
+    if (!j)
+        return false;
+    char *end;
+    *out = strtod(num, &end);
+    return !*end && isfinite(*out);
+}
+
 void fmt_date(int lang, const char *iso, char out[11])
 {
     if (lang == LANG_SV || !date_valid(iso)) {

@@ -83,11 +83,21 @@ int api_audit(struct rq *r)
 
 static void csv_cell(struct buf *b, const char *s, bool last)
 {
+    /* a cell a spreadsheet would run as a formula starts with a quote instead */
+    char *guarded = NULL;
+    if (s && (*s == '=' || *s == '+' || *s == '-' || *s == '@')) {
+        size_t len = strlen(s);
+        guarded = malloc(len + 2);
+        guarded[0] = '\'';
+        memcpy(guarded + 1, s, len + 1);
+        s = guarded;
+    }
     size_t n = strlen(s ? s : "");
     char *tmp = malloc(n * 2 + 3);
     size_t w = csv_write(tmp, n * 2 + 3, s ? s : "", n);
     buf_add(b, tmp, w);
     free(tmp);
+    free(guarded);
     buf_puts(b, last ? "\r\n" : ",");
 }
 

@@ -231,20 +231,9 @@ int page_model_results(struct rq *r)
         verrs_add(&v, "indicator", "Unknown indicator.");
     double val = 0;
     bool remove = !value || !*value;
-    if (!remove) {
-        /* Vietnamese numbers: 1.234,5 — dots group thousands, a comma marks decimals */
-        char num[64];
-        size_t j = 0;
-        for (const char *p = value; *p && j + 1 < sizeof num; p++) {
-            if (*p == '.' || *p == ' ')
-                continue;
-            num[j++] = *p == ',' ? '.' : *p;
-        }
-        num[j] = 0;
-        val = strtod(num, &end);
-        if (!j || *end)
-            verrs_add(&v, "value", "A result must be a number from 0 to 10^15.");
-    }
+    /* numbers as the page's language writes them: 1.234,5 in Vietnamese */
+    if (!remove && !parse_number(r->lang, value, &val))
+        verrs_add(&v, "value", "A result must be a number from 0 to 10^15.");
     if (v.n == 0) {
         int k = -1;
         for (int i = 0; i < m.nresults; i++)

@@ -185,22 +185,6 @@ static int not_done(struct rq *r, int64_t id, int rc, const struct verrs *v)
     return page_end(r, status);
 }
 
-/* 1.234.567 or 1234567,5 as a Vietnamese writes it; false when it is not a number. */
-static bool local_number(const char *s, double *out)
-{
-    char num[64];
-    size_t j = 0;
-    for (; *s && j + 1 < sizeof num; s++) {
-        if (*s == '.' || *s == ' ')
-            continue;
-        num[j++] = *s == ',' ? '.' : *s;
-    }
-    num[j] = 0;
-    char *end;
-    *out = strtod(num, &end);
-    return j > 0 && !*end;
-}
-
 int page_replication_add(struct rq *r)
 {
     int64_t id = path_id(r->params[0]);
@@ -236,7 +220,7 @@ int page_award_add(struct rq *r)
         snprintf(a.decision_date, sizeof a.decision_date, "?");
     a.amount_vnd = -1;
     struct verrs v = {0};
-    if ((s = rq_form(r, "amount_vnd")) && *s && (!local_number(s, &a.amount_vnd) || a.amount_vnd < 0))
+    if ((s = rq_form(r, "amount_vnd")) && *s && (!parse_number(r->lang, s, &a.amount_vnd) || a.amount_vnd < 0))
         verrs_add(&v, "amount_vnd", "The amount is a number of dong from 0 to 10,000 billion.");
     int rc = v.n ? SVC_INVALID : id ? svc_award_add(r->st, &r->actor, &a, &v) : SVC_NOTFOUND;
     award_free(&a);

@@ -179,12 +179,18 @@ static int64_t pause_for(int failures, int free_failures)
     return p < PAUSE_MAX ? p : PAUSE_MAX;
 }
 
+/* Failures are forgotten after a quiet quarter of an hour, so typos spread over a
+ * day never add up to a pause (behind a proxy every user shares one address). */
+#define FAILURE_MEMORY 900
+
 static int note_failure(struct store *st, const char *key, int free_failures, int64_t now)
 {
     int failures;
-    int64_t locked;
-    if (st->ops->throttle_get(st, key, &failures, &locked) != ST_OK)
+    int64_t last, locked;
+    if (st->ops->throttle_get(st, key, &failures, &last, &locked) != ST_OK)
         return SVC_ERROR;
+    if (now - last > FAILURE_MEMORY && locked <= now)
+        failures = 0;
     failures++;
     int64_t p = pause_for(failures, free_failures);
     return st->ops->throttle_put(st, key, failures, now, p ? now + p : 0) == ST_OK ? SVC_OK : SVC_ERROR;
@@ -193,8 +199,8 @@ static int note_failure(struct store *st, const char *key, int free_failures, in
 static bool paused(struct store *st, const char *key, int64_t now)
 {
     int failures;
-    int64_t locked;
-    return st->ops->throttle_get(st, key, &failures, &locked) == ST_OK && locked > now;
+    int64_t last, locked;
+    return st->ops->throttle_get(st, key, &failures, &last, &locked) == ST_OK && locked > now;
 }
 
 int svc_signin(struct store *st, const char *login, const char *password, const char *address, int64_t now,

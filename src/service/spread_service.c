@@ -239,23 +239,24 @@ void awards_free(struct award *list, int n)
 int svc_event_add(struct store *st, const struct actor *a, struct commendation_event *e, struct verrs *v)
 {
     struct unit u;
-    commendation_event_validate(e, v);
     if (!unit_hierarchy_valid(e->hierarchy) || !unit_code_valid(e->unit_code) ||
         st->ops->unit_get(st, e->hierarchy, e->unit_code, &u) != ST_OK) {
         verrs_add(v, "unit_code", "Unknown unit.");
         return SVC_INVALID;
     }
+    /* who may comes before what is wrong: an outsider learns nothing from the messages */
+    if (svc_unit_place(st, e->hierarchy, e->unit_code, &e->place) != SVC_OK)
+        return SVC_ERROR;
+    if (!authz_scoring(a, &e->place, e->hierarchy, e->unit_code))
+        return SVC_FORBIDDEN;
+    commendation_event_validate(e, v);
     if ((e->level == LEVEL_PROVINCE && !unit_is_province(&u)) || (e->level == LEVEL_DISTRICT && !unit_is_district(&u)) ||
         (e->level == LEVEL_COMMUNE && !unit_is_commune(&u)))
         verrs_add(v, "level", "The level does not match the unit.");
     today_not_after(e->held_on, "held_on", v);
     if (v->n)
         return SVC_INVALID;
-    if (svc_unit_place(st, e->hierarchy, e->unit_code, &e->place) != SVC_OK)
-        return SVC_ERROR;
     snprintf(e->unit_name, sizeof e->unit_name, "%s", u.name);
-    if (!authz_scoring(a, &e->place, e->hierarchy, e->unit_code))
-        return SVC_FORBIDDEN;
     snprintf(e->login, sizeof e->login, "%s", a->login);
     if (st->ops->begin(st) != ST_OK)
         return SVC_ERROR;
@@ -298,11 +299,18 @@ int svc_award_add(struct store *st, const struct actor *a, struct award *aw, str
     } else {
         aw->model_id = 0;
     }
-    award_validate(aw, v);
     struct unit u;
     if (!unit_hierarchy_valid(aw->hierarchy) || !unit_code_valid(aw->unit_code) ||
-        st->ops->unit_get(st, aw->hierarchy, aw->unit_code, &u) != ST_OK)
+        st->ops->unit_get(st, aw->hierarchy, aw->unit_code, &u) != ST_OK) {
+        award_validate(aw, v);
         verrs_add(v, "unit_code", "Unknown unit.");
+        return SVC_INVALID;
+    }
+    if (svc_unit_place(st, aw->hierarchy, aw->unit_code, &aw->place) != SVC_OK)
+        return SVC_ERROR;
+    if (!authz_scoring(a, &aw->place, aw->hierarchy, aw->unit_code))
+        return SVC_FORBIDDEN;
+    award_validate(aw, v);
     today_not_after(aw->decision_date, "decision_date", v);
     if (aw->event_id) {
         struct commendation_event e;
@@ -316,10 +324,6 @@ int svc_award_add(struct store *st, const struct actor *a, struct award *aw, str
     }
     if (v->n)
         return SVC_INVALID;
-    if (svc_unit_place(st, aw->hierarchy, aw->unit_code, &aw->place) != SVC_OK)
-        return SVC_ERROR;
-    if (!authz_scoring(a, &aw->place, aw->hierarchy, aw->unit_code))
-        return SVC_FORBIDDEN;
     snprintf(aw->login, sizeof aw->login, "%s", a->login);
     if (st->ops->begin(st) != ST_OK)
         return SVC_ERROR;

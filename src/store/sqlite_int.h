@@ -54,7 +54,7 @@ int s_token_create(struct store *base, int64_t user_id, const char *hash, const 
 int s_token_user(struct store *base, const char *hash, int64_t now, struct user *out);
 int s_token_revoke(struct store *base, int64_t id, int64_t now);
 int s_token_list(struct store *base, struct api_token **out, int *n);
-int s_throttle_get(struct store *base, const char *key, int *failures, int64_t *locked_until);
+int s_throttle_get(struct store *base, const char *key, int *failures, int64_t *last_failure, int64_t *locked_until);
 int s_throttle_put(struct store *base, const char *key, int failures, int64_t now, int64_t locked_until);
 int s_throttle_clear(struct store *base, const char *key);
 int s_audit_append(struct store *base, const struct audit_entry *e);

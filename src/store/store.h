@@ -181,7 +181,8 @@ struct store_ops {
     int (*token_list)(struct store *s, struct api_token **out, int *n);
 
     /* Sign-in throttling counters. */
-    int (*throttle_get)(struct store *s, const char *key, int *failures, int64_t *locked_until);
+    /* failures, the time of the last one, and the end of the pause (0 when none). */
+    int (*throttle_get)(struct store *s, const char *key, int *failures, int64_t *last_failure, int64_t *locked_until);
     int (*throttle_put)(struct store *s, const char *key, int failures, int64_t now, int64_t locked_until);
     int (*throttle_clear)(struct store *s, const char *key);
 

@@ -283,19 +283,20 @@ int s_token_list(struct store *base, struct api_token **out, int *n)
 
 /* ---- sign-in throttling ----------------------------------------------------------- */
 
-int s_throttle_get(struct store *base, const char *key, int *failures, int64_t *locked_until)
+int s_throttle_get(struct store *base, const char *key, int *failures, int64_t *last_failure, int64_t *locked_until)
 {
     struct sqlite_store *s = S(base);
-    sqlite3_stmt *st = sq_once(s, "SELECT failures, locked_until FROM signin_throttle WHERE key = ?");
+    sqlite3_stmt *st = sq_once(s, "SELECT failures, locked_until, last_failure FROM signin_throttle WHERE key = ?");
     if (!st)
         return ST_ERR;
     sq_bind_text_empty(st, 1, key);
     int rc = sqlite3_step(st);
     *failures = 0;
-    *locked_until = 0;
+    *locked_until = *last_failure = 0;
     if (rc == SQLITE_ROW) {
         *failures = sqlite3_column_int(st, 0);
         *locked_until = sqlite3_column_int64(st, 1);
+        *last_failure = sqlite3_column_int64(st, 2);
     }
     sqlite3_finalize(st);
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? ST_OK : sq_fail(s, "throttle_get");

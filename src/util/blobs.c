@@ -48,8 +48,9 @@ int blob_put(const char *dir, const char *sha, const char *suffix, const void *d
         return 0; /* the same bytes are there already */
     if ((mkdir(dir, 0750) && errno != EEXIST) || (mkdir(sub, 0750) && errno != EEXIST))
         return -1;
-    snprintf(tmp, sizeof tmp, "%s.tmp.%d", path, (int)getpid());
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+    /* unique per call: two threads storing the same bytes never share a temporary file */
+    snprintf(tmp, sizeof tmp, "%s.tmp.XXXXXX", path);
+    int fd = mkostemp(tmp, O_CLOEXEC);
     if (fd < 0)
         return -1;
     const char *p = data;
