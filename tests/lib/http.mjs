@@ -37,10 +37,13 @@ export async function api(base, method, path, { body, headers = {} } = {}) {
 export function rawRequest(base, method, path, { body, headers = {} } = {}) {
   return new Promise((resolve, reject) => {
     const u = new URL(base + path);
+    let answered = false;
+    // agent: false: a connection of its own, never one the server is closing after an earlier answer
     const req = http.request({
-      host: u.hostname, port: u.port, path: u.pathname + u.search, method,
+      host: u.hostname, port: u.port, path: u.pathname + u.search, method, agent: false,
       headers: { ...(defaultToken ? { Authorization: `Bearer ${defaultToken}` } : {}), ...headers, 'Content-Length': body ? body.length : 0 },
     }, (res) => {
+      answered = true;
       const chunks = [];
       res.on('data', (c) => chunks.push(c));
       res.on('end', () => {
@@ -58,6 +61,8 @@ export function rawRequest(base, method, path, { body, headers = {} } = {}) {
       if (e.code === 'EPIPE' || e.code === 'ECONNRESET') return;
       reject(e);
     });
+    // the connection ended without any answer: fail instead of waiting forever
+    req.on('close', () => { if (!answered) reject(new Error(`${method} ${path}: the connection closed without an answer`)); });
     if (body) req.write(body);
     req.end();
   });

@@ -225,3 +225,16 @@ export async function createTokenWithId(dbPath, login, extra = []) {
   if (!m) throw new Error(`dvk token create: no token id in stderr: ${stderr}`);
   return { token: stdout.trim(), id: Number(m[1]) };
 }
+
+/* A second `dvk serve` node on the database of a running server (sessions and
+ * throttling live in the store, so they must work across nodes). Resolves to a
+ * handle like launch()'s: { base, port, stop(), stderr(), ... }. */
+export async function startNode(srv) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await launch(srv.dir, srv.dbPath, await freePort());
+    } catch (e) {
+      if (!e.addressInUse || attempt >= 3) throw e;
+    }
+  }
+}

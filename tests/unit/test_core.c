@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
@@ -189,6 +190,28 @@ static void test_numbers(void **state)
     assert_string_equal(d, "15/10/2024");
 }
 
+static void test_parse_number(void **state)
+{
+    (void)state;
+    double v;
+    struct {
+        int lang;
+        const char *in;
+        double want;
+    } ok[] = {{LANG_VI, "1.234.567", 1234567},  {LANG_VI, "4,6", 4.6},         {LANG_VI, "4.6", 4.6},
+              {LANG_VI, "8.400", 8400},         {LANG_VI, "2.500.000.000", 2.5e9}, {LANG_EN, "8,400", 8400},
+              {LANG_EN, "1,234,567.25", 1234567.25}, {LANG_EN, "4.6", 4.6},    {LANG_SV, "1 234 567,5", 1234567.5},
+              {LANG_SV, "2\xC2\xA0" "000", 2000}, {LANG_VI, " 130 ", 130}};
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+        assert_true(parse_number(ok[i].lang, ok[i].in, &v));
+        assert_true(fabs(v - ok[i].want) < 1e-9);
+    }
+    assert_false(parse_number(LANG_VI, "", &v));
+    assert_false(parse_number(LANG_VI, "abc", &v));
+    assert_false(parse_number(LANG_EN, "1.2.3x", &v));
+    assert_false(parse_number(LANG_VI, "nan", &v));
+}
+
 static void test_lang(void **state)
 {
     (void)state;
@@ -234,7 +257,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fold),     cmocka_unit_test(test_valid_utf8), cmocka_unit_test(test_nfc),
         cmocka_unit_test(test_dates),    cmocka_unit_test(test_validate),   cmocka_unit_test(test_copy_free),
-        cmocka_unit_test(test_enums),    cmocka_unit_test(test_numbers),    cmocka_unit_test(test_lang),
+        cmocka_unit_test(test_enums),    cmocka_unit_test(test_numbers),    cmocka_unit_test(test_lang), cmocka_unit_test(test_parse_number),
         cmocka_unit_test(test_escape),   cmocka_unit_test(test_buf),
     };
     return cmocka_run_group_tests_name("core", tests, NULL, NULL);

@@ -1,0 +1,35 @@
+// sqlite.mjs: the sqlite3 shell on a test database, for what no route may do
+// (ageing a session or a token, changing a status that only later work sets,
+// proving that triggers refuse changes to the audit trail).
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+
+/* Runs one or more SQL statements; resolves to { code, stdout, stderr } (never rejects on an SQL error). */
+export function sql(dbPath, statements) {
+  return new Promise((resolve, reject) => {
+    execFile('sqlite3', ['-bail', '-cmd', '.timeout 10000', dbPath, statements], { timeout: 30000, maxBuffer: 256 << 20 },
+      (err, stdout, stderr) => {
+        if (err && typeof err.code !== 'number') return reject(err);
+        resolve({ code: err ? err.code : 0, stdout, stderr });
+      });
+  });
+}
+
+/* Runs SQL that must succeed; resolves to its stdout (rows as a|b|c lines). */
+export async function sqlOk(dbPath, statements) {
+  const r = await sql(dbPath, statements);
+  if (r.code !== 0 || r.stderr.trim()) throw new Error(`sqlite3 ${statements}: exit ${r.code}: ${r.stderr}`);
+  return r.stdout;
+}
+
+/* SHA-256 hex of s: the sessions table keys rows by the digest of the cookie value. */
+export function sha256hex(s) {
+  return createHash('sha256').update(s).digest('hex');
+}
+
+/* A string as an SQL literal. */
+export function q(s) {
+  return `'${String(s).replace(/'/g, "''")}'`;
+}
+
+export const now = () => Math.floor(Date.now() / 1000);
