@@ -74,3 +74,50 @@ int api_svc_error(struct rq *r, int rc)
         return api_error(r, 500, "internal", N_("Something went wrong; nothing was changed."), NULL);
     }
 }
+
+bool api_members(struct rq *r, json_t *obj, struct api_member *m, int *status)
+{
+    const char *k;
+    json_t *x;
+    json_object_foreach(obj, k, x) {
+        struct api_member *hit = NULL;
+        for (struct api_member *p = m; p->name; p++)
+            if (strcmp(p->name, k) == 0)
+                hit = p;
+        if (!hit) {
+            *status = api_error(r, 400, "unknown_field", N_("Unknown field."), k);
+            return false;
+        }
+        if (json_is_null(x))
+            continue;
+        bool ok = hit->type == 's' ? json_is_string(x) && text_valid(json_string_value(x), json_string_length(x))
+                  : hit->type == 'i' ? json_is_integer(x)
+                  : hit->type == 'n' ? json_is_number(x)
+                                     : hit->type == 'o' ? json_is_object(x) : json_is_array(x);
+        if (!ok) {
+            *status = api_error(r, 400, "wrong_type",
+                                hit->type == 's'   ? N_("This field must be a string.")
+                                : hit->type == 'o' ? N_("This field must be an object.")
+                                : hit->type == 'a' ? N_("This field must be a list.")
+                                                   : N_("This field must be a number."),
+                                k);
+            return false;
+        }
+        hit->value = x;
+    }
+    return true;
+}
+
+const char *api_str(const struct api_member *m, const char *name)
+{
+    json_t *v = api_val(m, name);
+    return v ? json_string_value(v) : NULL;
+}
+
+json_t *api_val(const struct api_member *m, const char *name)
+{
+    for (; m->name; m++)
+        if (strcmp(m->name, name) == 0)
+            return m->value;
+    return NULL;
+}

@@ -7,45 +7,19 @@
 #include "http/i18n.h"
 #include "util/date.h"
 
-/* Members of obj must all be in allowed (NULL-terminated); else a 400 is written and false returned. */
-static bool only_members(struct rq *r, json_t *obj, const char *const *allowed, int *status)
+/* {to, comment, decision_no, decision_date} and, for a batch, ids. */
+static bool read_transition(struct rq *r, json_t *body, bool batch, struct transition_req *t, json_t **ids, int *status)
 {
-    const char *k;
-    json_t *x;
-    json_object_foreach(obj, k, x) {
-        bool ok = false;
-        for (const char *const *a = allowed; *a; a++)
-            ok |= strcmp(*a, k) == 0;
-        if (!ok) {
-            *status = api_error(r, 400, "unknown_field", N_("Unknown field."), k);
-            return false;
-        }
-    }
-    return true;
-}
-
-/* Optional string member: NULL when absent or null; false (400 written) when of another type. */
-static bool opt_string(struct rq *r, json_t *obj, const char *name, const char **out, int *status)
-{
-    json_t *x = json_object_get(obj, name);
-    *out = NULL;
-    if (!x || json_is_null(x))
-        return true;
-    if (!json_is_string(x)) {
-        *status = api_error(r, 400, "wrong_type", N_("This field must be a string."), name);
+    struct api_member m[] = {{"to", 's', NULL},         {"comment", 's', NULL}, {"decision_no", 's', NULL},
+                             {"decision_date", 's', NULL}, {batch ? "ids" : NULL, 'a', NULL}, {NULL, 0, NULL}};
+    if (!api_members(r, body, m, status))
         return false;
-    }
-    *out = json_string_value(x);
-    return true;
-}
-
-static bool read_transition(struct rq *r, json_t *body, struct transition_req *t, int *status)
-{
-    const char *to;
-    if (!opt_string(r, body, "to", &to, status) || !opt_string(r, body, "comment", &t->comment, status) ||
-        !opt_string(r, body, "decision_no", &t->decision_no, status) ||
-        !opt_string(r, body, "decision_date", &t->decision_date, status))
-        return false;
+    const char *to = api_str(m, "to");
+    t->comment = api_str(m, "comment");
+    t->decision_no = api_str(m, "decision_no");
+    t->decision_date = api_str(m, "decision_date");
+    if (ids)
+        *ids = api_val(m, "ids");
     if (!to) {
         *status = api_error(r, 400, "missing_field", N_("Say which status the model moves to."), "to");
         return false;
@@ -86,9 +60,8 @@ int api_model_transition(struct rq *r)
     json_t *body = api_body(r, &status);
     if (!body)
         return status;
-    static const char *const allowed[] = {"to", "comment", "decision_no", "decision_date", NULL};
     struct transition_req t = {0};
-    if (!only_members(r, body, allowed, &status) || !read_transition(r, body, &t, &status)) {
+    if (!read_transition(r, body, false, &t, NULL, &status)) {
         json_decref(body);
         return status;
     }
@@ -131,13 +104,12 @@ int api_models_bulk_transition(struct rq *r)
     json_t *body = api_body(r, &status);
     if (!body)
         return status;
-    static const char *const allowed[] = {"ids", "to", "comment", "decision_no", "decision_date", NULL};
     struct transition_req t = {0};
-    if (!only_members(r, body, allowed, &status) || !read_transition(r, body, &t, &status)) {
+    json_t *ids = NULL;
+    if (!read_transition(r, body, true, &t, &ids, &status)) {
         json_decref(body);
         return status;
     }
-    json_t *ids = json_object_get(body, "ids");
     size_t n = json_array_size(ids);
     if (!json_is_array(ids) || n == 0 || n > 1000) {
         json_decref(body);
@@ -222,17 +194,17 @@ int api_appraisal_create(struct rq *r)
     json_t *body = api_body(r, &status);
     if (!body)
         return status;
-    static const char *const allowed[] = {"visit_date", "members", "findings", "conclusion", "scores", NULL};
+    struct api_member mb[] = {{"visit_date", 's', NULL}, {"members", 's', NULL}, {"findings", 's', NULL},
+                              {"conclusion", 's', NULL}, {"scores", 'o', NULL},  {NULL, 0, NULL}};
     struct appraisal ap;
     memset(&ap, 0, sizeof ap);
-    const char *vd, *members, *findings, *conclusion;
-    if (!only_members(r, body, allowed, &status) || !opt_string(r, body, "visit_date", &vd, &status) ||
-        !opt_string(r, body, "members", &members, &status) || !opt_string(r, body, "findings", &findings, &status) ||
-        !opt_string(r, body, "conclusion", &conclusion, &status)) {
+    if (!api_members(r, body, mb, &status)) {
         json_decref(body);
         return status;
     }
-    json_t *scores = json_object_get(body, "scores");
+    const char *vd = api_str(mb, "visit_date"), *members = api_str(mb, "members"),
+               *findings = api_str(mb, "findings"), *conclusion = api_str(mb, "conclusion");
+    json_t *scores = api_val(mb, "scores");
     if (!json_is_object(scores) || json_object_size(scores) > CRITERIA_MAX) {
         json_decref(body);
         return api_error(r, 400, "wrong_type", N_("scores must be an object of criterion codes and numbers."), "scores");
@@ -322,9 +294,11 @@ int api_criteria_put(struct rq *r)
     json_t *body = api_body(r, &status);
     if (!body)
         return status;
-    static const char *const allowed[] = {"criteria", NULL};
-    json_t *list = json_object_get(body, "criteria");
-    if (!only_members(r, body, allowed, &status)) {
+    struct api_member mb[] = {{"criteria", 'a', NULL}, {NULL, 0, NULL}};
+    json_t *list = NULL;
+    if (api_members(r, body, mb, &status))
+        list = api_val(mb, "criteria");
+    else {
         json_decref(body);
         return status;
     }
@@ -369,9 +343,11 @@ int api_pass_mark_put(struct rq *r)
     json_t *body = api_body(r, &status);
     if (!body)
         return status;
-    static const char *const allowed[] = {"pass_score", NULL};
-    json_t *p = json_object_get(body, "pass_score");
-    if (!only_members(r, body, allowed, &status)) {
+    struct api_member mb[] = {{"pass_score", 'n', NULL}, {NULL, 0, NULL}};
+    json_t *p = NULL;
+    if (api_members(r, body, mb, &status))
+        p = api_val(mb, "pass_score");
+    else {
         json_decref(body);
         return status;
     }

@@ -8,58 +8,6 @@
 #include "util/date.h"
 #include "util/text.h"
 
-/* Reads the members of obj against a list of names and types; 400 on anything else. */
-struct member {
-    const char *name;
-    int type; /* 's' string, 'i' integer, 'n' number */
-    json_t *value;
-};
-
-static bool members(struct rq *r, json_t *obj, struct member *m, int *status)
-{
-    const char *k;
-    json_t *x;
-    json_object_foreach(obj, k, x) {
-        struct member *hit = NULL;
-        for (struct member *p = m; p->name; p++)
-            if (strcmp(p->name, k) == 0)
-                hit = p;
-        if (!hit) {
-            *status = api_error(r, 400, "unknown_field", N_("Unknown field."), k);
-            return false;
-        }
-        if (json_is_null(x))
-            continue;
-        bool ok = hit->type == 's' ? json_is_string(x) && text_valid(json_string_value(x), json_string_length(x))
-                  : hit->type == 'i' ? json_is_integer(x)
-                                     : json_is_number(x);
-        if (!ok) {
-            *status = api_error(r, 400, "wrong_type",
-                                hit->type == 's' ? N_("This field must be a string.") : N_("This field must be a number."),
-                                k);
-            return false;
-        }
-        hit->value = x;
-    }
-    return true;
-}
-
-static const char *str(const struct member *m, const char *name)
-{
-    for (; m->name; m++)
-        if (strcmp(m->name, name) == 0)
-            return m->value ? json_string_value(m->value) : NULL;
-    return NULL;
-}
-
-static json_t *val(const struct member *m, const char *name)
-{
-    for (; m->name; m++)
-        if (strcmp(m->name, name) == 0)
-            return m->value;
-    return NULL;
-}
-
 static void date_into(const char *s, char out[11])
 {
     out[0] = 0;
@@ -115,19 +63,19 @@ int api_replication_create(struct rq *r)
     json_t *body = api_body(r, &status);
     if (!body)
         return status;
-    struct member m[] = {{"hierarchy", 'i', NULL}, {"unit_code", 's', NULL}, {"since", 's', NULL},
+    struct api_member m[] = {{"hierarchy", 'i', NULL}, {"unit_code", 's', NULL}, {"since", 's', NULL},
                          {"replica_model_id", 'i', NULL}, {"note", 's', NULL}, {NULL, 0, NULL}};
-    if (!members(r, body, m, &status)) {
+    if (!api_members(r, body, m, &status)) {
         json_decref(body);
         return status;
     }
     struct replication x;
     memset(&x, 0, sizeof x);
-    x.hierarchy = val(m, "hierarchy") ? (int)json_integer_value(val(m, "hierarchy")) : 2025;
-    snprintf(x.unit_code, sizeof x.unit_code, "%s", str(m, "unit_code") && strlen(str(m, "unit_code")) < 32 ? str(m, "unit_code") : "");
-    date_into(str(m, "since"), x.since);
-    x.replica_model_id = val(m, "replica_model_id") ? json_integer_value(val(m, "replica_model_id")) : 0;
-    x.note = str(m, "note") && *str(m, "note") ? text_nfc_trim(str(m, "note")) : NULL;
+    x.hierarchy = api_val(m, "hierarchy") ? (int)json_integer_value(api_val(m, "hierarchy")) : 2025;
+    snprintf(x.unit_code, sizeof x.unit_code, "%s", api_str(m, "unit_code") && strlen(api_str(m, "unit_code")) < 32 ? api_str(m, "unit_code") : "");
+    date_into(api_str(m, "since"), x.since);
+    x.replica_model_id = api_val(m, "replica_model_id") ? json_integer_value(api_val(m, "replica_model_id")) : 0;
+    x.note = api_str(m, "note") && *api_str(m, "note") ? text_nfc_trim(api_str(m, "note")) : NULL;
     json_decref(body);
     struct verrs v = {0};
     int rc = svc_replication_add(r->st, &r->actor, id, &x, &v);
@@ -205,25 +153,25 @@ int api_conference_create(struct rq *r)
     json_t *body = api_body(r, &status);
     if (!body)
         return status;
-    struct member m[] = {{"title", 's', NULL},     {"kind", 's', NULL},      {"span_years", 'i', NULL},
+    struct api_member m[] = {{"title", 's', NULL},     {"kind", 's', NULL},      {"span_years", 'i', NULL},
                          {"hierarchy", 'i', NULL}, {"unit_code", 's', NULL}, {"level", 's', NULL},
                          {"held_on", 's', NULL},   {"period_from", 's', NULL}, {"period_to", 's', NULL},
                          {NULL, 0, NULL}};
-    if (!members(r, body, m, &status)) {
+    if (!api_members(r, body, m, &status)) {
         json_decref(body);
         return status;
     }
     struct commendation_event e;
     memset(&e, 0, sizeof e);
-    e.title = str(m, "title") && *str(m, "title") ? text_nfc_trim(str(m, "title")) : NULL;
-    e.kind = enum_parse(event_kind_names, EVENT_KIND_COUNT, str(m, "kind"));
-    e.span_years = val(m, "span_years") ? (int)json_integer_value(val(m, "span_years")) : 0;
-    e.hierarchy = val(m, "hierarchy") ? (int)json_integer_value(val(m, "hierarchy")) : 2025;
-    snprintf(e.unit_code, sizeof e.unit_code, "%s", str(m, "unit_code") && strlen(str(m, "unit_code")) < 32 ? str(m, "unit_code") : "");
-    e.level = enum_parse(reg_level_names, LEVEL_COUNT, str(m, "level"));
-    date_into(str(m, "held_on"), e.held_on);
-    date_into(str(m, "period_from"), e.period_from);
-    date_into(str(m, "period_to"), e.period_to);
+    e.title = api_str(m, "title") && *api_str(m, "title") ? text_nfc_trim(api_str(m, "title")) : NULL;
+    e.kind = enum_parse(event_kind_names, EVENT_KIND_COUNT, api_str(m, "kind"));
+    e.span_years = api_val(m, "span_years") ? (int)json_integer_value(api_val(m, "span_years")) : 0;
+    e.hierarchy = api_val(m, "hierarchy") ? (int)json_integer_value(api_val(m, "hierarchy")) : 2025;
+    snprintf(e.unit_code, sizeof e.unit_code, "%s", api_str(m, "unit_code") && strlen(api_str(m, "unit_code")) < 32 ? api_str(m, "unit_code") : "");
+    e.level = enum_parse(reg_level_names, LEVEL_COUNT, api_str(m, "level"));
+    date_into(api_str(m, "held_on"), e.held_on);
+    date_into(api_str(m, "period_from"), e.period_from);
+    date_into(api_str(m, "period_to"), e.period_to);
     json_decref(body);
     struct verrs v = {0};
     int rc = svc_event_add(r->st, &r->actor, &e, &v);
@@ -273,30 +221,30 @@ int api_award_create(struct rq *r)
     json_t *body = api_body(r, &status);
     if (!body)
         return status;
-    struct member m[] = {{"event_id", 'i', NULL},       {"recipient_type", 's', NULL}, {"model_id", 'i', NULL},
+    struct api_member m[] = {{"event_id", 'i', NULL},       {"recipient_type", 's', NULL}, {"model_id", 'i', NULL},
                          {"recipient_name", 's', NULL}, {"form", 's', NULL},           {"issuer", 's', NULL},
                          {"decision_no", 's', NULL},    {"decision_date", 's', NULL},  {"amount_vnd", 'n', NULL},
                          {"hierarchy", 'i', NULL},      {"unit_code", 's', NULL},      {NULL, 0, NULL}};
-    if (!members(r, body, m, &status)) {
+    if (!api_members(r, body, m, &status)) {
         json_decref(body);
         return status;
     }
     struct award a;
     memset(&a, 0, sizeof a);
-    a.event_id = val(m, "event_id") ? json_integer_value(val(m, "event_id")) : 0;
-    a.recipient_type = enum_parse(recipient_type_names, RECIPIENT_COUNT, str(m, "recipient_type"));
-    a.model_id = val(m, "model_id") ? json_integer_value(val(m, "model_id")) : 0;
-    a.recipient_name = str(m, "recipient_name") && *str(m, "recipient_name") ? text_nfc_trim(str(m, "recipient_name")) : NULL;
-    a.form = enum_parse(award_form_names, AWARD_FORM_COUNT, str(m, "form"));
-    a.issuer = str(m, "issuer") && *str(m, "issuer") ? text_nfc_trim(str(m, "issuer")) : NULL;
-    const char *dn = str(m, "decision_no");
+    a.event_id = api_val(m, "event_id") ? json_integer_value(api_val(m, "event_id")) : 0;
+    a.recipient_type = enum_parse(recipient_type_names, RECIPIENT_COUNT, api_str(m, "recipient_type"));
+    a.model_id = api_val(m, "model_id") ? json_integer_value(api_val(m, "model_id")) : 0;
+    a.recipient_name = api_str(m, "recipient_name") && *api_str(m, "recipient_name") ? text_nfc_trim(api_str(m, "recipient_name")) : NULL;
+    a.form = enum_parse(award_form_names, AWARD_FORM_COUNT, api_str(m, "form"));
+    a.issuer = api_str(m, "issuer") && *api_str(m, "issuer") ? text_nfc_trim(api_str(m, "issuer")) : NULL;
+    const char *dn = api_str(m, "decision_no");
     snprintf(a.decision_no, sizeof a.decision_no, "%s", dn && strlen(dn) < sizeof a.decision_no ? dn : dn ? "?" : "");
-    date_into(str(m, "decision_date"), a.decision_date);
-    a.amount_vnd = val(m, "amount_vnd") ? json_number_value(val(m, "amount_vnd")) : -1;
-    if (val(m, "amount_vnd") && a.amount_vnd < 0)
+    date_into(api_str(m, "decision_date"), a.decision_date);
+    a.amount_vnd = api_val(m, "amount_vnd") ? json_number_value(api_val(m, "amount_vnd")) : -1;
+    if (api_val(m, "amount_vnd") && a.amount_vnd < 0)
         a.amount_vnd = 1e99; /* rejected by validation with its message */
-    a.hierarchy = val(m, "hierarchy") ? (int)json_integer_value(val(m, "hierarchy")) : 2025;
-    snprintf(a.unit_code, sizeof a.unit_code, "%s", str(m, "unit_code") && strlen(str(m, "unit_code")) < 32 ? str(m, "unit_code") : "");
+    a.hierarchy = api_val(m, "hierarchy") ? (int)json_integer_value(api_val(m, "hierarchy")) : 2025;
+    snprintf(a.unit_code, sizeof a.unit_code, "%s", api_str(m, "unit_code") && strlen(api_str(m, "unit_code")) < 32 ? api_str(m, "unit_code") : "");
     json_decref(body);
     struct verrs v = {0};
     int rc = svc_award_add(r->st, &r->actor, &a, &v);

@@ -90,6 +90,20 @@ const char *rq_strdup(struct rq *r, const char *s);
 int json_reply(struct rq *r, int status, json_t *body); /* steals body */
 int api_error(struct rq *r, int status, const char *code, const char *msgid, const char *detail);
 int api_invalid(struct rq *r, const struct verrs *v);
+/* The members a request body may have, each with its type: 's' string (valid text),
+ * 'i' integer, 'n' number, 'o' object, 'a' array; value is filled by api_members.
+ * Terminated by {NULL}. */
+struct api_member {
+    const char *name;
+    int type;
+    json_t *value;
+};
+/* Reads obj against m: an unknown member or a wrong type writes a 400 and returns false.
+ * null is accepted for any member and leaves its value NULL. */
+bool api_members(struct rq *r, json_t *obj, struct api_member *m, int *status);
+/* The string / value of a member after api_members, or NULL when absent or null. */
+const char *api_str(const struct api_member *m, const char *name);
+json_t *api_val(const struct api_member *m, const char *name);
 /* Parses the body as a JSON object; on failure replies 400 and returns NULL. *status receives the status. */
 json_t *api_body(struct rq *r, int *status);
 

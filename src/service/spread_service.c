@@ -189,10 +189,7 @@ int svc_coverage(struct store *st, const struct actor *a, int64_t model_id, stru
             rc = SVC_ERROR;
             break;
         }
-        if (*n == cap) {
-            cap = cap ? cap * 2 : 4;
-            *out = xrealloc(*out, (size_t)cap * sizeof **out);
-        }
+        *out = grow(*out, &cap, *n, sizeof **out);
         struct coverage *c = &(*out)[(*n)++];
         memset(c, 0, sizeof *c);
         c->hierarchy = units[i].hierarchy;

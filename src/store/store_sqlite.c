@@ -237,10 +237,7 @@ static int read_units(struct sqlite_store *s, sqlite3_stmt *st, struct unit_list
     int cap = 0, rc;
     memset(out, 0, sizeof *out);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (out->n == cap) {
-            cap = cap ? cap * 2 : 32;
-            out->items = xrealloc(out->items, (size_t)cap * sizeof *out->items);
-        }
+        out->items = grow(out->items, &cap, out->n, sizeof *out->items);
         read_unit(st, &out->items[out->n++]);
     }
     sqlite3_reset(st);
@@ -354,10 +351,7 @@ static int read_codes(struct sqlite_store *s, sqlite3_stmt *st, struct code_list
     int cap = 0, rc;
     memset(out, 0, sizeof *out);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (out->n == cap) {
-            cap = cap ? cap * 2 : 8;
-            out->codes = xrealloc(out->codes, (size_t)cap * sizeof *out->codes);
-        }
+        out->codes = grow(out->codes, &cap, out->n, sizeof *out->codes);
         sq_col_cpy(st, 0, out->codes[out->n++], 32);
     }
     sqlite3_reset(st);
@@ -398,10 +392,7 @@ static int s_indicator_list(struct store *base, struct indicator **out, int *n)
     *out = NULL;
     *n = 0;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (*n == cap) {
-            cap = cap ? cap * 2 : 16;
-            *out = xrealloc(*out, (size_t)cap * sizeof **out);
-        }
+        *out = grow(*out, &cap, *n, sizeof **out);
         struct indicator *i = &(*out)[(*n)++];
         sq_col_cpy(st, 0, i->code, sizeof i->code);
         sq_col_cpy(st, 1, i->name, sizeof i->name);

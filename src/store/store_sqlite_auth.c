@@ -90,10 +90,7 @@ int s_user_list(struct store *base, struct user **out, int *n)
     *out = NULL;
     *n = 0;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (*n == cap) {
-            cap = cap ? cap * 2 : 16;
-            *out = xrealloc(*out, (size_t)cap * sizeof **out);
-        }
+        *out = grow(*out, &cap, *n, sizeof **out);
         sq_read_user(st, 0, &(*out)[(*n)++]);
     }
     sqlite3_finalize(st);
@@ -264,10 +261,7 @@ int s_token_list(struct store *base, struct api_token **out, int *n)
     *out = NULL;
     *n = 0;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (*n == cap) {
-            cap = cap ? cap * 2 : 16;
-            *out = xrealloc(*out, (size_t)cap * sizeof **out);
-        }
+        *out = grow(*out, &cap, *n, sizeof **out);
         struct api_token *t = &(*out)[(*n)++];
         t->id = sqlite3_column_int64(st, 0);
         sq_col_cpy(st, 1, t->name, sizeof t->name);
@@ -375,10 +369,7 @@ int s_audit_list(struct store *base, const struct audit_filter *f, struct audit_
     sqlite3_bind_int(st, 7, f->limit > 0 ? f->limit : 100);
     int rc, cap = 0;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (out->n == cap) {
-            cap = cap ? cap * 2 : 32;
-            out->items = xrealloc(out->items, (size_t)cap * sizeof *out->items);
-        }
+        out->items = grow(out->items, &cap, out->n, sizeof *out->items);
         struct audit_entry *e = &out->items[out->n++];
         memset(e, 0, sizeof *e);
         e->id = sqlite3_column_int64(st, 0);

@@ -52,10 +52,7 @@ int s_model_events(struct store *base, int64_t id, struct model_event **out, int
     *out = NULL;
     *n = 0;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (*n == cap) {
-            cap = cap ? cap * 2 : 8;
-            *out = xrealloc(*out, (size_t)cap * sizeof **out);
-        }
+        *out = grow(*out, &cap, *n, sizeof **out);
         struct model_event *e = &(*out)[(*n)++];
         memset(e, 0, sizeof *e);
         e->id = sqlite3_column_int64(st, 0);
@@ -207,10 +204,7 @@ int s_appraisal_list(struct store *base, int64_t model_id, struct appraisal **ou
     *out = NULL;
     *n = 0;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (*n == cap) {
-            cap = cap ? cap * 2 : 4;
-            *out = xrealloc(*out, (size_t)cap * sizeof **out);
-        }
+        *out = grow(*out, &cap, *n, sizeof **out);
         struct appraisal *a = &(*out)[(*n)++];
         memset(a, 0, sizeof *a);
         a->id = sqlite3_column_int64(st, 0);

@@ -62,10 +62,7 @@ int s_replication_list(struct store *base, int64_t model_id, struct replication 
     *out = NULL;
     *n = 0;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (*n == cap) {
-            cap = cap ? cap * 2 : 8;
-            *out = xrealloc(*out, (size_t)cap * sizeof **out);
-        }
+        *out = grow(*out, &cap, *n, sizeof **out);
         struct replication *r = &(*out)[(*n)++];
         memset(r, 0, sizeof *r);
         r->id = sqlite3_column_int64(st, 0);
@@ -187,10 +184,7 @@ int s_event_list(struct store *base, int scope_col, const char *scope_code, int 
     *out = NULL;
     *n = 0;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (*n == cap) {
-            cap = cap ? cap * 2 : 8;
-            *out = xrealloc(*out, (size_t)cap * sizeof **out);
-        }
+        *out = grow(*out, &cap, *n, sizeof **out);
         read_event(st, &(*out)[(*n)++]);
     }
     sqlite3_finalize(st);
@@ -251,10 +245,7 @@ int s_award_list(struct store *base, int64_t model_id, int64_t event_id, struct 
     *out = NULL;
     *n = 0;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (*n == cap) {
-            cap = cap ? cap * 2 : 8;
-            *out = xrealloc(*out, (size_t)cap * sizeof **out);
-        }
+        *out = grow(*out, &cap, *n, sizeof **out);
         struct award *a = &(*out)[(*n)++];
         memset(a, 0, sizeof *a);
         a->id = sqlite3_column_int64(st, 0);
@@ -399,10 +390,7 @@ int s_attachment_list(struct store *base, const char *entity, int64_t entity_id,
     *out = NULL;
     *n = 0;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (*n == cap) {
-            cap = cap ? cap * 2 : 8;
-            *out = xrealloc(*out, (size_t)cap * sizeof **out);
-        }
+        *out = grow(*out, &cap, *n, sizeof **out);
         read_attachment(st, &(*out)[(*n)++]);
     }
     sqlite3_finalize(st);

@@ -47,7 +47,15 @@ char *xstrndup(const char *s, size_t n)
     return p;
 }
 
-static void grow(struct buf *b, size_t extra)
+void *grow(void *p, int *cap, int n, size_t elem)
+{
+    if (n < *cap)
+        return p;
+    *cap = *cap ? *cap * 2 : 8;
+    return xrealloc(p, (size_t)*cap * elem);
+}
+
+static void buf_grow(struct buf *b, size_t extra)
 {
     size_t need = b->len + extra + 1;
     if (need <= b->cap)
@@ -61,7 +69,7 @@ static void grow(struct buf *b, size_t extra)
 
 void buf_add(struct buf *b, const void *data, size_t len)
 {
-    grow(b, len);
+    buf_grow(b, len);
     if (len)
         memcpy(b->p + b->len, data, len);
     b->len += len;
@@ -86,7 +94,7 @@ void buf_vprintf(struct buf *b, const char *fmt, va_list ap)
     va_end(ap2);
     if (n < 0)
         return;
-    grow(b, (size_t)n);
+    buf_grow(b, (size_t)n);
     vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
     b->len += (size_t)n;
 }

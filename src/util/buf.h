@@ -27,6 +27,10 @@ char *buf_detach(struct buf *b); /* never NULL: "" for an empty buffer */
 const char *buf_cstr(struct buf *b); /* "" for an empty buffer */
 void buf_free(struct buf *b);
 
+/* Makes room for element n of the array *p (elements of size elem, capacity *cap),
+ * doubling it when full (from 8). Returns the array: assign it back, as with realloc. */
+void *grow(void *p, int *cap, int n, size_t elem);
+
 /* Allocation that aborts on failure: only for sizes dvk itself bounds. */
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
