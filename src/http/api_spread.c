@@ -51,7 +51,13 @@ int api_replications(struct rq *r)
                                            cov[i].total, "percent",
                                            cov[i].total ? 100.0 * cov[i].covered / cov[i].total : 0.0));
     free(cov);
-    return json_reply(r, 200, json_pack("{s:o, s:o}", "items", items, "coverage", c));
+    int64_t src[16];
+    int ns = 0;
+    svc_replica_sources(r->st, &r->actor, id, src, 16, &ns);
+    json_t *sources = json_array();
+    for (int i = 0; i < ns; i++)
+        json_array_append_new(sources, json_integer(src[i]));
+    return json_reply(r, 200, json_pack("{s:o, s:o, s:o}", "items", items, "coverage", c, "replica_of", sources));
 }
 
 int api_replication_create(struct rq *r)

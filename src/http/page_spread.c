@@ -64,7 +64,16 @@ void spread_sections(struct rq *r, const struct model *m)
         free(cov);
         return;
     }
+    int64_t src[16];
+    int ns = 0;
+    svc_replica_sources(r->st, &r->actor, m->id, src, 16, &ns);
     bool can = authz_model_register(&r->actor, m) || authz_model_decide(&r->actor, m);
+    if (ns) {
+        hf(r, "<p class=\"replica-of\">%t", N_("Replicated from:"));
+        for (int i = 0; i < ns; i++)
+            hf(r, " <a href=\"/models/%I\">%t %I</a>", src[i], N_("model"), src[i]);
+        hf(r, "</p>");
+    }
     if (nr || can) {
         hf(r, "<h2>%t</h2>", N_("Replication"));
         if (nr) {

@@ -167,6 +167,8 @@ int svc_replication_add(struct store *st, const struct actor *a, int64_t model_i
                         struct verrs *v);
 int svc_replication_remove(struct store *st, const struct actor *a, int64_t model_id, int64_t replication_id);
 int svc_replications(struct store *st, const struct actor *a, int64_t model_id, struct replication **out, int *n);
+/* The models that model_id is a replica of, among those a may read (at most max). */
+int svc_replica_sources(struct store *st, const struct actor *a, int64_t model_id, int64_t *out, int max, int *n);
 void replications_free(struct replication *list, int n);
 /* Coverage of the units the model is in (its own unit and its replications), per parent unit:
  * covered children / all children ("8/8 villages"). */

@@ -136,6 +136,23 @@ int svc_replications(struct store *st, const struct actor *a, int64_t model_id, 
     return st->ops->replication_list(st, model_id, out, n) == ST_OK ? SVC_OK : SVC_ERROR;
 }
 
+int svc_replica_sources(struct store *st, const struct actor *a, int64_t model_id, int64_t *out, int max, int *n)
+{
+    *n = 0;
+    int64_t ids[64];
+    int k;
+    if (st->ops->replication_sources(st, model_id, ids, 64, &k) != ST_OK)
+        return SVC_ERROR;
+    for (int i = 0; i < k && *n < max; i++) {
+        struct model m;
+        if (svc_model_get(st, a, ids[i], &m) == SVC_OK) { /* only sources the reader may see */
+            out[(*n)++] = ids[i];
+            model_free(&m);
+        }
+    }
+    return SVC_OK;
+}
+
 int svc_coverage(struct store *st, const struct actor *a, int64_t model_id, struct coverage **out, int *n)
 {
     struct model m;

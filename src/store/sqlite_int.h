@@ -74,6 +74,7 @@ int s_appraisal_list(struct store *base, int64_t model_id, struct appraisal **ou
 int s_replication_insert(struct store *base, struct replication *r);
 int s_replication_delete(struct store *base, int64_t model_id, int64_t id);
 int s_replication_list(struct store *base, int64_t model_id, struct replication **out, int *n);
+int s_replication_sources(struct store *base, int64_t replica_id, int64_t *out, int max, int *n);
 int s_event_insert(struct store *base, struct commendation_event *e);
 int s_event_get(struct store *base, int64_t id, struct commendation_event *out);
 int s_event_list(struct store *base, int scope_col, const char *scope_code, int limit, struct commendation_event **out,

@@ -206,6 +206,8 @@ struct store_ops {
     int (*replication_delete)(struct store *s, int64_t model_id, int64_t id);
     /* With unit names, parents and levels, by unit name. */
     int (*replication_list)(struct store *s, int64_t model_id, struct replication **out, int *n);
+    /* The models a replica model was recorded as spreading from (at most max). */
+    int (*replication_sources)(struct store *s, int64_t replica_id, int64_t *out, int max, int *n);
 
     int (*event_insert)(struct store *s, struct commendation_event *e);
     int (*event_get)(struct store *s, int64_t id, struct commendation_event *out);

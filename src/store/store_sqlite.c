@@ -985,6 +985,7 @@ static const struct store_ops sqlite_ops = {
     .replication_insert = s_replication_insert,
     .replication_delete = s_replication_delete,
     .replication_list = s_replication_list,
+    .replication_sources = s_replication_sources,
     .event_insert = s_event_insert,
     .event_get = s_event_get,
     .event_list = s_event_list,

@@ -82,6 +82,21 @@ int s_replication_list(struct store *base, int64_t model_id, struct replication 
     return rc == SQLITE_DONE ? ST_OK : sq_fail(s, "replication_list");
 }
 
+int s_replication_sources(struct store *base, int64_t replica_id, int64_t *out, int max, int *n)
+{
+    struct sqlite_store *s = S(base);
+    sqlite3_stmt *st = sq_once(s, "SELECT DISTINCT model_id FROM replications WHERE replica_model_id = ? ORDER BY model_id");
+    if (!st)
+        return ST_ERR;
+    sqlite3_bind_int64(st, 1, replica_id);
+    int rc;
+    *n = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < max)
+        out[(*n)++] = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE || rc == SQLITE_ROW ? ST_OK : sq_fail(s, "replication_sources");
+}
+
 static void bind_place(sqlite3_stmt *st, int i, const struct model_place *p)
 {
     sq_bind_text(st, i, p->p24);

@@ -477,3 +477,15 @@ test('awards: recorded by the commission of the recipient\'s unit only', async (
   assertError(await api(srv.base, 'GET', '/api/v1/models/99999999/awards'), 404, 'no such model');
   assertError(await api(srv.base, 'POST', '/api/v1/awards', { body, headers: { Authorization: '' } }), 401, 'anonymous');
 });
+
+test('a replica model points back to the model it spread from', async () => {
+  const src = await createModel(srv.base, { title: `Nguồn ${token()}` });
+  const replica = await createModel(srv.base, { title: `Bản nhân rộng ${token()}`, unit_code: '20374' });
+  const r = await addRep(src.id, { hierarchy: 2024, unit_code: '20374', since: '2024-05-01', replica_model_id: replica.id });
+  assert.equal(r.status, 201, r.text);
+  assert.equal(r.json.replica_model_id, replica.id);
+  const back = await api(srv.base, 'GET', `/api/v1/models/${replica.id}/replications`);
+  assert.deepEqual(back.json.replica_of, [src.id]);
+  const fromSrc = await api(srv.base, 'GET', `/api/v1/models/${src.id}/replications`);
+  assert.deepEqual(fromSrc.json.replica_of, []);
+});
