@@ -20,7 +20,7 @@ SLIBOBJ   := $(patsubst %.c,build/asan/%.o,$(LIBSRC) $(GEN))
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,build/asan/tests/%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all run test deps test-deps unit-tests clean format
+.PHONY: all run test deps test-deps unit-tests clean format bench
 all: build/dvk
 
 deps:
@@ -77,6 +77,13 @@ build/asan/tests/%: tests/unit/%.c $(SLIBOBJ)
 
 unit-tests: $(UNIT_TESTS)
 
+# ---- benchmark (bench/run.sh) ---------------------------------------------
+RLIBOBJ   := $(patsubst %.c,build/rel/%.o,$(LIBSRC) $(GEN))
+build/bench/gen: bench/gen.c $(RLIBOBJ)
+	@mkdir -p $(@D)
+	@echo "  LD      $@"
+	@$(CC) $(BASE_CFLAGS) $(CFLAGS) -o $@ $^ $(LIBS)
+
 -include $(OBJ:.o=.d) $(SOBJ:.o=.d)
 
 # ---- the two commands ----------------------------------------------------
@@ -89,6 +96,11 @@ run: deps
 test: deps test-deps
 	@$(MAKE) --no-print-directory build/asan/dvk build/dvk unit-tests
 	@sh tests/run.sh
+
+bench: deps
+	@sh tools/deps.sh bench
+	@$(MAKE) --no-print-directory build/dvk build/bench/gen
+	@sh bench/run.sh
 
 format:
 	clang-format -i $(SRC) $(wildcard src/*/*.h tests/unit/*.c)

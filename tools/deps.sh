@@ -7,6 +7,9 @@ pkgs="build-essential pkg-config gettext libh2o-evloop-dev libssl-dev libsqlite3
 if [ "$what" = test ]; then
     pkgs="$pkgs libcmocka-dev chromium"
 fi
+if [ "$what" = bench ]; then
+    pkgs="wrk sqlite3"
+fi
 missing=""
 for p in $pkgs; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
