@@ -13,7 +13,7 @@ void page_begin(struct rq *r, const char *title_msgid, const char *title_text)
     hf(r, "<title>%s · %t</title>", title_text ? title_text : T(r->lang, title_msgid), N_("Skillful Mass Mobilization"));
     hf(r, "<link rel=\"stylesheet\" href=\"/static/app.css\"><script src=\"/static/app.js\" defer></script></head>"
           "<body><a class=\"skip\" href=\"#main\">%t</a><header class=\"top\"><a class=\"brand\" href=\"%s\">%t</a>"
-          "<nav aria-label=\"%t\">",
+          "<nav class=\"menu\" aria-label=\"%t\">",
        N_("Skip to content"), r->authed ? "/models" : "/public", N_("Skillful Mass Mobilization"), N_("Main menu"));
     if (r->authed) {
         hf(r, "<a href=\"/queue\">%t</a><a href=\"/models\">%t</a>", N_("My work"), N_("Models"));
@@ -31,12 +31,16 @@ void page_begin(struct rq *r, const char *title_msgid, const char *title_text)
     hf(r, "</nav>");
     hf(r, "<nav class=\"langs\" aria-label=\"%t\">", N_("Language"));
     static const char *const names[LANG_COUNT] = {"Tiếng Việt", "English", "Svenska"};
+    /* short codes on the bar (VI EN SV), the language's own name for screen readers and on hover */
+    static const char *const codes[LANG_COUNT] = {"VI", "EN", "SV"};
     for (int i = 0; i < LANG_COUNT; i++) {
         if (i == r->lang)
-            hf(r, "<span lang=\"%s\" aria-current=\"true\">%s</span>", lang_codes[i], names[i]);
+            hf(r, "<span lang=\"%s\" aria-current=\"true\" title=\"%s\" aria-label=\"%s\">%s</span>", lang_codes[i],
+               names[i], names[i], codes[i]);
         else
-            hf(r, "<a lang=\"%s\" hreflang=\"%s\" href=\"%s?lang=%s\">%s</a>", lang_codes[i], lang_codes[i],
-               strcmp(r->method, "GET") == 0 ? r->path : "/models", lang_codes[i], names[i]);
+            hf(r, "<a lang=\"%s\" hreflang=\"%s\" href=\"%s?lang=%s\" title=\"%s\" aria-label=\"%s\">%s</a>",
+               lang_codes[i], lang_codes[i], strcmp(r->method, "GET") == 0 ? r->path : "/models", lang_codes[i],
+               names[i], names[i], codes[i]);
     }
     hf(r, "</nav></header><main id=\"main\">");
 }
