@@ -8,8 +8,16 @@ enum {
     Q_BEGIN, Q_COMMIT, Q_ROLLBACK, Q_UNIT_PUT, Q_MAP_PUT, Q_UNIT_GET, Q_UNIT_CHILDREN, Q_UNIT_ROOTS, Q_UNIT_COUNT,
     Q_MAP_NEW, Q_MAP_OLD, Q_IND_LIST, Q_OWNER_GET, Q_OWNER_ADD, Q_COUNTER_NEXT, Q_COUNTER_GET, Q_MODEL_INSERT,
     Q_MODEL_GET, Q_MODEL_UPDATE, Q_TAGS_DEL, Q_TAG_ADD, Q_TAGS_GET, Q_RES_DEL, Q_RES_ADD, Q_RES_GET, Q_MODEL_COUNT,
-    Q_USER_ADD, Q_USER_BY_LOGIN, Q_UNIT_PARENT, Q_SESSION_GET, Q_SESSION_TOUCH, Q_TOKEN_USER, Q_AUDIT_ADD,
+    Q_USER_ADD, Q_USER_BY_LOGIN, Q_UNIT_PARENT, Q_SESSION_GET, Q_SESSION_TOUCH, Q_TOKEN_USER, Q_AUDIT_ADD, Q_DATA_VERSION,
     Q_COUNT
+};
+
+/* List totals already counted on this connection while the database has not changed:
+ * a list page then costs its 50 rows, not a count of every matching row. */
+#define COUNT_CACHE 64
+struct count_entry {
+    char *key;       /* the filter, as text; NULL when the slot is free */
+    int64_t total;
 };
 
 struct sqlite_store {
@@ -17,6 +25,9 @@ struct sqlite_store {
     sqlite3 *db;
     sqlite3_stmt *q[Q_COUNT];
     int depth; /* nesting of begin() */
+    struct count_entry counts[COUNT_CACHE];
+    int next_slot;
+    int64_t seen_version, seen_changes; /* PRAGMA data_version and total changes the counts belong to */
 };
 
 #define S(s) ((struct sqlite_store *)(s))

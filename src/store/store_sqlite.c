@@ -715,6 +715,58 @@ static int read_children(struct sqlite_store *s, struct model *m)
     return ST_OK;
 }
 
+/* The model at id among ms[0..n), or NULL. */
+static struct model *by_id(struct model *ms, int n, int64_t id)
+{
+    for (int i = 0; i < n; i++)
+        if (ms[i].id == id)
+            return &ms[i];
+    return NULL;
+}
+
+/* Tags and results of a whole page in two statements, not two per model. */
+static int read_children_batch(struct sqlite_store *s, struct model *ms, int n)
+{
+    static const char *const sql[2] = {
+        "SELECT model_id, tag, NULL, NULL FROM model_tags WHERE model_id IN (SELECT value FROM json_each(?))"
+        " ORDER BY model_id, pos",
+        "SELECT r.model_id, r.indicator, r.year, r.value FROM model_results r JOIN indicators i ON i.code = r.indicator"
+        " WHERE r.model_id IN (SELECT value FROM json_each(?)) ORDER BY r.model_id, r.year, i.sort"};
+    struct buf ids = BUF_INIT;
+    buf_putc(&ids, '[');
+    for (int i = 0; i < n; i++)
+        buf_printf(&ids, "%s%lld", i ? "," : "", (long long)ms[i].id);
+    buf_putc(&ids, ']');
+    int rc = ST_OK;
+    for (int q = 0; q < 2 && rc == ST_OK; q++) {
+        sqlite3_stmt *st = sq_once(s, sql[q]);
+        if (!st) {
+            rc = ST_ERR;
+            break;
+        }
+        sqlite3_bind_text(st, 1, ids.p, (int)ids.len, SQLITE_TRANSIENT);
+        int step;
+        while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+            struct model *m = by_id(ms, n, sqlite3_column_int64(st, 0));
+            if (!m)
+                continue;
+            if (q == 0 && m->ntags < MODEL_MAX_TAGS)
+                m->tags[m->ntags++] = sq_col_dup(st, 1);
+            else if (q == 1 && m->nresults < MODEL_MAX_RESULTS) {
+                struct model_result *r = &m->results[m->nresults++];
+                sq_col_cpy(st, 1, r->indicator, sizeof r->indicator);
+                r->year = sqlite3_column_int(st, 2);
+                r->value = sqlite3_column_double(st, 3);
+            }
+        }
+        sqlite3_finalize(st);
+        if (step != SQLITE_DONE)
+            rc = sq_fail(s, "children");
+    }
+    buf_free(&ids);
+    return rc;
+}
+
 static int s_model_get(struct store *base, int64_t id, struct model *out)
 {
     struct sqlite_store *s = S(base);
@@ -804,6 +856,35 @@ static int filter_bind(sqlite3_stmt *st, const struct model_filter *f)
     return i;
 }
 
+/* The cached counts stay valid while no connection has committed a change: SQLite's
+ * data_version moves on other connections' commits, total_changes on our own. */
+static void counts_check(struct sqlite_store *s)
+{
+    sqlite3_stmt *st = sq_stmt(s, Q_DATA_VERSION, "PRAGMA data_version");
+    int64_t version = st && sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+    if (st)
+        sqlite3_reset(st);
+    int64_t changes = sqlite3_total_changes64(s->db);
+    if (version == s->seen_version && changes == s->seen_changes && version >= 0)
+        return;
+    for (int i = 0; i < COUNT_CACHE; i++) {
+        free(s->counts[i].key);
+        s->counts[i].key = NULL;
+    }
+    s->seen_version = version;
+    s->seen_changes = changes;
+}
+
+/* The filter as text: its SQL and every bound value, so equal keys mean equal counts. */
+static char *count_key(const struct model_filter *f, const char *where)
+{
+    struct buf b = BUF_INIT;
+    buf_printf(&b, "%s|%d|%d|%d|%d|%d|%s|%d|%d|%s|%d|%s|%s|%s", where, f->field, f->kind, f->status, f->typical,
+               f->place_col, f->place_code, f->unit_hierarchy, f->scope_col, f->scope_code, f->scope_hierarchy,
+               f->from, f->to, f->q_fold ? f->q_fold : "");
+    return buf_detach(&b);
+}
+
 static int s_model_list(struct store *base, const struct model_filter *f, struct model_page *out)
 {
     struct sqlite_store *s = S(base);
@@ -813,19 +894,38 @@ static int s_model_list(struct store *base, const struct model_filter *f, struct
     int rc = ST_ERR;
     sqlite3_stmt *st = NULL;
 
-    buf_printf(&sql, "SELECT count(*) FROM models m%s", where.p);
-    if (sqlite3_prepare_v2(s->db, sql.p, -1, &st, NULL) != SQLITE_OK) {
-        sq_fail(s, "model_count");
-        goto out;
+    counts_check(s);
+    char *key = count_key(f, where.p);
+    int hit = -1;
+    for (int i = 0; i < COUNT_CACHE && hit < 0; i++)
+        if (s->counts[i].key && strcmp(s->counts[i].key, key) == 0)
+            hit = i;
+    if (hit >= 0) {
+        out->total = s->counts[hit].total;
+        free(key);
+    } else {
+        /* the WHERE clause is made of constant SQL only; every value is bound by filter_bind */
+        buf_printf(&sql, "SELECT count(*) FROM models m%s", where.p);
+        if (sqlite3_prepare_v2(s->db, sql.p, -1, &st, NULL) != SQLITE_OK) {
+            free(key);
+            sq_fail(s, "model_count");
+            goto out;
+        }
+        filter_bind(st, f);
+        if (sqlite3_step(st) != SQLITE_ROW) {
+            free(key);
+            sq_fail(s, "model_count");
+            goto out;
+        }
+        out->total = sqlite3_column_int64(st, 0);
+        sqlite3_finalize(st);
+        st = NULL;
+        struct count_entry *e = &s->counts[s->next_slot];
+        s->next_slot = (s->next_slot + 1) % COUNT_CACHE;
+        free(e->key);
+        e->key = key;
+        e->total = out->total;
     }
-    filter_bind(st, f);
-    if (sqlite3_step(st) != SQLITE_ROW) {
-        sq_fail(s, "model_count");
-        goto out;
-    }
-    out->total = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    st = NULL;
 
     int sort = f->sort >= 0 && f->sort < SORT_COUNT ? f->sort : SORT_REGISTERED_DESC;
     const char *cmp = strcmp(sort_dir[sort], "DESC") == 0 ? "<" : ">";
@@ -857,9 +957,8 @@ static int s_model_list(struct store *base, const struct model_filter *f, struct
         sq_fail(s, "model_list");
         goto out;
     }
-    for (int k = 0; k < out->n; k++)
-        if (read_children(s, &out->items[k]))
-            goto out;
+    if (out->n && read_children_batch(s, out->items, out->n))
+        goto out;
     rc = ST_OK;
 out:
     if (st)
@@ -930,6 +1029,8 @@ static void s_close(struct store *base)
         return;
     for (int i = 0; i < Q_COUNT; i++)
         sqlite3_finalize(s->q[i]);
+    for (int i = 0; i < COUNT_CACHE; i++)
+        free(s->counts[i].key);
     sqlite3_close(s->db);
     free(s);
 }

@@ -536,6 +536,26 @@ static void test_replace_after_mapping(void **state)
     unlink(p2);
 }
 
+/* A counted total is reused only while nothing changed: a write on this connection or a
+ * commit on another one (another event loop, another node) is seen at once. */
+static void test_count_cache(void **state)
+{
+    (void)state;
+    struct model_query q = {.q = "dem lai"};
+    int64_t t0 = list_total(&q);
+    create("Đếm lại một", 2024, "20368", "2024-02-02", FIELD_ECONOMIC);
+    assert_int_equal(list_total(&q), t0 + 1);
+    assert_int_equal(list_total(&q), t0 + 1); /* from the cache */
+    struct store *other = store_open_sqlite(dbpath);
+    assert_non_null(other);
+    struct store *mine = st;
+    st = other;
+    create("Đếm lại hai", 2024, "20368", "2024-02-03", FIELD_ECONOMIC);
+    st = mine;
+    assert_int_equal(list_total(&q), t0 + 2);
+    other->ops->close(other);
+}
+
 static void test_password_policy(void **state)
 {
     (void)state;
@@ -560,6 +580,7 @@ int main(void)
         cmocka_unit_test(test_scope),           cmocka_unit_test(test_audit_atomic),
         cmocka_unit_test(test_decide),
         cmocka_unit_test(test_password_policy), cmocka_unit_test(test_replace_after_mapping),
+        cmocka_unit_test(test_count_cache),
     };
     return cmocka_run_group_tests_name("store", tests, setup, teardown);
 }
