@@ -113,18 +113,29 @@ int page_attachment_thumb(struct rq *r)
     return send_file(r, true);
 }
 
+/* /models/{id}/attachments, /appraisals/{id}/attachments, /awards/{id}/attachments */
+static const char *page_entity(const char *path)
+{
+    return strncmp(path, "/models/", 8) == 0 ? "model" : strncmp(path, "/appraisals/", 12) == 0 ? "appraisal" : "award";
+}
+
 int page_attachment_upload(struct rq *r)
 {
     int64_t id = path_id(r->params[0]);
     const struct rq_file *f = file_field(r);
-    struct attachment a;
+    struct attachment a = {0};
     struct verrs v = {0};
+    const char *entity = page_entity(r->path);
     int rc = !id ? SVC_NOTFOUND : !f ? SVC_INVALID
-                                     : svc_attachment_add(r->st, &r->actor, r->datadir, "model", id, f->filename,
+                                     : svc_attachment_add(r->st, &r->actor, r->datadir, entity, id, f->filename,
                                                           f->data, f->len, &a, &v);
     if (rc == SVC_OK) {
+        /* back to the model the file belongs to (an award to a person belongs to its conference) */
         char loc[64];
-        snprintf(loc, sizeof loc, "/models/%" PRId64 "#evidence", id);
+        if (a.model_id)
+            snprintf(loc, sizeof loc, "/models/%" PRId64 "#evidence", a.model_id);
+        else
+            snprintf(loc, sizeof loc, "/conferences");
         return redirect(r, loc);
     }
     page_begin(r, N_("Not done"), NULL);
@@ -141,15 +152,13 @@ int page_attachment_upload(struct rq *r)
     return page_end(r, rc == SVC_INVALID ? 422 : rc == SVC_FORBIDDEN ? 403 : rc == SVC_NOTFOUND ? 404 : 507);
 }
 
-void evidence_section(struct rq *r, const struct model *m)
+/* The files on one entity, with thumbnails, and (when can) the form to add one. */
+void attachments_block(struct rq *r, const char *entity, int64_t entity_id, bool can)
 {
     struct attachment *list;
     int n;
-    if (svc_attachments(r->st, &r->actor, "model", m->id, &list, &n) != SVC_OK)
+    if (svc_attachments(r->st, &r->actor, entity, entity_id, &list, &n) != SVC_OK)
         return;
-    bool can = authz_model_register(&r->actor, m) || authz_model_decide(&r->actor, m) || authz_appraise(&r->actor, m);
-    if (n || can)
-        hf(r, "<h2 id=\"evidence\">%t</h2>", N_("Evidence"));
     if (n) {
         hf(r, "<ul class=\"evidence\">");
         for (int i = 0; i < n; i++) {
@@ -163,12 +172,26 @@ void evidence_section(struct rq *r, const struct model *m)
     }
     free(list);
     if (can) {
-        hf(r, "<form method=\"post\" action=\"/models/%I/attachments\" enctype=\"multipart/form-data\" class=\"upload\">",
-           m->id);
+        hf(r, "<form method=\"post\" action=\"/%ss/%I/attachments\" enctype=\"multipart/form-data\" class=\"upload\">",
+           entity, entity_id);
         csrf_field(r);
-        hf(r, "<label for=\"ev-file\">%t</label><input id=\"ev-file\" type=\"file\" name=\"file\" "
+        hf(r, "<label for=\"ev-%s-%I\">%t</label><input id=\"ev-%s-%I\" type=\"file\" name=\"file\" "
               "accept=\"image/png,image/jpeg,image/webp,application/pdf,.docx,.xlsx\" required>"
               "<p class=\"help\">%t</p><p><button type=\"submit\">%t</button></p></form>",
-           N_("Add a photo or a document"), N_("PNG, JPEG, WebP, PDF, Word or Excel; at most 10 MB."), N_("Upload"));
+           entity, entity_id, N_("Add a photo or a document"), entity, entity_id,
+           N_("PNG, JPEG, WebP, PDF, Word or Excel; at most 10 MB."), N_("Upload"));
     }
+}
+
+void evidence_section(struct rq *r, const struct model *m)
+{
+    bool can = authz_model_register(&r->actor, m) || authz_model_decide(&r->actor, m) || authz_appraise(&r->actor, m);
+    struct attachment *list;
+    int n;
+    if (svc_attachments(r->st, &r->actor, "model", m->id, &list, &n) != SVC_OK)
+        return;
+    free(list);
+    if (n || can)
+        hf(r, "<h2 id=\"evidence\">%t</h2>", N_("Evidence"));
+    attachments_block(r, "model", m->id, can);
 }

@@ -57,6 +57,7 @@ int page_attachment(struct rq *r);
 int page_attachment_thumb(struct rq *r);
 int page_attachment_upload(struct rq *r);
 void evidence_section(struct rq *r, const struct model *m);
+void attachments_block(struct rq *r, const char *entity, int64_t entity_id, bool can);
 int page_model_transition(struct rq *r);
 int page_model_typical(struct rq *r);
 int page_model_results(struct rq *r);

@@ -98,6 +98,7 @@ void lifecycle_sections(struct rq *r, const struct model *m)
                 hf(r, "<p class=\"pre\"><strong>%t:</strong> %s</p>", N_("Findings"), ap[i].findings);
             if (ap[i].conclusion)
                 hf(r, "<p class=\"pre\"><strong>%t:</strong> %s</p>", N_("Conclusion"), ap[i].conclusion);
+            attachments_block(r, "appraisal", ap[i].id, authz_appraise(&r->actor, m));
             hf(r, "</section>");
         }
         appraisals_free(ap, na);

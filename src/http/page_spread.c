@@ -139,6 +139,7 @@ void spread_sections(struct rq *r, const struct model *m)
                     hf(r, " · %t %s, %t %D", N_("Decision No."), aw[i].decision_no, N_("dated"), aw[i].decision_date);
                 if (aw[i].amount_vnd >= 0)
                     hf(r, " · %N VND", aw[i].amount_vnd);
+                attachments_block(r, "award", aw[i].id, commend);
                 hf(r, "</li>");
             }
             hf(r, "</ul>");

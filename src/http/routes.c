@@ -65,6 +65,8 @@ const struct route routes[] = {
     {"GET", "/conferences", page_conferences, R_AUTH, 0},
     {"GET", "/queue", page_queue, R_AUTH, 0},
     {"POST", "/models/{}/attachments", page_attachment_upload, R_MULTIPART | R_AUTH, 11 * MB},
+    {"POST", "/appraisals/{}/attachments", page_attachment_upload, R_MULTIPART | R_AUTH, 11 * MB},
+    {"POST", "/awards/{}/attachments", page_attachment_upload, R_MULTIPART | R_AUTH, 11 * MB},
     {"GET", "/attachments/{}", page_attachment, R_AUTH, 0},
     {"GET", "/attachments/{}/thumb", page_attachment_thumb, R_AUTH, 0},
     {"POST", "/conferences", page_conference_add, R_FORM | R_AUTH, 16 * KB},

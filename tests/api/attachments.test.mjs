@@ -178,3 +178,27 @@ test('scope and roles: outsiders see 404, readers cannot upload', async () => {
   assertError(await upload('o.png', png(4, 4), { token: outsider.token }), 404);
   assert.equal((await fetch(srv.base + r.json.url, { redirect: 'manual' })).status, 303, 'anonymous: sent to sign in');
 });
+
+test('evidence on an appraisal and on an award; the page form returns to the model', async () => {
+  const m = await createModel(srv.base, { title: 'Có biên bản thẩm định' });
+  const step = (to, extra = {}) => api(srv.base, 'POST', `/api/v1/models/${m.id}/transitions`, { body: { to, ...extra } });
+  assert.equal((await step('selected', { decision_no: '1-QĐ/BDV', decision_date: '2024-05-01' })).status, 200);
+  assert.equal((await step('implementing')).status, 200);
+  const ap = await api(srv.base, 'POST', `/api/v1/models/${m.id}/appraisals`, {
+    body: { visit_date: '2024-06-01', members: 'Tổ trưởng', scores: { effectiveness: 9, consensus: 9, practicality: 9, replicability: 9, sustainability: 9 } },
+  });
+  assert.equal(ap.status, 201, ap.text);
+  const mp = multipart('bien-ban.pdf', Buffer.from('%PDF-1.4\n% biên bản\n'));
+  const up = await api(srv.base, 'POST', `/api/v1/appraisals/${ap.json.id}/attachments`, { body: mp.body, headers: { 'Content-Type': mp.type } });
+  assert.equal(up.status, 201, up.text);
+  assert.equal(up.json.entity, 'appraisal');
+  const listed = await api(srv.base, 'GET', `/api/v1/appraisals/${ap.json.id}/attachments`);
+  assert.deepEqual(listed.json.items.map((x) => x.id), [up.json.id]);
+  const aw = await api(srv.base, 'POST', '/api/v1/awards', {
+    body: { recipient_type: 'model', model_id: m.id, form: 'certificate', issuer: 'Chủ tịch UBND huyện' },
+  });
+  assert.equal(aw.status, 201, aw.text);
+  const up2 = await api(srv.base, 'POST', `/api/v1/awards/${aw.json.id}/attachments`, { body: mp.body, headers: { 'Content-Type': mp.type } });
+  assert.equal(up2.status, 201, up2.text);
+  assertError(await api(srv.base, 'POST', '/api/v1/appraisals/99999999/attachments', { body: mp.body, headers: { 'Content-Type': mp.type } }), 404);
+});
