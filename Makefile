@@ -34,17 +34,18 @@ build/tools/embed: tools/embed.c
 	@mkdir -p $(@D)
 	$(CC) -O2 -Wall -Wextra -Werror -o $@ $<
 
-build/gen/migrations.c: build/tools/embed $(sort $(wildcard src/store/migrations/*.sql))
+# the folders are prerequisites too: removing a file changes their time and rebuilds the table
+build/gen/migrations.c: build/tools/embed src/store/migrations $(sort $(wildcard src/store/migrations/*.sql))
 	@mkdir -p $(@D)
-	build/tools/embed migrations $(sort $(wildcard src/store/migrations/*.sql)) > $@
+	build/tools/embed migrations $(sort $(wildcard src/store/migrations/*.sql)) > $@.tmp && mv $@.tmp $@
 
-build/gen/assets.c: build/tools/embed $(sort $(wildcard web/static/*))
+build/gen/assets.c: build/tools/embed web/static $(sort $(wildcard web/static/*))
 	@mkdir -p $(@D)
-	build/tools/embed assets $(sort $(wildcard web/static/*)) > $@
+	build/tools/embed assets $(sort $(wildcard web/static/*)) > $@.tmp && mv $@.tmp $@
 
-build/gen/demo.c: build/tools/embed $(sort $(wildcard data/demo/*))
+build/gen/demo.c: build/tools/embed data/demo $(sort $(wildcard data/demo/*))
 	@mkdir -p $(@D)
-	build/tools/embed demo $(sort $(wildcard data/demo/*)) > $@
+	build/tools/embed demo $(sort $(wildcard data/demo/*)) > $@.tmp && mv $@.tmp $@
 
 build/gen/i18n_table.c: tools/po2c.awk $(wildcard web/po/*.po)
 	@mkdir -p $(@D)
@@ -59,7 +60,8 @@ build/rel/%.o: %.c $(GEN)
 	@$(CC) $(BASE_CFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
 
 build/dvk: $(OBJ)
-	$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
+	@echo "  LD      $@"
+	@$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
 
 # ---- sanitizer build (used by make test) ---------------------------------
 build/asan/%.o: %.c $(GEN)
@@ -68,7 +70,8 @@ build/asan/%.o: %.c $(GEN)
 	@$(CC) $(BASE_CFLAGS) -O1 -g $(SAN) -MMD -MP -c -o $@ $<
 
 build/asan/dvk: $(SOBJ)
-	$(CC) $(SAN) -o $@ $^ $(LIBS)
+	@echo "  LD-SAN  $@"
+	@$(CC) $(SAN) -o $@ $^ $(LIBS)
 
 build/asan/tests/%: tests/unit/%.c $(SLIBOBJ)
 	@mkdir -p $(@D)
