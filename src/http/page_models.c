@@ -91,6 +91,13 @@ int page_models_list(struct rq *r)
           "<label for=\"f-to\">%t</label><input id=\"f-to\" name=\"to\" inputmode=\"numeric\" placeholder=\"%t\" "
           "value=\"%s\">",
        N_("Registered from"), N_("dd/mm/yyyy"), nz(q.from), N_("Registered until"), N_("dd/mm/yyyy"), nz(q.to));
+    static const char *const sorts[][2] = {{"-registered_on", N_("Newest first")}, {"registered_on", N_("Oldest first")},
+                                           {"title", N_("By name (A to Z)")}, {"code", N_("By code")}};
+    hf(r, "<label for=\"f-sort\">%t</label><select id=\"f-sort\" name=\"sort\">", N_("Order"));
+    for (size_t i = 0; i < sizeof sorts / sizeof sorts[0]; i++)
+        hf(r, "<option value=\"%s\"%R>%t</option>", sorts[i][0],
+           q.sort && strcmp(q.sort, sorts[i][0]) == 0 ? " selected" : "", sorts[i][1]);
+    hf(r, "</select>");
     hf(r, "</div></details><button type=\"submit\">%t</button> <a href=\"/models\">%t</a></form>", N_("Filter"), N_("Clear"));
     if (rc == SVC_INVALID) {
         hf(r, "<p class=\"error\" role=\"alert\">%t: %s</p>", v.e[0].msg, v.e[0].field);

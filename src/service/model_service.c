@@ -512,7 +512,7 @@ static int list(struct store *st, const struct actor *a, bool showcase, const st
     }
     if (given(q->cursor)) {
         /* cursor = hex("sort|key|id") */
-        char raw[1400];
+        char raw[3200];
         int sort;
         char *bar1, *bar2;
         if (!hex_decode(q->cursor, raw, sizeof raw) || !(bar1 = strchr(raw, '|')) || !(bar2 = strrchr(raw, '|')) ||
@@ -540,7 +540,7 @@ static int list(struct store *st, const struct actor *a, bool showcase, const st
     int rc = st_to_svc(st->ops->model_list(st, &f, out));
     free(qf);
     if (rc == SVC_OK && out->more && out->n > 0) {
-        char key[sizeof f.cursor_key], raw[1400];
+        char key[sizeof f.cursor_key], raw[3200];
         const struct model *last = &out->items[out->n - 1];
         model_sort_key(last, f.sort, key, sizeof key);
         snprintf(raw, sizeof raw, "%d|%s|%lld", f.sort, key, (long long)last->id);

@@ -106,7 +106,7 @@ int svc_model_update(struct store *st, const struct actor *a, struct model *m, i
 struct model_query {
     const char *field, *kind, *status, *unit, *hierarchy, *from, *to, *typical, *q, *sort, *limit, *cursor;
 };
-#define NEXT_CURSOR_MAX 2900 /* hex of "sort|key|id" with the longest key */
+#define NEXT_CURSOR_MAX 6400 /* hex of "sort|key|id" with the longest key */
 /* Parses and runs q. next receives the cursor of the following page, or "" at the end.
  * Bad parameters give SVC_INVALID with v naming the parameter. */
 int svc_model_list(struct store *st, const struct actor *a, const struct model_query *q, struct model_page *out,

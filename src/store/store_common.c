@@ -39,8 +39,8 @@ void model_sort_key(const struct model *m, int sort, char *out, size_t outsz)
 {
     switch (sort) {
     case SORT_TITLE: {
-        /* the store sorts on title_fold; it is recomputed identically here */
-        char *f = text_fold(m->title ? m->title : "");
+        /* the store sorts on title_key; it is recomputed identically here */
+        char *f = text_sort_key(m->title ? m->title : "");
         snprintf(out, outsz, "%s", f);
         free(f);
         break;

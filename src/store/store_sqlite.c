@@ -167,18 +167,68 @@ static int migrate(struct sqlite_store *s)
     return ST_OK;
 }
 
+/* Sort keys for rows written before migration 009 (and before a change of the
+ * collation): computed in C, in batches, in one transaction. Cheap when none lacks one. */
+static int fill_sort_keys(struct sqlite_store *s)
+{
+    static const char *const sel[2] = {"SELECT rowid, name FROM units WHERE name_key = '' LIMIT 5000",
+                                       "SELECT id, title FROM models WHERE title_key = '' LIMIT 5000"};
+    static const char *const upd[2] = {"UPDATE units SET name_key = ? WHERE rowid = ?",
+                                       "UPDATE models SET title_key = ? WHERE id = ?"};
+    if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+        return sq_fail(s, "fill_sort_keys");
+    for (int t = 0; t < 2; t++) {
+        for (;;) {
+            int64_t ids[5000];
+            char *names[5000];
+            int n = 0;
+            sqlite3_stmt *st = sq_once(s, sel[t]);
+            if (!st)
+                goto fail;
+            while (sqlite3_step(st) == SQLITE_ROW && n < 5000) {
+                ids[n] = sqlite3_column_int64(st, 0);
+                names[n++] = sq_col_dup(st, 1);
+            }
+            sqlite3_finalize(st);
+            int rc = ST_OK;
+            for (int i = 0; i < n; i++) {
+                char *key = text_sort_key(names[i] ? names[i] : "");
+                if (rc == ST_OK && (st = sq_once(s, upd[t])) != NULL) {
+                    /* a key is never empty (it holds its level separators), so the row is not picked again */
+                    sq_bind_text_empty(st, 1, key);
+                    sqlite3_bind_int64(st, 2, ids[i]);
+                    rc = sq_done(s, st, "fill_sort_keys");
+                } else {
+                    rc = ST_ERR;
+                }
+                free(key);
+                free(names[i]);
+            }
+            if (rc)
+                goto fail;
+            if (n < 5000)
+                break;
+        }
+    }
+    if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK)
+        return ST_OK;
+fail:
+    sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    return ST_ERR;
+}
+
 /* ---- units ------------------------------------------------------------------ */
 
 static int s_unit_put(struct store *base, const struct unit *u)
 {
     struct sqlite_store *s = S(base);
     sqlite3_stmt *st = sq_stmt(s, Q_UNIT_PUT,
-                            "INSERT INTO units (hierarchy, code, name, name_fold, type, parent_code, level)"
-                            " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (hierarchy, code) DO UPDATE SET"
-                            " name = ?3, name_fold = ?4, type = ?5, parent_code = ?6, level = ?7");
+                            "INSERT INTO units (hierarchy, code, name, name_fold, type, parent_code, level, name_key)"
+                            " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (hierarchy, code) DO UPDATE SET"
+                            " name = ?3, name_fold = ?4, type = ?5, parent_code = ?6, level = ?7, name_key = ?8");
     if (!st)
         return ST_ERR;
-    char *fold = text_fold(u->name);
+    char *fold = text_fold(u->name), *key = text_sort_key(u->name);
     sqlite3_bind_int(st, 1, u->hierarchy);
     sq_bind_text(st, 2, u->code);
     sq_bind_text(st, 3, u->name);
@@ -186,7 +236,9 @@ static int s_unit_put(struct store *base, const struct unit *u)
     sq_bind_text(st, 5, u->type);
     sq_bind_text(st, 6, u->parent_code);
     sqlite3_bind_int(st, 7, u->level);
+    sq_bind_text_empty(st, 8, key);
     free(fold);
+    free(key);
     return sqlite3_step(st) == SQLITE_DONE ? ST_OK : sq_fail(s, "unit_put");
 }
 
@@ -254,13 +306,13 @@ static int s_unit_children(struct store *base, int h, const char *code, struct u
     sqlite3_stmt *st;
     if (code && *code) {
         st = sq_stmt(s, Q_UNIT_CHILDREN,
-                  "SELECT " UNIT_COLS " FROM units WHERE hierarchy = ? AND parent_code = ? ORDER BY name_fold, code");
+                  "SELECT " UNIT_COLS " FROM units WHERE hierarchy = ? AND parent_code = ? ORDER BY name_key, code");
         if (!st)
             return ST_ERR;
         sq_bind_text(st, 2, code);
     } else {
         st = sq_stmt(s, Q_UNIT_ROOTS,
-                  "SELECT " UNIT_COLS " FROM units WHERE hierarchy = ? AND level = 1 ORDER BY name_fold, code");
+                  "SELECT " UNIT_COLS " FROM units WHERE hierarchy = ? AND level = 1 ORDER BY name_key, code");
         if (!st)
             return ST_ERR;
     }
@@ -278,7 +330,7 @@ static int s_unit_search(struct store *base, int h, const char *fold, int limit,
     int nw = 0;
     for (char *w = strtok_r(words, " ", &save); w && nw < 8; w = strtok_r(NULL, " ", &save))
         buf_puts(&sql, " AND (' ' || name_fold) LIKE ? ESCAPE '\\'"), nw++;
-    buf_puts(&sql, " ORDER BY level, length(name_fold), name_fold LIMIT ?");
+    buf_puts(&sql, " ORDER BY level, length(name_fold), name_key LIMIT ?");
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(s->db, sql.p, -1, &st, NULL) != SQLITE_OK) {
         free(words);
@@ -503,8 +555,8 @@ static int write_children(struct sqlite_store *s, const struct model *m)
     "title, title_fold, summary, description, field, kind, registration_level, status, hierarchy, unit_code, " \
     "p24, d24, c24, p25, c25, registered_on, owner_id, situation, objectives, content, area_target, forces, "  \
     "resources, outputs, sustainability, period_from, period_to, typical, typical_reason, search_fold, "        \
-    "updated_at, public, public_fold"
-#define MODEL_WRITE_N 33
+    "updated_at, public, public_fold, title_key"
+#define MODEL_WRITE_N 34
 
 static void bind_model(sqlite3_stmt *st, const struct model *m, sqlite3_int64 oid, const char *search_fold,
                        const char *public_fold)
@@ -547,6 +599,9 @@ static void bind_model(sqlite3_stmt *st, const struct model *m, sqlite3_int64 oi
     sq_bind_text(st, i++, m->updated_at);
     sqlite3_bind_int(st, i++, m->is_public ? 1 : 0);
     sq_bind_text_empty(st, i++, public_fold);
+    char *tk = text_sort_key(m->title ? m->title : "");
+    sq_bind_text_empty(st, i++, tk);
+    free(tk);
     free(tf);
 }
 
@@ -565,7 +620,7 @@ static int s_model_insert(struct store *base, struct model *m, const char *searc
     sqlite3_stmt *st = sq_stmt(s, Q_MODEL_INSERT,
                             "INSERT INTO models (" MODEL_WRITE_COLS ", code, version, created_at) VALUES "
                             "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,"
-                            " ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, 1, ?35)");
+                            " ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, 1, ?36)");
     if (!st) {
         rc = ST_ERR;
         goto fail;
@@ -600,8 +655,8 @@ static int s_model_update(struct store *base, struct model *m, int expected_vers
     sqlite3_stmt *st = sq_stmt(
         s, Q_MODEL_UPDATE,
         "UPDATE models SET (" MODEL_WRITE_COLS ", version) = (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
-        " ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, version + 1)"
-        " WHERE id = ?34 AND version = ?35");
+        " ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34,"
+        " version + 1) WHERE id = ?35 AND version = ?36");
     if (!st) {
         rc = ST_ERR;
         goto fail;
@@ -788,7 +843,7 @@ static int s_model_get(struct store *base, int64_t id, struct model *out)
     return ST_OK;
 }
 
-static const char *const sort_col[SORT_COUNT] = {"m.registered_on", "m.registered_on", "m.title_fold", "m.code"};
+static const char *const sort_col[SORT_COUNT] = {"m.registered_on", "m.registered_on", "m.title_key", "m.code"};
 static const char *const sort_dir[SORT_COUNT] = {"DESC", "ASC", "ASC", "ASC"};
 static const char *const place_sql[] = {"", "m.p24 = ?", "m.d24 = ?", "m.c24 = ?", "m.p25 = ?", "m.c25 = ?",
                                         "m.hierarchy = ? AND m.unit_code = ?"};
@@ -1121,7 +1176,7 @@ struct store *store_open_sqlite(const char *path)
         s_close(&s->base);
         return NULL;
     }
-    if (migrate(s) != ST_OK) {
+    if (migrate(s) != ST_OK || fill_sort_keys(s) != ST_OK) {
         s_close(&s->base);
         return NULL;
     }

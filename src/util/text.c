@@ -105,3 +105,91 @@ size_t text_chars(const char *s)
             n++;
     return n;
 }
+
+/* Primary rank of a lower-case Latin letter (with its Vietnamese variant) or digit; 0 if neither. */
+static int letter_rank(utf8proc_int32_t c, int variant)
+{
+    static const char order[] = "abcdefghijklmnopqrstuvwxyz";
+    if (c >= '0' && c <= '9')
+        return 1 + (c - '0');
+    if (c == 0x0111) /* đ comes right after d */
+        return letter_rank('d', 1);
+    const char *p = c < 128 ? strchr(order, (int)c) : NULL;
+    if (!p || !c)
+        return 0;
+    /* ranks from 11: a ă â b c d đ e ê f g … o ô ơ … u ư … */
+    int r = 11, extra_before = 0;
+    for (const char *q = order; q < p; q++) {
+        extra_before += *q == 'a' ? 2 : *q == 'd' ? 1 : *q == 'e' ? 1 : *q == 'o' ? 2 : *q == 'u' ? 1 : 0;
+        r++;
+    }
+    return r + extra_before + variant;
+}
+
+char *text_sort_key(const char *s)
+{
+    utf8proc_uint8_t *d = NULL;
+    if (utf8proc_map((const utf8proc_uint8_t *)s, 0, &d, UTF8PROC_NULLTERM | UTF8PROC_DECOMPOSE) < 0)
+        return xstrdup("");
+    struct buf prim = BUF_INIT, tones = BUF_INIT, cases = BUF_INIT;
+    const utf8proc_uint8_t *p = d;
+    bool pending_sep = false;
+    while (*p) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t n = utf8proc_iterate(p, -1, &cp);
+        if (n <= 0)
+            break;
+        p += n;
+        utf8proc_category_t cat = utf8proc_category(cp);
+        bool letter = (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO) ||
+                      (cat >= UTF8PROC_CATEGORY_ND && cat <= UTF8PROC_CATEGORY_NO);
+        if (!letter) {
+            pending_sep = prim.len > 0;
+            continue;
+        }
+        utf8proc_int32_t lower = utf8proc_tolower(cp);
+        int variant = 0, tone = 0;
+        /* the combining marks that follow: a vowel's shape, then its tone */
+        for (;;) {
+            utf8proc_int32_t m;
+            utf8proc_ssize_t k = utf8proc_iterate(p, -1, &m);
+            if (k <= 0 || utf8proc_category(m) != UTF8PROC_CATEGORY_MN)
+                break;
+            p += k;
+            /* a ă â, e ê, o ô ơ, u ư */
+            if ((m == 0x0306 && lower == 'a') || (m == 0x0302 && (lower == 'e' || lower == 'o')) ||
+                (m == 0x031B && lower == 'u'))
+                variant = 1;
+            else if ((m == 0x0302 && lower == 'a') || (m == 0x031B && lower == 'o'))
+                variant = 2;
+            else if (m == 0x0300)
+                tone = 1;
+            else if (m == 0x0309)
+                tone = 2;
+            else if (m == 0x0303)
+                tone = 3;
+            else if (m == 0x0301)
+                tone = 4;
+            else if (m == 0x0323)
+                tone = 5;
+        }
+        if (pending_sep)
+            buf_putc(&prim, '!'); /* a word ends: before every letter */
+        pending_sep = false;
+        int rank = letter_rank(lower, variant);
+        if (rank)
+            buf_putc(&prim, (char)('!' + rank));
+        else
+            buf_printf(&prim, "}%06X", (unsigned)lower); /* other scripts after the Latin letters */
+        buf_putc(&tones, (char)('0' + tone));
+        buf_putc(&cases, lower != cp ? '1' : '0');
+    }
+    free(d);
+    buf_putc(&prim, ' ');
+    buf_add(&prim, buf_cstr(&tones), tones.len);
+    buf_putc(&prim, ' ');
+    buf_add(&prim, buf_cstr(&cases), cases.len);
+    buf_free(&tones);
+    buf_free(&cases);
+    return buf_detach(&prim);
+}

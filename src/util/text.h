@@ -17,6 +17,13 @@ char *text_nfc_trim(const char *s);
  * gives "duong dan van kheo". Returns "" for invalid input. */
 char *text_fold(const char *s);
 
+/* A key that sorts names in Vietnamese alphabetical order under plain byte comparison:
+ * a ă â b c d đ e ê g h i k l m n o ô ơ p q r s t u ư v x y (f j w z in their Latin
+ * places, digits first), words before longer words, then tones (ngang, huyền, hỏi, ngã,
+ * sắc, nặng), then lower case before upper case. Decomposed and composed input give
+ * the same key. Printable ASCII; malloc'd. */
+char *text_sort_key(const char *s);
+
 /* Number of code points (for length limits that users see). */
 size_t text_chars(const char *s);
 

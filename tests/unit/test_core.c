@@ -212,6 +212,51 @@ static void test_parse_number(void **state)
     assert_false(parse_number(LANG_VI, "nan", &v));
 }
 
+static int by_key(const void *a, const void *b)
+{
+    char *ka = text_sort_key(*(const char *const *)a), *kb = text_sort_key(*(const char *const *)b);
+    int c = strcmp(ka, kb);
+    free(ka);
+    free(kb);
+    return c;
+}
+
+static void test_collation(void **state)
+{
+    (void)state;
+    /* each list is in Vietnamese order; sorting a reversed copy must give it back */
+    const char *const lists[][12] = {
+        {"a", "ă", "â", "b", "c", "d", "đ", "e", "ê", "g", NULL},
+        {"o", "ô", "ơ", "p", "u", "ư", "v", "x", "y", NULL},
+        {"ma", "mà", "mả", "mã", "má", "mạ", "mai", NULL},             /* tones after the base letters */
+        {"An", "an ninh", "Anh", "Ân", NULL},                           /* words before longer words */
+        {"Dân", "dân vận", "Đà Nẵng", "Đàn", "Đông", NULL},              /* đ after d, whatever the case */
+        {"Tam An", "Tam Ân", "Tam Đàn", "Tam Thanh", "Tam Thành", "Tam Thăng", NULL}, /* a before ă */
+    };
+    for (size_t l = 0; l < sizeof lists / sizeof lists[0]; l++) {
+        const char *v[12];
+        int n = 0;
+        while (lists[l][n])
+            n++;
+        for (int i = 0; i < n; i++)
+            v[i] = lists[l][n - 1 - i];
+        qsort(v, (size_t)n, sizeof v[0], by_key);
+        for (int i = 0; i < n; i++)
+            if (strcmp(v[i], lists[l][i]) != 0)
+                fail_msg("list %zu: position %d is \"%s\", expected \"%s\"", l, i, v[i], lists[l][i]);
+    }
+    /* composed and decomposed text give one key; upper case sorts right after lower case */
+    char *k1 = text_sort_key("Tam \xC3\x82n"), *k2 = text_sort_key("Tam A\xCC\x82n"), *k3 = text_sort_key("TAM ÂN");
+    assert_string_equal(k1, k2);
+    assert_true(strcmp(k1, k3) < 0);
+    char *k4 = text_sort_key("Tam Âo");
+    assert_true(strcmp(k3, k4) < 0); /* case is the last level: ÂN still before Âo */
+    free(k1);
+    free(k2);
+    free(k3);
+    free(k4);
+}
+
 static void test_lang(void **state)
 {
     (void)state;
@@ -258,6 +303,7 @@ int main(void)
         cmocka_unit_test(test_fold),     cmocka_unit_test(test_valid_utf8), cmocka_unit_test(test_nfc),
         cmocka_unit_test(test_dates),    cmocka_unit_test(test_validate),   cmocka_unit_test(test_copy_free),
         cmocka_unit_test(test_enums),    cmocka_unit_test(test_numbers),    cmocka_unit_test(test_lang), cmocka_unit_test(test_parse_number),
+        cmocka_unit_test(test_collation),
         cmocka_unit_test(test_escape),   cmocka_unit_test(test_buf),
     };
     return cmocka_run_group_tests_name("core", tests, NULL, NULL);

@@ -9,7 +9,9 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <sqlite3.h>
 #include "service/service.h"
+#include "util/text.h"
 #include "util/buf.h"
 
 static char dbpath[256];
@@ -556,6 +558,50 @@ static void test_count_cache(void **state)
     other->ops->close(other);
 }
 
+/* Children come in Vietnamese order (đ after d, ă â after a, tones after letters), and rows
+ * that lack a sort key get one when the database is opened. */
+static void test_vietnamese_order(void **state)
+{
+    (void)state;
+    struct unit_list l;
+    assert_int_equal(st->ops->unit_children(st, 2025, NULL, &l), ST_OK); /* the 34 provinces */
+    for (int i = 1; i < l.n; i++) {
+        char *a = text_sort_key(l.items[i - 1].name), *b = text_sort_key(l.items[i].name);
+        if (strcmp(a, b) > 0)
+            fail_msg("%s listed before %s", l.items[i - 1].name, l.items[i].name);
+        free(a);
+        free(b);
+    }
+    /* "Thành phố Đà Nẵng" comes after every "Thành phố D…" and before "Thành phố H…" */
+    int dn = -1, hn = -1;
+    for (int i = 0; i < l.n; i++) {
+        if (strcmp(l.items[i].code, "48") == 0)
+            dn = i;
+        if (strcmp(l.items[i].code, "01") == 0)
+            hn = i;
+    }
+    assert_true(dn >= 0 && hn > dn);
+    unit_list_free(&l);
+    /* a key wiped (as before migration 009) is back after reopening */
+    struct sqlite3 *raw = NULL;
+    assert_int_equal(sqlite3_open(dbpath, &raw), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(raw, "UPDATE units SET name_key = '' WHERE hierarchy = 2025 AND code = '48'", 0, 0, 0),
+                     SQLITE_OK);
+    sqlite3_close(raw);
+    struct store *again = store_open_sqlite(dbpath);
+    assert_non_null(again);
+    again->ops->close(again);
+    assert_int_equal(sqlite3_open(dbpath, &raw), SQLITE_OK);
+    sqlite3_stmt *q;
+    sqlite3_prepare_v2(raw, "SELECT name_key FROM units WHERE hierarchy = 2025 AND code = '48'", -1, &q, NULL);
+    assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+    char *want = text_sort_key("Thành phố Đà Nẵng");
+    assert_string_equal((const char *)sqlite3_column_text(q, 0), want);
+    free(want);
+    sqlite3_finalize(q);
+    sqlite3_close(raw);
+}
+
 static void test_password_policy(void **state)
 {
     (void)state;
@@ -580,7 +626,7 @@ int main(void)
         cmocka_unit_test(test_scope),           cmocka_unit_test(test_audit_atomic),
         cmocka_unit_test(test_decide),
         cmocka_unit_test(test_password_policy), cmocka_unit_test(test_replace_after_mapping),
-        cmocka_unit_test(test_count_cache),
+        cmocka_unit_test(test_count_cache),     cmocka_unit_test(test_vietnamese_order),
     };
     return cmocka_run_group_tests_name("store", tests, setup, teardown);
 }
