@@ -49,6 +49,34 @@ static bool audit_filter_from(struct rq *r, struct audit_filter *f, char from[11
     return true;
 }
 
+/* Labels of the stored entity and action names (the CSV and the API keep the names). */
+static const char *const audit_labels[][2] = {
+    {"model", N_("Model")},          {"user", N_("User")},
+    {"unit", N_("Unit")},            {"api_token", N_("API token")},
+    {"attachment", N_("Evidence")},  {"award", N_("Award")},
+    {"conference", N_("Conference")}, {"criteria", N_("Scoring criteria")},
+    {"pass_mark", N_("Pass mark")},  {"catalogue", N_("Unit catalogue")},
+    {"mapping", N_("Old-to-new unit mapping")},
+    /* the entities above, the actions below */
+    {"create", N_("created")},       {"update", N_("changed")},
+    {"transition", N_("step")},      {"appraisal", N_("appraisal recorded")},
+    {"replication_add", N_("replication added")}, {"replication_remove", N_("replication removed")},
+    {"sign_in", N_("signed in")},    {"revoke", N_("revoked")},
+    {"set", N_("set")},              {"import", N_("imported")},
+    {"password_reset", N_("password reset")}, {"disable", N_("disabled")},
+    {"enable", N_("enabled")},
+};
+
+#define ENTITY_LABELS 11
+
+static const char *audit_label(const char *name)
+{
+    for (size_t i = 0; i < sizeof audit_labels / sizeof audit_labels[0]; i++)
+        if (strcmp(audit_labels[i][0], name) == 0)
+            return audit_labels[i][1];
+    return name;
+}
+
 static json_t *parsed_or_null(const char *s)
 {
     return s ? json_loads(s, 0, NULL) : json_null();
@@ -151,13 +179,17 @@ int page_audit(struct rq *r)
     page_begin(r, N_("Audit trail"), NULL);
     hf(r, "<h1>%t</h1>", N_("Audit trail"));
     hf(r, "<form method=\"get\" action=\"/admin/audit\" class=\"filters\"><div class=\"row grid\">"
-          "<label for=\"a-entity\">%t</label><input id=\"a-entity\" name=\"entity\" value=\"%s\" placeholder=\"model, user, unit\">"
-          "<label for=\"a-id\">%t</label><input id=\"a-id\" name=\"entity_id\" value=\"%s\">"
+          "<label for=\"a-entity\">%t</label><select id=\"a-entity\" name=\"entity\"><option value=\"\">%t</option>",
+       N_("Entity"), N_("All"));
+    for (size_t i = 0; i < ENTITY_LABELS; i++)
+        hf(r, "<option value=\"%s\"%R>%t</option>", audit_labels[i][0],
+           f.entity && strcmp(f.entity, audit_labels[i][0]) == 0 ? " selected" : "", audit_labels[i][1]);
+    hf(r, "</select><label for=\"a-id\">%t</label><input id=\"a-id\" name=\"entity_id\" value=\"%s\">"
           "<label for=\"a-login\">%t</label><input id=\"a-login\" name=\"login\" value=\"%s\">"
           "<label for=\"a-from\">%t</label><input id=\"a-from\" name=\"from\" value=\"%s\" placeholder=\"%t\">"
           "<label for=\"a-to\">%t</label><input id=\"a-to\" name=\"to\" value=\"%s\" placeholder=\"%t\"></div>"
           "<button type=\"submit\">%t</button></form>",
-       N_("Entity"), f.entity ? f.entity : "", N_("Entity id"), f.entity_id ? f.entity_id : "", N_("Login"),
+       N_("Entity id"), f.entity_id ? f.entity_id : "", N_("Login"),
        f.login ? f.login : "", N_("From"), rq_query(r, "from") ? rq_query(r, "from") : "", N_("dd/mm/yyyy"), N_("To"),
        rq_query(r, "to") ? rq_query(r, "to") : "", N_("dd/mm/yyyy"), N_("Filter"));
     hf(r, "<p><a href=\"/admin/audit.csv?entity=%u&amp;entity_id=%u&amp;login=%u&amp;from=%u&amp;to=%u\">%t</a></p>",
@@ -173,8 +205,8 @@ int page_audit(struct rq *r)
         date_local(e->at, day, hm);
         hf(r, "<tr><td data-label=\"%t\">%D %s</td><td data-label=\"%t\">%s</td><td data-label=\"%t\">%s</td>"
               "<td data-label=\"%t\">%s %s</td><td data-label=\"%t\">%s</td></tr>",
-           N_("Time"), day, hm, N_("Login"), e->login, N_("IP address"), e->address, N_("Entity"), e->entity,
-           e->entity_id, N_("Action"), e->action);
+           N_("Time"), day, hm, N_("Login"), e->login, N_("IP address"), e->address, N_("Entity"),
+           T(r->lang, audit_label(e->entity)), e->entity_id, N_("Action"), T(r->lang, audit_label(e->action)));
     }
     hf(r, "</tbody></table>");
     if (l.n == f.limit && l.n)

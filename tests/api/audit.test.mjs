@@ -378,6 +378,7 @@ test('the audit page lists entries with their filters', async () => {
   const rows = r.text.match(/<tr>.*?<\/tr>/g) || [];
   const body = rows.filter((x) => !x.includes('<th'));
   assert.equal(body.length, 1, `rows: ${body.length}`);
-  assert.ok(body[0].includes(`model ${m.id}`) && body[0].includes('create'), body[0]);
+  // the page names entities and actions in the reader's language (the API and the CSV keep model/create)
+  assert.ok(body[0].includes(`Mô hình ${m.id}`) && body[0].includes('tạo mới'), body[0]);
   assert.ok(r.text.includes(`/admin/audit.csv?entity=model&amp;entity_id=${m.id}`), 'no CSV link with the same filters');
 });
