@@ -24,6 +24,7 @@ int page_model_create(struct rq *r);
 int page_model_edit(struct rq *r);
 int page_model_update(struct rq *r);
 int static_asset(struct rq *r);
+int favicon(struct rq *r);
 int api_me(struct rq *r);
 int api_model_transition(struct rq *r);
 int api_models_bulk_transition(struct rq *r);

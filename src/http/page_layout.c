@@ -74,6 +74,13 @@ int page_home(struct rq *r)
     return redirect(r, r->authed ? "/models" : "/public");
 }
 
+int favicon(struct rq *r)
+{
+    /* no icon: an empty answer browsers keep, instead of a 404 on every page */
+    rq_add_header(r, "cache-control", "public, max-age=604800");
+    return 204;
+}
+
 int static_asset(struct rq *r)
 {
     const struct embedded_file *f = embed_find(assets_files, r->params[0]);

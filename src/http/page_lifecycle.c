@@ -53,8 +53,21 @@ void lifecycle_sections(struct rq *r, const struct model *m)
         hf(r, "</ol>");
         free(ev);
     }
-    /* the steps this user can take now */
-    int steps[STATUS_COUNT], ns = svc_next_steps(&r->actor, m, steps);
+    /* the steps this user can take now; those that need an appraisal appear once there is one */
+    int steps[STATUS_COUNT], all = svc_next_steps(&r->actor, m, steps), ns = 0;
+    struct appraisal *pre;
+    int npre = 0;
+    bool last_passed = false;
+    if (svc_appraisals(r->st, &r->actor, m->id, &pre, &npre) == SVC_OK) {
+        last_passed = npre > 0 && pre[npre - 1].passed;
+        appraisals_free(pre, npre);
+    }
+    for (int i = 0; i < all; i++) {
+        const struct transition_rule *rule = lifecycle_rule(m->status, steps[i]);
+        if ((rule->needs_appraisal && npre == 0) || (rule->needs_passing_appraisal && !last_passed))
+            continue;
+        steps[ns++] = steps[i];
+    }
     if (ns) {
         hf(r, "<h2>%t</h2><div class=\"steps\">", N_("Next step"));
         for (int i = 0; i < ns; i++) {
@@ -117,8 +130,9 @@ void lifecycle_sections(struct rq *r, const struct model *m)
            m->version, m->typical ? " checked" : "", N_("Chosen as a typical model"), N_("Why it is typical"),
            m->typical_reason ? m->typical_reason : "", N_("Save"));
     }
-    /* results */
-    if (authz_model_edit(&r->actor, m) || authz_model_register(&r->actor, m)) {
+    /* results: once the model is at work */
+    bool at_work = m->status == STATUS_IMPLEMENTING || m->status == STATUS_APPRAISED || m->status == STATUS_RECOGNIZED;
+    if (at_work && (authz_model_edit(&r->actor, m) || authz_model_register(&r->actor, m))) {
         struct indicator *ind;
         int ni;
         if (svc_indicators(r->st, &ind, &ni) == SVC_OK) {
@@ -289,10 +303,12 @@ static int appraisal_form(struct rq *r, const struct model *m, const struct appr
     hf(r, "<fieldset><legend>%t</legend><p class=\"help\">%t %N.</p>", N_("Scores"),
        N_("Each criterion is scored from 0 to its maximum; the weighted total is out of 100. Pass mark:"), pass);
     for (int i = 0; i < n; i++) {
-        char val[32] = "";
-        for (int k = 0; ap && k < ap->nscores; k++)
-            if (strcmp(ap->scores[k].code, cat[i].code) == 0)
-                snprintf(val, sizeof val, "%g", ap->scores[k].score);
+        /* what was typed comes back as typed */
+        char field[48], val[64] = "";
+        snprintf(field, sizeof field, "score_%.31s", cat[i].code);
+        const char *typed = rq_form(r, field);
+        if (typed)
+            snprintf(val, sizeof val, "%s", typed);
         hf(r, "<div class=\"field\"><label for=\"s-%s\">%t (0–%N, %t %N)</label><input id=\"s-%s\" name=\"score_%s\" "
               "inputmode=\"decimal\" value=\"%s\" required></div>",
            cat[i].code, cat[i].name, cat[i].max_score, N_("weight"), cat[i].weight, cat[i].code, cat[i].code, val);
@@ -348,15 +364,11 @@ int page_appraisal_create(struct rq *r)
             continue;
         struct criterion_score *cs = &ap.scores[ap.nscores++];
         snprintf(cs->code, sizeof cs->code, "%s", r->form[i].key + 6);
-        char num[32];
-        snprintf(num, sizeof num, "%s", r->form[i].val);
-        for (char *p = num; *p; p++)
-            if (*p == ',')
-                *p = '.';
-        char *end;
-        cs->score = strtod(num, &end);
-        if (!num[0] || *end)
-            cs->score = -1; /* rejected with the range message */
+        /* 7,5 as a Vietnamese writes it */
+        if (!parse_number(r->lang, r->form[i].val, &cs->score)) {
+            verrs_add(&v, "scores", "Each score must be a number.");
+            cs->score = -1;
+        }
     }
     rc = svc_appraisal_add(r->st, &r->actor, id, &ap, &v);
     int status;
@@ -402,12 +414,16 @@ int page_models_bulk(struct rq *r)
     page_begin(r, N_("Not done"), NULL);
     hf(r, "<h1>%t</h1><p class=\"error\" role=\"alert\">%t</p>", N_("Not done"),
        N_("Nothing was changed: every chosen model must be able to take the step."));
-    if (failed)
-        hf(r, "<p>%t <a href=\"/models/%I\">%I</a></p>", N_("The first model that could not:"), failed, failed);
+    /* the reason first, then the model it stopped at, by its code */
     if (why)
         hf(r, "<p>%t</p>", why);
     for (int i = 0; i < v.n; i++)
         hf(r, "<p>%t</p>", v.e[i].msg);
+    struct model fm;
+    if (failed && svc_model_get(r->st, &r->actor, failed, &fm) == SVC_OK) {
+        hf(r, "<p>%t <a href=\"/models/%I\">%s</a></p>", N_("The first model that could not:"), failed, fm.code);
+        model_free(&fm);
+    }
     hf(r, "<p><a href=\"/models\">%t</a></p>", N_("Back to the list of models"));
     return page_end(r, status_of(rc));
 }

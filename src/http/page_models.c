@@ -149,8 +149,8 @@ int page_models_list(struct rq *r)
         if (bulk) {
             hf(r, "<fieldset class=\"bulk-actions\"><legend>%t</legend><label for=\"b-to\">%t</label>"
                   "<select id=\"b-to\" name=\"to\"><option value=\"selected\">%t</option><option value=\"rejected\">%t</option>"
-                  "</select><label for=\"b-no\">%t</label><input id=\"b-no\" name=\"decision_no\" placeholder=\"%t\">"
-                  "<label for=\"b-date\">%t</label><input id=\"b-date\" name=\"decision_date\" inputmode=\"numeric\" "
+                  "</select><label for=\"b-no\">%t *</label><input id=\"b-no\" name=\"decision_no\" placeholder=\"%t\">"
+                  "<label for=\"b-date\">%t *</label><input id=\"b-date\" name=\"decision_date\" inputmode=\"numeric\" "
                   "placeholder=\"%t\"><label for=\"b-comment\">%t</label><textarea id=\"b-comment\" name=\"comment\" "
                   "rows=\"2\"></textarea><p class=\"help\">%t</p><button type=\"submit\">%t</button></fieldset></form>",
                N_("With the chosen models"), N_("Step"), N_("Select"), N_("Reject"), N_("Decision No."),
@@ -343,12 +343,13 @@ static void unit_picker(struct rq *r, const struct model *m, const struct verrs 
         return;
     }
     hf(r, "<input type=\"hidden\" name=\"unit_code\" value=\"\">");
-    hf(r, "<p class=\"help\" id=\"h-unit_q\">%t</p>", N_("Type part of the name without diacritics, e.g. \"tam an\", then press Find; or browse the list."));
+    hf(r, "<p class=\"help\" id=\"h-unit_q\">%t</p>", N_("Type part of the name without diacritics, e.g. \"quang phu\", then press Find; or browse the list."));
     hf(r, "<div class=\"inline\"><label for=\"i-unit_q\" class=\"sr\">%t</label><input id=\"i-unit_q\" name=\"unit_q\" "
-          "value=\"%s\" autocomplete=\"off\" aria-describedby=\"h-unit_q\" data-hierarchy=\"%d\">"
+          "value=\"%s\" autocomplete=\"off\" aria-describedby=\"h-unit_q\" data-hierarchy=\"%d\" data-empty=\"%t\">"
           "<button type=\"submit\" name=\"op\" value=\"unit_search\">%t</button>"
           "<button type=\"submit\" name=\"unit_browse\" value=\"\" class=\"secondary\">%t</button></div>",
-       N_("Find a unit"), nz(fs->unit_q), m->hierarchy == 2024 ? 2024 : 2025, N_("Find"), N_("Browse"));
+       N_("Find a unit"), nz(fs->unit_q), m->hierarchy == 2024 ? 2024 : 2025, N_("No unit has this name."), N_("Find"),
+       N_("Browse"));
     hf(r, "<div id=\"unit-results\" aria-live=\"polite\">");
     struct unit_list l = {0};
     if (fs->searched && fs->unit_q && *fs->unit_q) {

@@ -128,7 +128,8 @@ void spread_sections(struct rq *r, const struct model *m)
     int na;
     if (svc_awards(r->st, &r->actor, m->id, 0, &aw, &na) != SVC_OK)
         return;
-    bool commend = authz_scoring(&r->actor, &m->place, m->hierarchy, m->unit_code);
+    /* awards go to recognized models */
+    bool commend = m->status == STATUS_RECOGNIZED && authz_scoring(&r->actor, &m->place, m->hierarchy, m->unit_code);
     if (na || commend) {
         hf(r, "<h2>%t</h2>", N_("Commendation"));
         if (na) {

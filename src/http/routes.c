@@ -73,5 +73,6 @@ const struct route routes[] = {
     {"GET", "/admin/audit", page_audit, R_AUTH, 0},
     {"GET", "/admin/audit.csv", page_audit_csv, R_AUTH, 0},
     {"GET", "/static/{}", static_asset, R_PUBLIC, 0},
+    {"GET", "/favicon.ico", favicon, R_PUBLIC, 0},
     {NULL, NULL, NULL, 0, 0},
 };

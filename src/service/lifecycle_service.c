@@ -71,6 +71,8 @@ static int step(struct store *st, const struct actor *a, int64_t id, const struc
             date_today(today);
             if (strcmp(ddate, today) > 0)
                 verrs_add(v, "decision_date", "A decision cannot be dated in the future.");
+            else if (strcmp(ddate, m.registered_on) < 0)
+                verrs_add(v, "decision_date", "A decision cannot be dated before the registration.");
         }
         if (r->needs_appraisal || r->needs_passing_appraisal) {
             struct appraisal *list;

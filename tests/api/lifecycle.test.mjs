@@ -820,3 +820,15 @@ test('page forms: typical needs the reason and the committee', async () => {
   const s = await snapshot(srv.base, m.id);
   assert.deepEqual([s.typical, s.typical_reason], [true, 'Tiêu biểu của huyện']);
 });
+
+test('a decision cannot be dated before the registration', async () => {
+  const m = await createModel(srv.base, { registered_on: '2024-03-15' });
+  const r = await api(srv.base, 'POST', `/api/v1/models/${m.id}/transitions`, {
+    body: { to: 'selected', decision_no: '12-QĐ/BDVTU', decision_date: '2001-01-01' },
+  });
+  assertFieldError(r, 'decision_date');
+  const ok = await api(srv.base, 'POST', `/api/v1/models/${m.id}/transitions`, {
+    body: { to: 'selected', decision_no: '12-QĐ/BDVTU', decision_date: '2024-03-15' },
+  });
+  assert.equal(ok.status, 200, ok.text);
+});

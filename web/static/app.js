@@ -8,6 +8,12 @@
   function clear(el) { while (el.firstChild) el.removeChild(el.firstChild); }
   function show(items) {
     clear(box);
+    if (!items.length) {
+      var p = document.createElement('p');
+      p.textContent = input.getAttribute('data-empty') || '';
+      box.appendChild(p);
+      return;
+    }
     var ul = document.createElement('ul');
     ul.className = 'units';
     items.forEach(function (u) {
