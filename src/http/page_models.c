@@ -414,7 +414,11 @@ static int render_form(struct rq *r, const struct model *m, const struct verrs *
     if (edit)
         csrf_field(r);
     else
-        hf(r, "<form method=\"post\" action=\"/models/new\" class=\"model-form\" novalidate>");
+        /* app.js keeps a draft of this form on the device while it is filled; these are its words */
+        hf(r, "<form method=\"post\" action=\"/models/new\" class=\"model-form\" novalidate data-draft=\"new-model\" "
+              "data-draft-found=\"%t\" data-draft-restore=\"%t\" data-draft-discard=\"%t\">",
+           N_("A draft of this form was kept on this device. Restore it?"), N_("Restore the draft"),
+           N_("Discard it"));
     csrf_field(r);
     /* The first submit button is what Enter presses: saving. */
     hf(r, "<button type=\"submit\" name=\"op\" value=\"save\" class=\"sr\" tabindex=\"-1\" aria-hidden=\"true\">%t</button>",

@@ -47,3 +47,73 @@
     }, 200);
   });
 })();
+
+/* Drafts: the registration form is kept on the device while it is filled, so a lost
+ * connection or a closed tab loses nothing; it is offered back the next time. */
+(function () {
+  'use strict';
+  var form = document.querySelector('form[data-draft]');
+  if (!form || !window.localStorage || !window.JSON) return;
+  var key = 'dvk-draft-' + form.getAttribute('data-draft');
+  var skip = { csrf: 1, op: 1, unit_pick: 1, unit_browse: 1 };
+  function fields() {
+    return Array.prototype.filter.call(form.elements, function (el) {
+      return el.name && !skip[el.name] && el.type !== 'submit' && el.type !== 'button' && el.type !== 'file';
+    });
+  }
+  function save() {
+    var d = {};
+    fields().forEach(function (el) { d[el.name] = el.type === 'checkbox' ? el.checked : el.value; });
+    try { localStorage.setItem(key, JSON.stringify(d)); } catch (e) {}
+  }
+  function restore(d) {
+    fields().forEach(function (el) {
+      if (!(el.name in d)) return;
+      if (el.type === 'checkbox') el.checked = !!d[el.name];
+      else if (el.type !== 'hidden' || el.name === 'unit_code' || el.name === 'hierarchy') el.value = d[el.name];
+    });
+  }
+  var saved = null;
+  try { saved = JSON.parse(localStorage.getItem(key) || 'null'); } catch (e) {}
+  var title = form.elements.title;
+  // a page the server filled (an error, a picker step) already holds what was typed
+  if (saved && title && !title.value && saved.title) {
+    var bar = document.createElement('div');
+    bar.className = 'notice draft-offer';
+    bar.setAttribute('role', 'status');
+    var p = document.createElement('p');
+    p.textContent = form.getAttribute('data-draft-found');
+    var yes = document.createElement('button');
+    yes.type = 'button';
+    yes.textContent = form.getAttribute('data-draft-restore');
+    var no = document.createElement('button');
+    no.type = 'button';
+    no.className = 'secondary';
+    no.textContent = form.getAttribute('data-draft-discard');
+    yes.addEventListener('click', function () { restore(saved); bar.parentNode.removeChild(bar); });
+    no.addEventListener('click', function () { localStorage.removeItem(key); bar.parentNode.removeChild(bar); });
+    bar.appendChild(p); bar.appendChild(yes); bar.appendChild(document.createTextNode(' ')); bar.appendChild(no);
+    form.parentNode.insertBefore(bar, form);
+  }
+  form.addEventListener('input', save);
+  form.addEventListener('change', save);
+  // saving: if the next page is the new model's, the draft is done with
+  form.addEventListener('submit', function (ev) {
+    var b = ev.submitter;
+    if (window.sessionStorage && (!b || b.name !== 'op' || b.value === 'save' || b.value === 'draft'))
+      sessionStorage.setItem('dvk-draft-pending', key);
+  });
+})();
+
+/* A registration that reached its model page is done: its draft is dropped. Any other
+ * page (the form again, or a page after a lost connection) keeps it. */
+(function () {
+  'use strict';
+  if (!window.sessionStorage || !window.localStorage) return;
+  var pending = sessionStorage.getItem('dvk-draft-pending');
+  if (!pending) return;
+  sessionStorage.removeItem('dvk-draft-pending');
+  if (/^\/models\/[0-9]+$/.test(location.pathname)) {
+    try { localStorage.removeItem(pending); } catch (e) {}
+  }
+})();
