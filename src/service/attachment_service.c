@@ -208,10 +208,7 @@ int svc_attachment_add(struct store *st, const struct actor *a, const char *data
         rc = audit(st, a, "attachment", id, "create", NULL, after);
         json_decref(after);
     }
-    if (rc == SVC_OK && st->ops->commit(st) != ST_OK)
-        rc = SVC_ERROR;
-    if (rc != SVC_OK)
-        st->ops->rollback(st);
+    rc = svc_finish(st, rc);
     return rc;
 }
 

@@ -148,10 +148,7 @@ int svc_model_transition(struct store *st, const struct actor *a, int64_t id, co
     clean(tin, &c);
     int rc = step(st, a, id, &c.t, expected_version, v, why);
     clean_free(&c);
-    if (rc == SVC_OK && st->ops->commit(st) != ST_OK)
-        rc = SVC_ERROR;
-    if (rc != SVC_OK)
-        st->ops->rollback(st);
+    rc = svc_finish(st, rc);
     return rc;
 }
 
@@ -186,10 +183,7 @@ int svc_models_transition(struct store *st, const struct actor *a, const int64_t
         if (rc)
             *failed_id = ids[i];
     }
-    if (rc == SVC_OK && st->ops->commit(st) != ST_OK)
-        rc = SVC_ERROR;
-    if (rc != SVC_OK)
-        st->ops->rollback(st);
+    rc = svc_finish(st, rc);
     clean_free(&c);
     return rc;
 }
@@ -300,10 +294,7 @@ int svc_appraisal_add(struct store *st, const struct actor *a, int64_t model_id,
         rc = st->ops->model_transition(st, model_id, STATUS_IMPLEMENTING, STATUS_APPRAISED, &e) == ST_OK ? SVC_OK
                                                                                                            : SVC_ERROR;
     }
-    if (rc == SVC_OK && st->ops->commit(st) != ST_OK)
-        rc = SVC_ERROR;
-    if (rc != SVC_OK)
-        st->ops->rollback(st);
+    rc = svc_finish(st, rc);
     model_free(&m);
     return rc;
 }
@@ -357,10 +348,7 @@ int svc_criteria_set(struct store *st, const struct actor *a, int hierarchy, con
         rc = audit(st, a, "criteria", id, "set", NULL, after);
         json_decref(after);
     }
-    if (rc == SVC_OK && st->ops->commit(st) != ST_OK)
-        rc = SVC_ERROR;
-    if (rc != SVC_OK)
-        st->ops->rollback(st);
+    rc = svc_finish(st, rc);
     return rc;
 }
 
@@ -387,9 +375,6 @@ int svc_threshold_set(struct store *st, const struct actor *a, int hierarchy, co
         rc = audit(st, a, "pass_mark", id, "set", NULL, after);
         json_decref(after);
     }
-    if (rc == SVC_OK && st->ops->commit(st) != ST_OK)
-        rc = SVC_ERROR;
-    if (rc != SVC_OK)
-        st->ops->rollback(st);
+    rc = svc_finish(st, rc);
     return rc;
 }

@@ -22,6 +22,15 @@ static int st_to_svc(int rc)
     }
 }
 
+int svc_finish(struct store *st, int rc)
+{
+    if (rc == SVC_OK && st->ops->commit(st) != ST_OK)
+        rc = SVC_ERROR;
+    if (rc != SVC_OK)
+        st->ops->rollback(st);
+    return rc;
+}
+
 /* ---- placing a model in both hierarchies ------------------------------------- */
 
 /* The 2025 province that 2024 province p24 merged into (provinces merged whole). */
@@ -212,12 +221,9 @@ static int create(struct store *st, const struct actor *a, struct model *m, stru
         rc = audit(st, a, "model", id, "create", NULL, after);
         json_decref(after);
     }
-    if (rc == SVC_OK && st->ops->commit(st) != ST_OK)
-        rc = SVC_ERROR;
-    if (rc != SVC_OK) {
-        st->ops->rollback(st);
+    rc = svc_finish(st, rc);
+    if (rc != SVC_OK)
         m->id = 0;
-    }
     return rc;
 }
 
@@ -338,12 +344,9 @@ int svc_model_update(struct store *st, const struct actor *a, struct model *m, i
         json_decref(b);
         json_decref(after);
     }
-    if (rc == SVC_OK && st->ops->commit(st) != ST_OK)
-        rc = SVC_ERROR;
-    if (rc != SVC_OK) {
-        st->ops->rollback(st);
+    rc = svc_finish(st, rc);
+    if (rc != SVC_OK)
         m->version = before.version;
-    }
     model_free(&before);
     return rc;
 }

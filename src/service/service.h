@@ -9,6 +9,10 @@
 #include "core/unit.h"
 #include "store/store.h"
 
+/* Ends the caller's transaction: commits when rc is SVC_OK (SVC_ERROR if the commit
+ * fails), rolls back otherwise. Returns the outcome. */
+int svc_finish(struct store *st, int rc);
+
 enum {
     SVC_OK = 0, SVC_INVALID = -1, SVC_NOTFOUND = -2, SVC_CONFLICT = -3, SVC_FORBIDDEN = -4, SVC_ERROR = -5,
     SVC_BADREQ = -6, SVC_UNAUTH = -7, SVC_THROTTLED = -8

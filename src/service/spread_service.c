@@ -7,15 +7,6 @@
 #include "util/date.h"
 #include "util/text.h"
 
-static int finish(struct store *st, int rc)
-{
-    if (rc == SVC_OK && st->ops->commit(st) != ST_OK)
-        rc = SVC_ERROR;
-    if (rc != SVC_OK)
-        st->ops->rollback(st);
-    return rc;
-}
-
 static void today_not_after(const char *date, const char *field, struct verrs *v)
 {
     char today[11];
@@ -99,7 +90,7 @@ int svc_replication_add(struct store *st, const struct actor *a, int64_t model_i
         json_decref(after);
     }
     model_free(&m);
-    return finish(st, rc);
+    return svc_finish(st, rc);
 }
 
 int svc_replication_remove(struct store *st, const struct actor *a, int64_t model_id, int64_t replication_id)
@@ -123,7 +114,7 @@ int svc_replication_remove(struct store *st, const struct actor *a, int64_t mode
         rc = audit(st, a, "model", id, "replication_remove", before, NULL);
         json_decref(before);
     }
-    return finish(st, rc);
+    return svc_finish(st, rc);
 }
 
 int svc_replications(struct store *st, const struct actor *a, int64_t model_id, struct replication **out, int *n)
@@ -284,7 +275,7 @@ int svc_event_add(struct store *st, const struct actor *a, struct commendation_e
         rc = audit(st, a, "conference", id, "create", NULL, after);
         json_decref(after);
     }
-    return finish(st, rc);
+    return svc_finish(st, rc);
 }
 
 int svc_events(struct store *st, const struct actor *a, struct commendation_event **out, int *n)
@@ -354,7 +345,7 @@ int svc_award_add(struct store *st, const struct actor *a, struct award *aw, str
         rc = audit(st, a, "award", id, "create", NULL, after);
         json_decref(after);
     }
-    return finish(st, rc);
+    return svc_finish(st, rc);
 }
 
 int svc_awards(struct store *st, const struct actor *a, int64_t model_id, int64_t event_id, struct award **out, int *n)
