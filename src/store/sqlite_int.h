@@ -42,6 +42,8 @@ sqlite3_stmt *sq_once(struct sqlite_store *s, const char *sql);
 int sq_done(struct sqlite_store *s, sqlite3_stmt *st, const char *what);
 /* Binds v, or NULL for NULL or "". */
 void sq_bind_text(sqlite3_stmt *st, int i, const char *v);
+/* Binds an optional id or time: 0 is NULL. */
+void sq_bind_id(sqlite3_stmt *st, int i, int64_t v);
 /* Binds v, "" for NULL. */
 void sq_bind_text_empty(sqlite3_stmt *st, int i, const char *v);
 /* Column i as a malloc'd string, NULL for SQL NULL. */

@@ -40,6 +40,14 @@ void sq_bind_text(sqlite3_stmt *st, int i, const char *v)
         sqlite3_bind_null(st, i);
 }
 
+void sq_bind_id(sqlite3_stmt *st, int i, int64_t v)
+{
+    if (v)
+        sqlite3_bind_int64(st, i, v);
+    else
+        sqlite3_bind_null(st, i);
+}
+
 void sq_bind_text_empty(sqlite3_stmt *st, int i, const char *v)
 {
     sqlite3_bind_text(st, i, v ? v : "", -1, SQLITE_TRANSIENT);
@@ -579,10 +587,7 @@ static void bind_model(sqlite3_stmt *st, const struct model *m, sqlite3_int64 oi
     sq_bind_text(st, i++, m->place.p25);
     sq_bind_text(st, i++, m->place.c25);
     sq_bind_text(st, i++, m->registered_on);
-    if (oid)
-        sqlite3_bind_int64(st, i++, oid);
-    else
-        sqlite3_bind_null(st, i++);
+    sq_bind_id(st, i++, oid);
     sq_bind_text(st, i++, m->situation);
     sq_bind_text(st, i++, m->objectives);
     sq_bind_text(st, i++, m->content);

@@ -204,10 +204,7 @@ int s_token_create(struct store *base, int64_t user_id, const char *hash, const 
     sq_bind_text(st, 2, hash);
     sq_bind_text_empty(st, 3, name);
     sqlite3_bind_int64(st, 4, now);
-    if (expires_at)
-        sqlite3_bind_int64(st, 5, expires_at);
-    else
-        sqlite3_bind_null(st, 5);
+    sq_bind_id(st, 5, expires_at);
     int rc = sq_done(s, st, "token_create");
     if (rc == ST_OK)
         *id = sqlite3_last_insert_rowid(s->db);
@@ -333,10 +330,7 @@ int s_audit_append(struct store *base, const struct audit_entry *e)
     char now[21];
     date_now_iso(now);
     sq_bind_text(st, 1, e->at[0] ? e->at : now);
-    if (e->user_id)
-        sqlite3_bind_int64(st, 2, e->user_id);
-    else
-        sqlite3_bind_null(st, 2);
+    sq_bind_id(st, 2, e->user_id);
     sq_bind_text_empty(st, 3, e->login);
     sq_bind_text_empty(st, 4, e->address);
     sq_bind_text_empty(st, 5, e->entity);

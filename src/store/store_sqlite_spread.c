@@ -18,10 +18,7 @@ int s_replication_insert(struct store *base, struct replication *r)
     sqlite3_bind_int(st, 2, r->hierarchy);
     sq_bind_text(st, 3, r->unit_code);
     sq_bind_text(st, 4, r->since);
-    if (r->replica_model_id)
-        sqlite3_bind_int64(st, 5, r->replica_model_id);
-    else
-        sqlite3_bind_null(st, 5);
+    sq_bind_id(st, 5, r->replica_model_id);
     sq_bind_text(st, 6, r->note);
     sq_bind_text(st, 7, r->created_at);
     sq_bind_text_empty(st, 8, r->login);
@@ -215,15 +212,9 @@ int s_award_insert(struct store *base, struct award *a)
                                   " created_at, login) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     if (!st)
         return ST_ERR;
-    if (a->event_id)
-        sqlite3_bind_int64(st, 1, a->event_id);
-    else
-        sqlite3_bind_null(st, 1);
+    sq_bind_id(st, 1, a->event_id);
     sq_bind_text(st, 2, recipient_type_names[a->recipient_type]);
-    if (a->model_id)
-        sqlite3_bind_int64(st, 3, a->model_id);
-    else
-        sqlite3_bind_null(st, 3);
+    sq_bind_id(st, 3, a->model_id);
     sq_bind_text_empty(st, 4, a->recipient_name);
     sq_bind_text(st, 5, award_form_names[a->form]);
     sq_bind_text_empty(st, 6, a->issuer);
@@ -362,10 +353,7 @@ int s_attachment_insert(struct store *base, struct attachment *a)
         return ST_ERR;
     sq_bind_text(st, 1, a->entity);
     sqlite3_bind_int64(st, 2, a->entity_id);
-    if (a->model_id)
-        sqlite3_bind_int64(st, 3, a->model_id);
-    else
-        sqlite3_bind_null(st, 3);
+    sq_bind_id(st, 3, a->model_id);
     sq_bind_text(st, 4, a->sha256);
     sqlite3_bind_int64(st, 5, a->size);
     sq_bind_text(st, 6, file_kind_ext[a->kind]);
