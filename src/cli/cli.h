@@ -6,6 +6,10 @@ int cmd_serve(int argc, char **argv);
 int cmd_units(int argc, char **argv);
 int cmd_user(int argc, char **argv);
 int cmd_token(int argc, char **argv);
+int cmd_import(int argc, char **argv);
+int cmd_export(int argc, char **argv);
+/* The language of messages: given ("vi", "en", "sv"), else the locale's, else Vietnamese; -1 when given is unknown. */
+int cli_lang(const char *given);
 /* Value of --name in argv (also --name=value), or NULL. Marks it used. */
 const char *opt(int argc, char **argv, const char *name);
 /* True when --name is present. */

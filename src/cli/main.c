@@ -15,6 +15,8 @@ static const char usage[] =
     "  units  import --db PATH --mapping FILE                    load the old->new commune mapping\n"
     "  user   add|passwd|disable|enable|list --db PATH ...     manage users (dvk user --help)\n"
     "  token  create|revoke|list --db PATH ...                  API tokens (dvk token --help)\n"
+    "  import --db PATH [--dry-run] FILE                        models from a CSV or XLSX file\n"
+    "  export --db PATH [--format csv|xlsx] [--out FILE]        models to a CSV or XLSX file\n"
     "\n"
     "dvk COMMAND --help shows one command's options.\n";
 
@@ -94,6 +96,10 @@ int main(int argc, char **argv)
         return cmd_user(argc - 1, argv + 1);
     if (strcmp(cmd, "token") == 0)
         return cmd_token(argc - 1, argv + 1);
+    if (strcmp(cmd, "import") == 0)
+        return cmd_import(argc - 1, argv + 1);
+    if (strcmp(cmd, "export") == 0)
+        return cmd_export(argc - 1, argv + 1);
     fprintf(stderr, "dvk: unknown command \"%s\"\n\n%s", cmd, usage);
     return 2;
 }

@@ -44,7 +44,7 @@ void model_init(struct model *m)
 
 #define STR_FIELDS(X)                                                                                   \
     X(title) X(summary) X(description) X(owner) X(situation) X(objectives) X(content) X(area_target)    \
-        X(forces) X(resources) X(outputs) X(sustainability) X(typical_reason) X(unit_name) X(unit_path)
+        X(forces) X(resources) X(outputs) X(sustainability) X(typical_reason) X(unit_name) X(unit_path) X(ext_key)
 
 void model_free(struct model *m)
 {

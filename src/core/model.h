@@ -53,6 +53,7 @@ struct model_place {
 struct model {
     int64_t id;
     char code[24];   /* DVK-2024-000123 */
+    char *ext_key;   /* the key an imported spreadsheet gave it (stable across re-imports); NULL when none */
     char *title;
     char *summary;
     char *description;

@@ -74,6 +74,15 @@ int page_logout(struct rq *r);
 int page_public_list(struct rq *r);
 int page_public_model(struct rq *r);
 
+int page_import_form(struct rq *r);
+int page_import_post(struct rq *r);
+int page_import_job(struct rq *r);
+int page_import_commit(struct rq *r);
+int api_import_create(struct rq *r);
+int api_import_get(struct rq *r);
+int api_import_commit(struct rq *r);
+int page_models_export(struct rq *r);
+
 /* Shared by the API and the pages. */
 int64_t path_id(const char *s);
 void model_query_from(struct rq *r, struct model_query *q);

@@ -20,6 +20,8 @@ void page_begin(struct rq *r, const char *title_msgid, const char *title_text)
         if (r->actor.role == ROLE_ADMIN || r->actor.role == ROLE_STAFF || r->actor.role == ROLE_OFFICER)
             hf(r, "<a href=\"/models/new\">%t</a>", N_("Register a model"));
         hf(r, "<a href=\"/conferences\">%t</a>", N_("Conferences"));
+        if (authz_import(&r->actor))
+            hf(r, "<a href=\"/models/import\">%t</a>", N_("Spreadsheets"));
         if (authz_audit_read(&r->actor))
             hf(r, "<a href=\"/admin/audit\">%t</a>", N_("Audit trail"));
         hf(r, "<form method=\"post\" action=\"/logout\" class=\"signout\">");

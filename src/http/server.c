@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "http/http.h"
+#include "http/import_jobs.h"
 #include "http/i18n.h"
 #include "http/server.h"
 #include "util/log.h"
@@ -514,6 +515,7 @@ static void on_signal(int sig)
 int server_run(const struct server_opts *o)
 {
     i18n_init();
+    import_jobs_init(o->db);
     int n = o->threads > 0 ? o->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
     if (n < 1)
         n = 1;

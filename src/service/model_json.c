@@ -41,6 +41,7 @@ static const struct jmember members[] = {
     STR(typical_reason),
     {"results", J_RESULTS, 0, 0, NULL, 0},
     RO("id"), RO("code"), RO("version"), RO("unit_name"), RO("unit_path"), RO("created_at"), RO("updated_at"),
+    RO("ext_key"),
 };
 
 static int bad(struct svc_err *e, const char *code, const char *msg, const char *detail)
@@ -213,6 +214,7 @@ json_t *model_to_json(const struct model *m)
     json_t *o = json_object();
     json_object_set_new(o, "id", json_integer(m->id));
     json_object_set_new(o, "code", json_string(m->code));
+    json_object_set_new(o, "ext_key", str_or_null(m->ext_key));
     const char *base = (const char *)m;
     for (size_t i = 0; i < sizeof members / sizeof members[0]; i++) {
         const struct jmember *d = &members[i];

@@ -151,6 +151,24 @@ static char *search_text(const struct model *m, bool public)
     return buf_detach(&o);
 }
 
+int model_write_new(struct store *st, struct model *m)
+{
+    char *sf = search_text(m, false), *pf = search_text(m, true);
+    int rc = st_to_svc(st->ops->model_insert(st, m, sf, pf));
+    free(sf);
+    free(pf);
+    return rc;
+}
+
+int model_write(struct store *st, struct model *m, int expected_version)
+{
+    char *sf = search_text(m, false), *pf = search_text(m, true);
+    int rc = st_to_svc(st->ops->model_update(st, m, expected_version, sf, pf));
+    free(sf);
+    free(pf);
+    return rc;
+}
+
 static int check_indicators(struct store *st, const struct model *m, struct verrs *v)
 {
     if (m->nresults == 0)
@@ -204,17 +222,11 @@ static int create(struct store *st, const struct actor *a, struct model *m, stru
         return rc;
     if (!authz_model_create(a, m))
         return SVC_FORBIDDEN;
-    char *sf = search_text(m, false), *pf = search_text(m, true);
     char id[24];
     /* the model and its audit entry commit together or not at all */
-    if (st->ops->begin(st) != ST_OK) {
-        free(sf);
-        free(pf);
+    if (st->ops->begin(st) != ST_OK)
         return SVC_ERROR;
-    }
-    rc = st_to_svc(st->ops->model_insert(st, m, sf, pf));
-    free(sf);
-    free(pf);
+    rc = model_write_new(st, m);
     if (rc == SVC_OK) {
         json_t *after = model_to_json(m);
         idstr(m, id);
@@ -326,16 +338,11 @@ int svc_model_update(struct store *st, const struct actor *a, struct model *m, i
         model_free(&before);
         return rc;
     }
-    char *sf = search_text(m, false), *pf = search_text(m, true);
     if (st->ops->begin(st) != ST_OK) {
-        free(sf);
-        free(pf);
         model_free(&before);
         return SVC_ERROR;
     }
-    rc = st_to_svc(st->ops->model_update(st, m, expected_version, sf, pf));
-    free(sf);
-    free(pf);
+    rc = model_write(st, m, expected_version);
     if (rc == SVC_OK) {
         json_t *b = model_to_json(&before), *after = model_to_json(m);
         char id[24];
@@ -349,6 +356,12 @@ int svc_model_update(struct store *st, const struct actor *a, struct model *m, i
         m->version = before.version;
     model_free(&before);
     return rc;
+}
+
+int svc_model_place(struct store *st, struct model *m)
+{
+    struct verrs v = {0};
+    return place_model(st, m, &v);
 }
 
 int svc_unit_place(struct store *st, int hierarchy, const char *code, struct model_place *p)

@@ -47,6 +47,9 @@ bool authz_model_create(const struct actor *a, const struct model *m);
 bool authz_model_edit(const struct actor *a, const struct model *m);
 bool authz_unit_edit(const struct actor *a, const struct model_place *p, int hierarchy, const char *unit_code);
 bool authz_audit_read(const struct actor *a);
+/* Whether a may import spreadsheets (administrators and commission staff; every row is
+ * still checked against a's scope). */
+bool authz_import(const struct actor *a);
 /* Whether a may take the committee's decisions on m (select, reject, recognize). */
 bool authz_model_decide(const struct actor *a, const struct model *m);
 /* Whether a keeps m's registration (registers it, starts it, withdraws it). */
@@ -101,6 +104,10 @@ int svc_model_create(struct store *st, const struct actor *a, struct model *m, s
 /* As svc_model_create, but any status may be given (demo data and imports of
  * models that went through their lifecycle on paper). */
 int svc_model_import(struct store *st, const struct actor *a, struct model *m, struct verrs *v);
+/* The store writes behind create and update, with the texts a model is searched by; for
+ * services that have already validated, placed and authorized m (the spreadsheet import). */
+int model_write_new(struct store *st, struct model *m);
+int model_write(struct store *st, struct model *m, int expected_version);
 /* Reads one model with its unit path; SVC_NOTFOUND also when it is outside a's scope. */
 int svc_model_get(struct store *st, const struct actor *a, int64_t id, struct model *out);
 /* Stores m (already merged with its patch) when the stored version is expected_version. */
@@ -235,5 +242,7 @@ int svc_user_passwd(struct store *st, const struct actor *a, const char *login, 
 int svc_user_disable(struct store *st, const struct actor *a, const char *login, bool disabled, char *msg, size_t msgsz);
 /* The place of a unit in both hierarchies (what a model there would get). */
 int svc_unit_place(struct store *st, int hierarchy, const char *code, struct model_place *p);
+/* Places m (its hierarchy and unit_code) in both hierarchies and fills unit_name and unit_path. */
+int svc_model_place(struct store *st, struct model *m);
 
 #endif

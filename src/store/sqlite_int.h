@@ -9,6 +9,7 @@ enum {
     Q_MAP_NEW, Q_MAP_OLD, Q_IND_LIST, Q_OWNER_GET, Q_OWNER_ADD, Q_COUNTER_NEXT, Q_COUNTER_GET, Q_MODEL_INSERT,
     Q_MODEL_GET, Q_MODEL_UPDATE, Q_TAGS_DEL, Q_TAG_ADD, Q_TAGS_GET, Q_RES_DEL, Q_RES_ADD, Q_RES_GET, Q_MODEL_COUNT,
     Q_USER_ADD, Q_USER_BY_LOGIN, Q_UNIT_PARENT, Q_SESSION_GET, Q_SESSION_TOUCH, Q_TOKEN_USER, Q_AUDIT_ADD, Q_DATA_VERSION,
+    Q_COUNTER_SET, Q_MODEL_BY_CODE, Q_MODEL_BY_KEY, Q_SEEN_ADD, Q_SEEN_GET,
     Q_COUNT
 };
 
@@ -28,6 +29,13 @@ struct sqlite_store {
     struct count_entry counts[COUNT_CACHE];
     int next_slot;
     int64_t seen_version, seen_changes; /* PRAGMA data_version and total changes the counts belong to */
+    struct {               /* code counters read in the open transaction (year 0: free slot), */
+        int year;          /* kept here and written back once at the commit */
+        int64_t last;
+        bool dirty;
+    } counters[16];
+    char **deferred; /* CREATE INDEX statements of the models' indexes dropped for a bulk import */
+    int ndeferred;
 };
 
 #define S(s) ((struct sqlite_store *)(s))
@@ -72,6 +80,12 @@ int s_throttle_put(struct store *base, const char *key, int failures, int64_t no
 int s_throttle_clear(struct store *base, const char *key);
 int s_audit_append(struct store *base, const struct audit_entry *e);
 int s_audit_list(struct store *base, const struct audit_filter *f, struct audit_list *out);
+
+/* store_sqlite_import.c: what a spreadsheet import asks. */
+int s_model_by_key(struct store *base, const char *key, int64_t *id);
+int s_bulk(struct store *base, bool on);
+int s_defer_indexes(struct store *base, bool restore);
+int s_import_seen(struct store *base, const char *key, int64_t row, int64_t *first_row);
 
 /* store_sqlite_lifecycle.c: model history, scoring catalogue, appraisals. */
 int s_model_transition(struct store *base, int64_t id, int from, int to, const struct model_event *e);

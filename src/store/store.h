@@ -226,6 +226,19 @@ struct store_ops {
     int (*attachment_get)(struct store *s, int64_t id, struct attachment *out);
     int (*attachment_list)(struct store *s, const char *entity, int64_t entity_id, struct attachment **out, int *n);
 
+    /* Bulk mode on this connection (on) or back to normal: a large cache, so that one long
+     * transaction keeps its pages in memory instead of spilling them to the log. */
+    int (*bulk)(struct store *s, bool on);
+    /* Inside a transaction, drops the models' secondary indexes (not those that look models
+     * up by code or key) to build them again in one sorted pass (restore): for an import
+     * that brings more rows than the table holds. A rollback brings them back too. */
+    int (*defer_indexes)(struct store *s, bool restore);
+    /* The model whose code (DVK-2024-000123) or, failing that, whose ext_key is key. */
+    int (*model_by_key)(struct store *s, const char *key, int64_t *id);
+    /* Remembers that an import met key on row (a scratch table of this connection, emptied
+     * with key NULL); when key was met before, *first_row receives that row and ST_EXISTS is returned. */
+    int (*import_seen)(struct store *s, const char *key, int64_t row, int64_t *first_row);
+
     int (*audit_append)(struct store *s, const struct audit_entry *e);
     int (*audit_list)(struct store *s, const struct audit_filter *f, struct audit_list *out);
 };

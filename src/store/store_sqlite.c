@@ -108,11 +108,18 @@ static int s_begin(struct store *base)
     return rc;
 }
 
+static int flush_counters(struct sqlite_store *s);
+
 static int s_commit(struct store *base)
 {
     struct sqlite_store *s = S(base);
     if (--s->depth > 0)
         return ST_OK;
+    int rc = flush_counters(s);
+    if (rc) {
+        s_exec_q(s, Q_ROLLBACK, "ROLLBACK");
+        return rc;
+    }
     return s_exec_q(s, Q_COMMIT, "COMMIT");
 }
 
@@ -122,6 +129,7 @@ static int s_rollback(struct store *base)
     if (s->depth == 0)
         return ST_OK;
     s->depth = 0;
+    memset(s->counters, 0, sizeof s->counters);
     return s_exec_q(s, Q_ROLLBACK, "ROLLBACK");
 }
 
@@ -505,29 +513,74 @@ static int owner_id(struct sqlite_store *s, const struct model *m, sqlite3_int64
     return ST_OK;
 }
 
+/* Writes the counters kept in memory back to their rows (before the commit) and forgets them. */
+static int flush_counters(struct sqlite_store *s)
+{
+    int rc = ST_OK;
+    for (size_t i = 0; i < sizeof s->counters / sizeof s->counters[0]; i++) {
+        if (s->counters[i].dirty && rc == ST_OK) {
+            sqlite3_stmt *st = sq_stmt(s, Q_COUNTER_SET,
+                                       "INSERT INTO code_counters (year, last) VALUES (?, ?)"
+                                       " ON CONFLICT (year) DO UPDATE SET last = excluded.last");
+            if (!st)
+                return ST_ERR;
+            sqlite3_bind_int(st, 1, s->counters[i].year);
+            sqlite3_bind_int64(st, 2, s->counters[i].last);
+            int r = sqlite3_step(st);
+            sqlite3_reset(st);
+            if (r != SQLITE_DONE)
+                rc = sq_fail(s, "counter_set");
+        }
+        s->counters[i].year = 0;
+        s->counters[i].dirty = false;
+    }
+    return rc;
+}
+
+/* The next code of year. Inside one transaction the counters stay in memory (the write lock
+ * is ours until the commit), so an import of many models reads each year's once. */
 static int next_code(struct sqlite_store *s, int year, char out[24])
 {
-    sqlite3_stmt *st = sq_stmt(s, Q_COUNTER_NEXT,
-                            "INSERT INTO code_counters (year, last) VALUES (?, 1)"
-                            " ON CONFLICT (year) DO UPDATE SET last = last + 1 RETURNING last");
-    if (!st)
-        return ST_ERR;
-    sqlite3_bind_int(st, 1, year);
-    if (sqlite3_step(st) != SQLITE_ROW)
-        return sq_fail(s, "next_code");
-    snprintf(out, 24, "DVK-%04d-%06lld", year, (long long)sqlite3_column_int64(st, 0));
-    sqlite3_reset(st);
+    size_t n = sizeof s->counters / sizeof s->counters[0], i = 0;
+    while (i < n && s->counters[i].year && s->counters[i].year != year)
+        i++;
+    if (i == n) { /* more years than slots: write them back and start again */
+        if (flush_counters(s))
+            return ST_ERR;
+        i = 0;
+    }
+    if (s->counters[i].year != year) {
+        sqlite3_stmt *st = sq_stmt(s, Q_COUNTER_GET, "SELECT last FROM code_counters WHERE year = ?");
+        if (!st)
+            return ST_ERR;
+        sqlite3_bind_int(st, 1, year);
+        int rc = sqlite3_step(st);
+        if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+            return sq_fail(s, "counter_get");
+        s->counters[i].last = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+        sqlite3_reset(st);
+        s->counters[i].year = year;
+    }
+    s->counters[i].last++;
+    s->counters[i].dirty = true;
+    char code[48];
+    snprintf(code, sizeof code, "DVK-%04d-%06lld", year, (long long)s->counters[i].last);
+    snprintf(out, 24, "%.23s", code);
     return ST_OK;
 }
 
-static int write_children(struct sqlite_store *s, const struct model *m)
+/* Writes m's tags and results; fresh: m was just inserted, so there is nothing to replace. */
+static int write_children(struct sqlite_store *s, const struct model *m, bool fresh)
 {
-    sqlite3_stmt *st = sq_stmt(s, Q_TAGS_DEL, "DELETE FROM model_tags WHERE model_id = ?");
-    if (!st)
-        return ST_ERR;
-    sqlite3_bind_int64(st, 1, m->id);
-    if (sqlite3_step(st) != SQLITE_DONE)
-        return sq_fail(s, "tags_del");
+    sqlite3_stmt *st;
+    if (!fresh) {
+        st = sq_stmt(s, Q_TAGS_DEL, "DELETE FROM model_tags WHERE model_id = ?");
+        if (!st)
+            return ST_ERR;
+        sqlite3_bind_int64(st, 1, m->id);
+        if (sqlite3_step(st) != SQLITE_DONE)
+            return sq_fail(s, "tags_del");
+    }
     for (int i = 0; i < m->ntags; i++) {
         st = sq_stmt(s, Q_TAG_ADD, "INSERT INTO model_tags (model_id, pos, tag) VALUES (?, ?, ?)");
         if (!st)
@@ -538,12 +591,14 @@ static int write_children(struct sqlite_store *s, const struct model *m)
         if (sqlite3_step(st) != SQLITE_DONE)
             return sq_fail(s, "tag_add");
     }
-    st = sq_stmt(s, Q_RES_DEL, "DELETE FROM model_results WHERE model_id = ?");
-    if (!st)
-        return ST_ERR;
-    sqlite3_bind_int64(st, 1, m->id);
-    if (sqlite3_step(st) != SQLITE_DONE)
-        return sq_fail(s, "results_del");
+    if (!fresh) {
+        st = sq_stmt(s, Q_RES_DEL, "DELETE FROM model_results WHERE model_id = ?");
+        if (!st)
+            return ST_ERR;
+        sqlite3_bind_int64(st, 1, m->id);
+        if (sqlite3_step(st) != SQLITE_DONE)
+            return sq_fail(s, "results_del");
+    }
     for (int i = 0; i < m->nresults; i++) {
         st = sq_stmt(s, Q_RES_ADD, "INSERT INTO model_results (model_id, year, indicator, value) VALUES (?, ?, ?, ?)");
         if (!st)
@@ -563,8 +618,8 @@ static int write_children(struct sqlite_store *s, const struct model *m)
     "title, title_fold, summary, description, field, kind, registration_level, status, hierarchy, unit_code, " \
     "p24, d24, c24, p25, c25, registered_on, owner_id, situation, objectives, content, area_target, forces, "  \
     "resources, outputs, sustainability, period_from, period_to, typical, typical_reason, search_fold, "        \
-    "updated_at, public, public_fold, title_key"
-#define MODEL_WRITE_N 34
+    "updated_at, public, public_fold, title_key, ext_key"
+#define MODEL_WRITE_N 35
 
 static void bind_model(sqlite3_stmt *st, const struct model *m, sqlite3_int64 oid, const char *search_fold,
                        const char *public_fold)
@@ -606,6 +661,7 @@ static void bind_model(sqlite3_stmt *st, const struct model *m, sqlite3_int64 oi
     sq_bind_text_empty(st, i++, public_fold);
     char *tk = text_sort_key(m->title ? m->title : "");
     sq_bind_text_empty(st, i++, tk);
+    sq_bind_text(st, i++, m->ext_key);
     free(tk);
     free(tf);
 }
@@ -625,7 +681,7 @@ static int s_model_insert(struct store *base, struct model *m, const char *searc
     sqlite3_stmt *st = sq_stmt(s, Q_MODEL_INSERT,
                             "INSERT INTO models (" MODEL_WRITE_COLS ", code, version, created_at) VALUES "
                             "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,"
-                            " ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, 1, ?36)");
+                            " ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?36, 1, ?37)");
     if (!st) {
         rc = ST_ERR;
         goto fail;
@@ -638,7 +694,7 @@ static int s_model_insert(struct store *base, struct model *m, const char *searc
         goto fail;
     }
     m->id = sqlite3_last_insert_rowid(s->db);
-    if ((rc = write_children(s, m)))
+    if ((rc = write_children(s, m, true)))
         goto fail;
     return s_commit(base);
 fail:
@@ -661,7 +717,7 @@ static int s_model_update(struct store *base, struct model *m, int expected_vers
         s, Q_MODEL_UPDATE,
         "UPDATE models SET (" MODEL_WRITE_COLS ", version) = (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
         " ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34,"
-        " version + 1) WHERE id = ?35 AND version = ?36");
+        " ?35, version + 1) WHERE id = ?36 AND version = ?37");
     if (!st) {
         rc = ST_ERR;
         goto fail;
@@ -683,7 +739,7 @@ static int s_model_update(struct store *base, struct model *m, int expected_vers
         goto fail;
     }
     m->version = expected_version + 1;
-    if ((rc = write_children(s, m)))
+    if ((rc = write_children(s, m, false)))
         goto fail;
     return s_commit(base);
 fail:
@@ -695,7 +751,8 @@ fail:
     "m.id, m.code, m.title, m.summary, m.description, m.field, m.kind, m.registration_level, m.status, "          \
     "m.hierarchy, m.unit_code, m.p24, m.d24, m.c24, m.p25, m.c25, m.registered_on, o.type, o.name, m.situation, " \
     "m.objectives, m.content, m.area_target, m.forces, m.resources, m.outputs, m.sustainability, m.period_from, " \
-    "m.period_to, m.typical, m.typical_reason, m.version, m.created_at, m.updated_at, u.name, m.title_fold, m.public"
+    "m.period_to, m.typical, m.typical_reason, m.version, m.created_at, m.updated_at, u.name, m.title_fold, m.public, " \
+    "m.ext_key"
 #define MODEL_READ_FROM                                                 \
     " FROM models m LEFT JOIN owners o ON o.id = m.owner_id"            \
     " LEFT JOIN units u ON u.hierarchy = m.hierarchy AND u.code = m.unit_code"
@@ -741,6 +798,7 @@ static int read_model(struct sqlite_store *s, sqlite3_stmt *st, struct model *m)
     m->unit_name = sq_col_dup(st, i++);
     i++; /* title_fold */
     m->is_public = sqlite3_column_int(st, i++) != 0;
+    m->ext_key = sq_col_dup(st, i++);
     return ST_OK;
     (void)s;
 }
@@ -1091,6 +1149,9 @@ static void s_close(struct store *base)
         sqlite3_finalize(s->q[i]);
     for (int i = 0; i < COUNT_CACHE; i++)
         free(s->counts[i].key);
+    for (int i = 0; i < s->ndeferred; i++)
+        free(s->deferred[i]);
+    free(s->deferred);
     sqlite3_close(s->db);
     free(s);
 }
@@ -1157,6 +1218,10 @@ static const struct store_ops sqlite_ops = {
     .attachment_insert = s_attachment_insert,
     .attachment_get = s_attachment_get,
     .attachment_list = s_attachment_list,
+    .model_by_key = s_model_by_key,
+    .bulk = s_bulk,
+    .defer_indexes = s_defer_indexes,
+    .import_seen = s_import_seen,
     .audit_append = s_audit_append,
     .audit_list = s_audit_list,
 };

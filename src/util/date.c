@@ -85,12 +85,44 @@ bool date_parse_any(const char *s, char out[11])
 {
     int y, m, d;
     char tail;
-    if (sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) == 3 ||
-        sscanf(s, "%2d/%2d/%4d%c", &d, &m, &y, &tail) == 3) {
+    if (sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) == 3 || sscanf(s, "%2d/%2d/%4d%c", &d, &m, &y, &tail) == 3 ||
+        sscanf(s, "%2d-%2d-%4d%c", &d, &m, &y, &tail) == 3 || sscanf(s, "%2d.%2d.%4d%c", &d, &m, &y, &tail) == 3) {
         if (!ymd_ok(y, m, d))
             return false;
         snprintf(out, 11, "%04d-%02d-%02d", y, m, d);
         return true;
     }
     return false;
+}
+
+bool date_from_excel(double serial, char out[11])
+{
+    /* Excel counts days from 1899-12-31 as day 1 and keeps Lotus 1-2-3's 29 February 1900
+     * (day 60); from day 61 on, day n is 1899-12-30 plus n. */
+    if (!(serial >= 1 && serial < 2958466))
+        return false;
+    long n = (long)serial;
+    if (n == 60)
+        return false;
+    if (n < 60)
+        n++;
+    /* days since 1899-12-30 to a civil date (Howard Hinnant's algorithm, from 1970-01-01) */
+    long z = n - 25569 + 719468;
+    long era = (z >= 0 ? z : z - 146096) / 146097;
+    long doe = z - era * 146097;
+    long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    long y = yoe + era * 400;
+    long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    long mp = (5 * doy + 2) / 153;
+    long d = doy - (153 * mp + 2) / 5 + 1;
+    long m = mp < 10 ? mp + 3 : mp - 9;
+    if (m <= 2)
+        y++;
+    if (y < 1900 || y > 9999)
+        return false;
+    char tmp[32];
+    snprintf(tmp, sizeof tmp, "%04d-%02d-%02d", (int)y, (int)m, (int)d);
+    memcpy(out, tmp, 11);
+    out[10] = 0;
+    return date_valid(out);
 }

@@ -16,7 +16,9 @@ void date_now_iso(char out[21]);
 int date_year(const char *s);
 /* "dd/mm/yyyy" into out[11] for a valid date; copies s otherwise. */
 void date_to_vn(const char *s, char out[11]);
-/* Accepts dd/mm/yyyy or yyyy-mm-dd; writes YYYY-MM-DD into out[11]. Returns false if invalid. */
+/* An Excel serial day number (1900 date system: 45658 is 2025-01-01) as YYYY-MM-DD. */
+bool date_from_excel(double serial, char out[11]);
+/* Accepts dd/mm/yyyy (also with - or . between), d/m/yyyy or yyyy-mm-dd; writes YYYY-MM-DD into out[11]. Returns false if invalid. */
 bool date_parse_any(const char *s, char out[11]);
 
 #endif

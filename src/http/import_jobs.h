@@ -1,0 +1,23 @@
+/* import_jobs.h: spreadsheet imports started from the web run in a thread of their own,
+ * so that the page can show their progress while they read (and the event loops go on). */
+#ifndef DVK_IMPORT_JOBS_H
+#define DVK_IMPORT_JOBS_H
+#include <jansson.h>
+#include <stdbool.h>
+#include "service/service.h"
+
+#define IMPORT_JOB_ID 33
+
+/* Where jobs open their own store connection; set once before threads start. */
+void import_jobs_init(const char *db_url);
+/* Starts importing path (a copy the job owns and removes when it is forgotten) for a.
+ * name is the file's name as uploaded. Returns SVC_OK with id, or SVC_ERROR. */
+int import_job_start(const struct actor *a, const char *path, const char *name, bool dry_run, char id[IMPORT_JOB_ID]);
+/* A real import of the file a finished dry run read. SVC_NOTFOUND when the job is not a's,
+ * SVC_CONFLICT when it is not a finished dry run without problems. */
+int import_job_commit(const struct actor *a, const char *dry_id, char id[IMPORT_JOB_ID]);
+/* {"id", "state": "running"|"done"|"failed", "dry_run", "file", "bytes_done", "bytes_total", "rows",
+ *  "report": {...} once done}; NULL when unknown or not a's. */
+json_t *import_job_json(const char *id, const struct actor *a, int lang);
+
+#endif
