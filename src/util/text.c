@@ -72,7 +72,7 @@ static void hat_before_tone(utf8proc_int32_t *c, utf8proc_ssize_t n)
     }
 }
 
-char *text_nfc_trim(const char *s)
+char *text_nfc(const char *s)
 {
     const utf8proc_option_t opt = UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPOSE;
     utf8proc_ssize_t n = utf8proc_decompose((const utf8proc_uint8_t *)s, 0, NULL, 0, opt);
@@ -85,12 +85,16 @@ char *text_nfc_trim(const char *s)
         return xstrdup("");
     }
     hat_before_tone(c, n);
-    utf8proc_ssize_t len = utf8proc_reencode(c, n, opt);
-    if (len < 0) {
+    if (utf8proc_reencode(c, n, opt) < 0) {
         free(c);
         return xstrdup("");
     }
-    char *p = (char *)c, *e = p + len;
+    return (char *)c;
+}
+
+char *text_nfc_trim(const char *s)
+{
+    char *n = text_nfc(s), *p = n, *e = p + strlen(p);
     size_t k;
     while ((k = space_at(p)) > 0)
         p += k;
@@ -104,7 +108,7 @@ char *text_nfc_trim(const char *s)
         e = q;
     }
     char *out = xstrndup(p, (size_t)(e - p));
-    free(c);
+    free(n);
     return out;
 }
 

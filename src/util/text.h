@@ -10,9 +10,12 @@
  * than tab, CR and LF. */
 bool text_valid(const char *s, size_t len);
 
-/* NFC form of a valid UTF-8 string, with leading and trailing white space (Unicode
- * spaces, zero-width space, BOM) trimmed. A Vietnamese hat or breve typed after the
- * tone mark is put first, so "a" + acute + circumflex becomes "ấ". "" for invalid input. */
+/* NFC form of a valid UTF-8 string. A Vietnamese hat or breve typed after the tone
+ * mark is put first, so "a" + acute + circumflex becomes "ấ". "" for invalid input. */
+char *text_nfc(const char *s);
+
+/* text_nfc(), with leading and trailing white space (Unicode spaces, zero-width
+ * space, BOM) trimmed. */
 char *text_nfc_trim(const char *s);
 
 /* Search key: decomposed (compatibility), case-folded, marks stripped, đ→d,
