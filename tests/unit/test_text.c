@@ -260,6 +260,22 @@ static void test_nfc_table(void **state)
             fail_msg("nfc_trim(\"%s\") is \"%s\", expected \"%s\"", nfcs[i].in, s, nfcs[i].want);
         free(s);
     }
+    /* text_nfc alone keeps the spaces */
+    const struct {
+        const char *in, *want;
+    } bare[] = {
+        {" Xa" TILDE " ", " Xã "},
+        {"A" ACUTE HAT "P BA" BREVE ACUTE "C", "ẤP BẮC"}, /* upper case too */
+        {"O" GRAVE HAT "NG", "ỒNG"},
+        {"n" ACUTE HAT, "ń" HAT}, /* not a Vietnamese vowel: the marks stay as typed */
+        {" ", " "},
+    };
+    for (size_t i = 0; i < N(bare); i++) {
+        char *s = text_nfc(bare[i].in);
+        if (strcmp(s, bare[i].want) != 0)
+            fail_msg("nfc(\"%s\") is \"%s\", expected \"%s\"", bare[i].in, s, bare[i].want);
+        free(s);
+    }
     assert_int_equal(text_chars("Đường"), 5);
     assert_int_equal(text_chars("\U0001F600a"), 2);
     assert_int_equal(text_chars(""), 0);
