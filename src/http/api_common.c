@@ -33,6 +33,47 @@ int api_invalid(struct rq *r, const struct verrs *v)
     return json_reply(r, 422, json_pack("{s:o}", "error", e));
 }
 
+/* True when every string and member name inside j is valid text (an escape such as
+ * \u0007 gets past the check of the raw body); strings are put in NFC on the way,
+ * so that no handler stores decomposed text. */
+static bool json_text(json_t *j)
+{
+    const char *k;
+    json_t *x;
+    size_t i;
+    switch (json_typeof(j)) {
+    case JSON_OBJECT:
+        json_object_foreach(j, k, x) {
+            if (!text_valid(k, strlen(k)) || !json_text(x))
+                return false;
+        }
+        return true;
+    case JSON_ARRAY:
+        json_array_foreach(j, i, x) {
+            if (!json_text(x))
+                return false;
+        }
+        return true;
+    case JSON_STRING: {
+        const char *v = json_string_value(j);
+        if (!text_valid(v, json_string_length(j)))
+            return false;
+        for (const char *c = v; *c; c++) {
+            if ((unsigned char)*c >= 0x80) {
+                char *n = text_nfc(v);
+                if (strcmp(n, v) != 0)
+                    json_string_set(j, n);
+                free(n);
+                break;
+            }
+        }
+        return true;
+    }
+    default:
+        return true;
+    }
+}
+
 json_t *api_body(struct rq *r, int *status)
 {
     if (!r->body || r->body_len == 0) {
@@ -53,6 +94,15 @@ json_t *api_body(struct rq *r, int *status)
         json_decref(j);
         *status = api_error(r, 400, "bad_json", N_("The body must be a JSON object."), NULL);
         return NULL;
+    }
+    const char *k;
+    json_t *x;
+    json_object_foreach(j, k, x) {
+        if (!text_valid(k, strlen(k)) || !json_text(x)) {
+            *status = api_error(r, 400, "invalid_text", N_("This field contains control characters."), k);
+            json_decref(j);
+            return NULL;
+        }
     }
     return j;
 }

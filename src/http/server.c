@@ -123,6 +123,35 @@ static int hexval(int c)
     return -1;
 }
 
+/* ---- text at the edge ----------------------------------------------------------
+ * Every value a request brings — query pair, path segment, form field, upload part
+ * and its file name, JSON string (api_body) — must be valid UTF-8 text
+ * (text_valid: no control characters either), or the request is refused with a
+ * 400 before any handler runs. Text that may be stored is put in NFC here, once,
+ * so that no handler can store decomposed text; trimming stays with the fields. */
+
+enum { EDGE_OK = 0, EDGE_TOO_MANY = -1, EDGE_BAD_TEXT = -2, EDGE_MALFORMED = -3 };
+
+/* v in NFC: v itself when it is ASCII or NFC already, else a pool copy. */
+static const char *pool_nfc(struct rq *r, const char *v)
+{
+    const unsigned char *c = (const unsigned char *)v;
+    while (*c && *c < 0x80)
+        c++;
+    if (!*c)
+        return v;
+    char *n = text_nfc(v);
+    const char *out = strcmp(n, v) == 0 ? v : rq_strdup(r, n);
+    free(n);
+    return out;
+}
+
+/* Passwords are compared with their hash as typed: they are never normalized. */
+static bool is_secret(const char *key)
+{
+    return strcmp(key, "password") == 0;
+}
+
 /* Decodes %XX and '+' in s[0..len) into a pool string; NULL when the result is not valid text. */
 static const char *url_decode(struct rq *r, const char *s, size_t len)
 {
@@ -131,7 +160,7 @@ static const char *url_decode(struct rq *r, const char *s, size_t len)
     for (size_t i = 0; i < len; i++) {
         if (s[i] == '+')
             out[j++] = ' ';
-        else if (s[i] == '%' && i + 2 < len + 0 && hexval(s[i + 1]) >= 0 && hexval(s[i + 2]) >= 0) {
+        else if (s[i] == '%' && i + 2 < len && hexval(s[i + 1]) >= 0 && hexval(s[i + 2]) >= 0) {
             out[j++] = (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
             i += 2;
         } else
@@ -141,8 +170,9 @@ static const char *url_decode(struct rq *r, const char *s, size_t len)
     return text_valid(out, j) ? out : NULL;
 }
 
-/* Parses a=b&c=d into kv; false when some value is not valid UTF-8 text or there are too many. */
-static bool parse_pairs(struct rq *r, const char *s, size_t len, struct kv *kv, int *n)
+/* Parses a=b&c=d into kv, values in NFC when nfc. EDGE_BAD_TEXT when a key or value
+ * is not valid UTF-8 text, EDGE_TOO_MANY past RQ_MAX_KV pairs. */
+static int parse_pairs(struct rq *r, const char *s, size_t len, struct kv *kv, int *n, bool nfc)
 {
     size_t i = 0;
     while (i < len) {
@@ -155,16 +185,16 @@ static bool parse_pairs(struct rq *r, const char *s, size_t len, struct kv *kv, 
         const char *eq = memchr(s + start, '=', end - start);
         size_t klen = eq ? (size_t)(eq - (s + start)) : end - start;
         if (*n >= RQ_MAX_KV)
-            return false;
+            return EDGE_TOO_MANY;
         const char *k = url_decode(r, s + start, klen);
         const char *v = eq ? url_decode(r, eq + 1, (size_t)(s + end - eq - 1)) : "";
         if (!k || !v)
-            return false;
+            return EDGE_BAD_TEXT;
         kv[*n].key = k;
-        kv[*n].val = v;
+        kv[*n].val = nfc && !is_secret(k) ? pool_nfc(r, v) : v;
         (*n)++;
     }
-    return true;
+    return EDGE_OK;
 }
 
 /* ---- dispatch --------------------------------------------------------------------- */
@@ -317,37 +347,45 @@ static int pick_lang(struct rq *r)
 }
 
 
-/* Splits a multipart/form-data body: text parts into r->form, files into r->files. */
-static bool parse_multipart(struct rq *r, const char *ctype)
+/* Splits a multipart/form-data body: text parts into r->form (in NFC), files into
+ * r->files. EDGE_BAD_TEXT when a field name, a text part or a file name is not
+ * valid UTF-8 text; EDGE_MALFORMED otherwise. */
+static int parse_multipart(struct rq *r, const char *ctype)
 {
     char boundary[80];
     struct mpart parts[RQ_MAX_KV];
     if (!r->body || !multipart_boundary(ctype, boundary))
-        return false;
+        return EDGE_MALFORMED;
     int n = multipart_parse(r->body, r->body_len, boundary, parts, RQ_MAX_KV);
     if (n < 0)
-        return false;
+        return EDGE_MALFORMED;
     for (int i = 0; i < n; i++) {
+        if (!text_valid(parts[i].name, strlen(parts[i].name)))
+            return EDGE_BAD_TEXT;
         if (parts[i].is_file) {
+            if (!text_valid(parts[i].filename, strlen(parts[i].filename)))
+                return EDGE_BAD_TEXT;
             if (r->nfiles >= RQ_MAX_FILES)
-                return false;
+                return EDGE_MALFORMED;
             struct rq_file *f = &r->files[r->nfiles++];
             f->field = rq_strdup(r, parts[i].name);
-            f->filename = rq_strdup(r, parts[i].filename);
+            f->filename = pool_nfc(r, rq_strdup(r, parts[i].filename));
             f->data = parts[i].data;
             f->len = parts[i].len;
         } else {
-            if (r->nform >= RQ_MAX_KV || !text_valid(parts[i].data, parts[i].len))
-                return false;
+            if (!text_valid(parts[i].data, parts[i].len))
+                return EDGE_BAD_TEXT;
+            if (r->nform >= RQ_MAX_KV)
+                return EDGE_MALFORMED;
             char *v = rq_alloc(r, parts[i].len + 1);
             memcpy(v, parts[i].data, parts[i].len);
             v[parts[i].len] = 0;
             r->form[r->nform].key = rq_strdup(r, parts[i].name);
-            r->form[r->nform].val = v;
+            r->form[r->nform].val = is_secret(parts[i].name) ? v : pool_nfc(r, v);
             r->nform++;
         }
     }
-    return true;
+    return EDGE_OK;
 }
 
 /* A page that needs a user sends the browser to sign in, then back here. */
@@ -373,10 +411,10 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
     r.datadir = datadir;
     r.method = h2o_strdup(&req->pool, req->method.base, req->method.len).base;
     r.path = h2o_strdup(&req->pool, req->path.base, req->query_at != SIZE_MAX ? req->query_at : req->path.len).base;
-    bool query_ok = true;
+    int query = EDGE_OK;
     if (req->query_at != SIZE_MAX)
-        query_ok = parse_pairs(&r, req->path.base + req->query_at + 1, req->path.len - req->query_at - 1, r.query,
-                               &r.nquery);
+        query = parse_pairs(&r, req->path.base + req->query_at + 1, req->path.len - req->query_at - 1, r.query,
+                            &r.nquery, false);
     r.lang = pick_lang(&r);
     peer_address(req, r.address);
     const char *proto = rq_header(&r, "x-forwarded-proto");
@@ -396,8 +434,10 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
         for (int i = 0; i < RQ_MAX_PARAMS && params[i]; i++) {
             size_t n = strcspn(params[i], "/");
             r.params[i] = url_decode(&r, params[i], n);
-            if (!r.params[i])
+            if (!r.params[i]) {
                 r.params[i] = "";
+                query = EDGE_BAD_TEXT; /* the address, path or query, is one thing to the user */
+            }
         }
         break;
     }
@@ -419,9 +459,10 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
         status = api ? api_error(&r, status, status == 405 ? "method_not_allowed" : "not_found",
                                  status == 405 ? N_("This method is not allowed here.") : N_("Not found."), NULL)
                      : page_error(&r, status, status == 405 ? N_("This method is not allowed here.") : N_("Page not found."));
-    } else if (!query_ok) {
-        status = api ? api_error(&r, 400, "invalid_query", N_("The address contains invalid text."), NULL)
-                     : page_error(&r, 400, N_("The address contains invalid text."));
+    } else if (query != EDGE_OK) {
+        const char *msg = query == EDGE_TOO_MANY ? N_("The address has too many parameters.")
+                                                 : N_("The address contains invalid characters (it must be UTF-8 text).");
+        status = api ? api_error(&r, 400, "invalid_query", msg, NULL) : page_error(&r, 400, msg);
     } else if ((rt->flags & R_JSON) && req->entity.base && req->entity.len > 0 &&
                (!ctype || strncasecmp(ctype, "application/json", 16) != 0)) {
         status = api_error(&r, 415, "unsupported_media_type", N_("Send the body as application/json."), NULL);
@@ -434,9 +475,20 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
             r.body_len = req->entity.len;
         }
         authenticate(&r, (int64_t)time(NULL));
-        if ((rt->flags & R_FORM) && r.body && !parse_pairs(&r, r.body, r.body_len, r.form, &r.nform))
-            status = page_error(&r, 400, N_("The form contains invalid text."));
-        else if ((rt->flags & R_MULTIPART) && !parse_multipart(&r, ctype))
+        int form = EDGE_OK;
+        if ((rt->flags & R_FORM) && r.body)
+            form = parse_pairs(&r, r.body, r.body_len, r.form, &r.nform, true);
+        else if (rt->flags & R_MULTIPART)
+            form = parse_multipart(&r, ctype);
+        const char *bad_text = rt->flags & R_MULTIPART
+                                   ? N_("The upload has a file name or field with invalid characters (it must be UTF-8 text).")
+                                   : N_("The form contains invalid characters (it must be UTF-8 text).");
+        if (form == EDGE_BAD_TEXT)
+            status = api ? api_error(&r, 400, "invalid_utf8", bad_text, NULL) : page_error(&r, 400, bad_text);
+        else if (form == EDGE_TOO_MANY)
+            status = api ? api_error(&r, 400, "too_many", N_("The form has too many fields."), NULL)
+                         : page_error(&r, 400, N_("The form has too many fields."));
+        else if (form == EDGE_MALFORMED)
             status = api ? api_error(&r, 400, "bad_multipart", N_("The upload is not a valid multipart/form-data body."), NULL)
                          : page_error(&r, 400, N_("The upload is not a valid multipart/form-data body."));
         else if ((rt->flags & R_AUTH) && !r.authed)

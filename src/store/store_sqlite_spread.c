@@ -51,7 +51,7 @@ int s_replication_list(struct store *base, int64_t model_id, struct replication 
     sqlite3_stmt *st = sq_once(s, "SELECT r.id, r.hierarchy, r.unit_code, r.since, coalesce(r.replica_model_id, 0), r.note,"
                                   " r.created_at, r.login, u.name, u.parent_code, u.level FROM replications r"
                                   " JOIN units u ON u.hierarchy = r.hierarchy AND u.code = r.unit_code"
-                                  " WHERE r.model_id = ? ORDER BY u.parent_code, u.name_fold, r.id");
+                                  " WHERE r.model_id = ? ORDER BY u.parent_code, u.name_key, r.id");
     if (!st)
         return ST_ERR;
     sqlite3_bind_int64(st, 1, model_id);

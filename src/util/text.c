@@ -1,4 +1,4 @@
-/* text.c: UTF-8 validation, NFC and folding on top of utf8proc. */
+/* text.c: UTF-8 validation, NFC, search folding and the Vietnamese sort key, on top of utf8proc. */
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
@@ -11,10 +11,14 @@ bool text_valid(const char *s, size_t len)
     utf8proc_ssize_t left = (utf8proc_ssize_t)len;
     while (left > 0) {
         utf8proc_int32_t cp;
+        /* rejects bad lead and continuation bytes, truncation, overlong forms,
+         * surrogates and code points above U+10FFFF */
         utf8proc_ssize_t n = utf8proc_iterate(p, left, &cp);
         if (n <= 0 || cp < 0)
             return false;
-        if ((cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') || cp == 0x7f)
+        /* C0 controls but tab, LF and CR; DEL; C1 controls (U+0080–U+009F, which is
+         * what Windows-1252 text misread as Latin-1 leaves behind) */
+        if ((cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') || (cp >= 0x7f && cp < 0xa0))
             return false;
         p += n;
         left -= n;
@@ -22,42 +26,108 @@ bool text_valid(const char *s, size_t len)
     return true;
 }
 
-/* Length of the white-space character at p (ASCII or Unicode Zs, e.g. U+3000), or 0. */
+/* ---- NFC ------------------------------------------------------------------------ */
+
+/* Length of the white-space character at p, or 0: ASCII blanks, Unicode space
+ * separators (no-break space, U+3000 …), line and paragraph separators, and the
+ * invisible zero-width space, word joiner and byte-order mark. */
 static size_t space_at(const char *p)
 {
     if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
         return 1;
     utf8proc_int32_t cp;
     utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)p, -1, &cp);
-    if (n > 1 && (utf8proc_category(cp) == UTF8PROC_CATEGORY_ZS || cp == 0x200B || cp == 0xFEFF))
+    if (n <= 1)
+        return 0;
+    utf8proc_category_t cat = utf8proc_category(cp);
+    if (cat == UTF8PROC_CATEGORY_ZS || cat == UTF8PROC_CATEGORY_ZL || cat == UTF8PROC_CATEGORY_ZP || cp == 0x200B ||
+        cp == 0x2060 || cp == 0xFEFF)
         return (size_t)n;
     return 0;
 }
 
+static bool is_tone_mark(utf8proc_int32_t m)
+{
+    return m == 0x0300 || m == 0x0301 || m == 0x0303 || m == 0x0309;
+}
+
+/* Canonical order keeps marks of one combining class as typed, so "a" + acute +
+ * circumflex (tone typed before the hat) stays apart from "ấ" under NFC. For the
+ * Vietnamese vowels the hat or breve goes first, which then composes. */
+static void hat_before_tone(utf8proc_int32_t *c, utf8proc_ssize_t n)
+{
+    utf8proc_int32_t base = 0;
+    for (utf8proc_ssize_t i = 0; i < n; i++) {
+        if (utf8proc_get_property(c[i])->combining_class == 0) {
+            base = utf8proc_tolower(c[i]);
+            continue;
+        }
+        bool hat = c[i] == 0x0302 && (base == 'a' || base == 'e' || base == 'o');
+        bool breve = c[i] == 0x0306 && base == 'a';
+        for (utf8proc_ssize_t j = i; (hat || breve) && j > 0 && is_tone_mark(c[j - 1]); j--) {
+            utf8proc_int32_t t = c[j - 1];
+            c[j - 1] = c[j];
+            c[j] = t;
+        }
+    }
+}
+
+char *text_nfc(const char *s)
+{
+    const utf8proc_option_t opt = UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPOSE;
+    utf8proc_ssize_t n = utf8proc_decompose((const utf8proc_uint8_t *)s, 0, NULL, 0, opt);
+    if (n < 0)
+        return xstrdup("");
+    /* utf8proc_reencode writes the UTF-8 and its NUL over the code points: one spare byte */
+    utf8proc_int32_t *c = xmalloc((size_t)n * sizeof *c + 1);
+    if (utf8proc_decompose((const utf8proc_uint8_t *)s, 0, c, n, opt) != n) {
+        free(c);
+        return xstrdup("");
+    }
+    hat_before_tone(c, n);
+    if (utf8proc_reencode(c, n, opt) < 0) {
+        free(c);
+        return xstrdup("");
+    }
+    return (char *)c;
+}
+
 char *text_nfc_trim(const char *s)
 {
-    utf8proc_uint8_t *n = utf8proc_NFC((const utf8proc_uint8_t *)s);
-    if (!n)
-        return xstrdup("");
-    char *p = (char *)n, *e = p + strlen(p);
+    char *n = text_nfc(s), *p = n, *e = p + strlen(p);
     size_t k;
     while ((k = space_at(p)) > 0)
         p += k;
     /* from the end: step back over whole characters that are spaces */
-    for (;;) {
-        char *q = e;
-        while (q > p && ((unsigned char)q[-1] & 0xc0) == 0x80)
+    while (e > p) {
+        char *q = e - 1;
+        while (q > p && ((unsigned char)*q & 0xc0) == 0x80)
             q--;
-        if (q > p)
-            q--;
-        if (q < e && q >= p && space_at(q) == (size_t)(e - q) && e > p)
-            e = q;
-        else
+        if (space_at(q) != (size_t)(e - q))
             break;
+        e = q;
     }
     char *out = xstrndup(p, (size_t)(e - p));
     free(n);
     return out;
+}
+
+/* ---- search folding ------------------------------------------------------------- */
+
+/* Letters and digits make words. */
+static bool is_word(utf8proc_int32_t cp)
+{
+    utf8proc_category_t cat = utf8proc_category(cp);
+    return (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO) ||
+           (cat >= UTF8PROC_CATEGORY_ND && cat <= UTF8PROC_CATEGORY_NO);
+}
+
+/* Invisible format characters other than the zero-width space (soft hyphen,
+ * zero-width joiners, word joiner, BOM) come into words by copy and paste: they
+ * are skipped, neither letters nor separators. */
+static bool is_format(utf8proc_int32_t cp)
+{
+    return cp != 0x200B && utf8proc_category(cp) == UTF8PROC_CATEGORY_CF;
 }
 
 char *text_fold(const char *s)
@@ -77,12 +147,13 @@ char *text_fold(const char *s)
         if (k <= 0)
             break;
         p += k;
-        if (cp == 0x0111) /* đ (Đ was case-folded to it) */
+        /* đ (Đ was case-folded to it), and ð, the look-alike Icelandic eth that
+         * converted and typed Vietnamese text sometimes carries for Đ */
+        if (cp == 0x0111 || cp == 0x00F0)
             cp = 'd';
-        utf8proc_category_t cat = utf8proc_category(cp);
-        bool word = (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO) ||
-                    (cat >= UTF8PROC_CATEGORY_ND && cat <= UTF8PROC_CATEGORY_NO);
-        if (!word) {
+        if (is_format(cp))
+            continue;
+        if (!is_word(cp)) {
             pending_space = b.len > 0;
             continue;
         }
@@ -106,90 +177,138 @@ size_t text_chars(const char *s)
     return n;
 }
 
-/* Primary rank of a lower-case Latin letter (with its Vietnamese variant) or digit; 0 if neither. */
+/* ---- Vietnamese sort key -----------------------------------------------------------
+ *
+ * The order of Vietnamese dictionaries (Vũ Xuân Lương, "Quy tắc sắp xếp đơn vị
+ * từ vựng trong từ điển tiếng Việt", Vietlex): word by word, each word first by
+ * its letters — a ă â b c d đ e ê … o ô ơ … u ư … — whatever its tone, then by its
+ * tone: ngang, huyền, hỏi, ngã, sắc, nặng. So "ma túy" < "mà" < "mã hiệu", and
+ * "Hoa Lư" < "Hòa An" < "Hòa Bình".
+ *
+ * The key, compared byte by byte:
+ *   for each word: one byte per letter ('!' + rank, from '#'; other
+ *     scripts "}" and six hex digits, after every Latin letter); a run of ASCII
+ *     digits as one number, '"', its length and its digits without leading
+ *     zeros, so "Thôn 2" < "Thôn 10"; then ' ' and the word's tone '0'–'5';
+ *   then '!' and one byte per letter or digit, '0' lower or '1' upper case.
+ * ' ' ends a word below every letter ("An" < "Anh"), the tone byte follows only
+ * ' ', and '!' ends the words below any next word ("Nam" < "Nam Định"). Case is
+ * compared last over the whole name, so "an giang" < "An Giang" < "an ninh". */
+
+/* How many letters a Latin letter stands for in Vietnamese: a ă â, d đ, e ê, o ô ơ, u ư. */
+static int forms(int c)
+{
+    return c == 'a' || c == 'o' ? 3 : c == 'd' || c == 'e' || c == 'u' ? 2 : 1;
+}
+
+/* Rank from 2 of lower-case Latin letter c in form variant (0 plain, 1 ă đ ê ô ư, 2 â ơ);
+ * 0 when c is not a-z. f j w z keep their Latin places. */
 static int letter_rank(utf8proc_int32_t c, int variant)
 {
-    static const char order[] = "abcdefghijklmnopqrstuvwxyz";
-    if (c >= '0' && c <= '9')
-        return 1 + (c - '0');
-    if (c == 0x0111) /* đ comes right after d */
-        return letter_rank('d', 1);
-    const char *p = c < 128 ? strchr(order, (int)c) : NULL;
-    if (!p || !c)
+    if (c < 'a' || c > 'z')
         return 0;
-    /* ranks from 11: a ă â b c d đ e ê f g … o ô ơ … u ư … */
-    int r = 11, extra_before = 0;
-    for (const char *q = order; q < p; q++) {
-        extra_before += *q == 'a' ? 2 : *q == 'd' ? 1 : *q == 'e' ? 1 : *q == 'o' ? 2 : *q == 'u' ? 1 : 0;
-        r++;
-    }
-    return r + extra_before + variant;
+    int r = 2;
+    for (int l = 'a'; l < c; l++)
+        r += forms(l);
+    return variant < forms((int)c) ? r + variant : r;
 }
+
+/* The form a combining mark makes of lower-case letter c (1 or 2), or 0. */
+static int mark_variant(utf8proc_int32_t c, utf8proc_int32_t m)
+{
+    if ((m == 0x0306 && c == 'a') || (m == 0x0302 && (c == 'e' || c == 'o')) || (m == 0x031B && c == 'u') ||
+        ((m == 0x0335 || m == 0x0336) && c == 'd')) /* D with a combining stroke: đ */
+        return 1;
+    if ((m == 0x0302 && c == 'a') || (m == 0x031B && c == 'o'))
+        return 2;
+    return 0;
+}
+
+/* Tone of a combining mark in dictionary order: 1 huyền, 2 hỏi, 3 ngã, 4 sắc, 5 nặng; 0 none. */
+static int mark_tone(utf8proc_int32_t m)
+{
+    switch (m) {
+    case 0x0300: return 1;
+    case 0x0309: return 2;
+    case 0x0303: return 3;
+    case 0x0301: return 4;
+    case 0x0323: return 5;
+    default: return 0;
+    }
+}
+
+/* A number's length byte: lengths above 90 digits share one (printable ASCII stays below '~'). */
+#define NUMBER_LEN_MAX 90
 
 char *text_sort_key(const char *s)
 {
     utf8proc_uint8_t *d = NULL;
     if (utf8proc_map((const utf8proc_uint8_t *)s, 0, &d, UTF8PROC_NULLTERM | UTF8PROC_DECOMPOSE) < 0)
-        return xstrdup("");
-    struct buf prim = BUF_INIT, tones = BUF_INIT, cases = BUF_INIT;
+        return xstrdup("!");
+    struct buf key = BUF_INIT, cases = BUF_INIT;
     const utf8proc_uint8_t *p = d;
-    bool pending_sep = false;
+    bool in_word = false;
+    int tone = 0;
     while (*p) {
         utf8proc_int32_t cp;
         utf8proc_ssize_t n = utf8proc_iterate(p, -1, &cp);
         if (n <= 0)
             break;
         p += n;
-        utf8proc_category_t cat = utf8proc_category(cp);
-        bool letter = (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO) ||
-                      (cat >= UTF8PROC_CATEGORY_ND && cat <= UTF8PROC_CATEGORY_NO);
-        if (!letter) {
-            pending_sep = prim.len > 0;
+        if (is_format(cp))
+            continue;
+        if (!is_word(cp)) {
+            if (in_word)
+                buf_printf(&key, " %d", tone);
+            in_word = false;
+            tone = 0;
+            continue;
+        }
+        in_word = true;
+        if (cp >= '0' && cp <= '9') {
+            /* ASCII: one byte each */
+            const utf8proc_uint8_t *start = p - 1;
+            while (*p >= '0' && *p <= '9')
+                p++;
+            size_t all = (size_t)(p - start), len = all;
+            while (len > 1 && *start == '0')
+                start++, len--;
+            buf_putc(&key, '"');
+            buf_putc(&key, (char)('!' + (len < NUMBER_LEN_MAX ? len : NUMBER_LEN_MAX)));
+            buf_add(&key, start, len);
+            for (size_t i = 0; i < all; i++)
+                buf_putc(&cases, '0');
             continue;
         }
         utf8proc_int32_t lower = utf8proc_tolower(cp);
-        int variant = 0, tone = 0;
-        /* the combining marks that follow: a vowel's shape, then its tone */
+        bool upper = lower != cp;
+        int variant = 0;
+        if (lower == 0x0111 || lower == 0x00F0) /* đ, and its look-alike ð (see text_fold) */
+            lower = 'd', variant = 1;
+        /* the combining marks that follow: a vowel's form, the word's tone */
         for (;;) {
             utf8proc_int32_t m;
             utf8proc_ssize_t k = utf8proc_iterate(p, -1, &m);
             if (k <= 0 || utf8proc_category(m) != UTF8PROC_CATEGORY_MN)
                 break;
             p += k;
-            /* a ă â, e ê, o ô ơ, u ư */
-            if ((m == 0x0306 && lower == 'a') || (m == 0x0302 && (lower == 'e' || lower == 'o')) ||
-                (m == 0x031B && lower == 'u'))
-                variant = 1;
-            else if ((m == 0x0302 && lower == 'a') || (m == 0x031B && lower == 'o'))
-                variant = 2;
-            else if (m == 0x0300)
-                tone = 1;
-            else if (m == 0x0309)
-                tone = 2;
-            else if (m == 0x0303)
-                tone = 3;
-            else if (m == 0x0301)
-                tone = 4;
-            else if (m == 0x0323)
-                tone = 5;
+            if (!variant)
+                variant = mark_variant(lower, m);
+            if (!tone)
+                tone = mark_tone(m);
         }
-        if (pending_sep)
-            buf_putc(&prim, '!'); /* a word ends: before every letter */
-        pending_sep = false;
         int rank = letter_rank(lower, variant);
         if (rank)
-            buf_putc(&prim, (char)('!' + rank));
+            buf_putc(&key, (char)('!' + rank));
         else
-            buf_printf(&prim, "}%06X", (unsigned)lower); /* other scripts after the Latin letters */
-        buf_putc(&tones, (char)('0' + tone));
-        buf_putc(&cases, lower != cp ? '1' : '0');
+            buf_printf(&key, "}%06X", (unsigned)lower);
+        buf_putc(&cases, upper ? '1' : '0');
     }
+    if (in_word)
+        buf_printf(&key, " %d", tone);
     free(d);
-    buf_putc(&prim, ' ');
-    buf_add(&prim, buf_cstr(&tones), tones.len);
-    buf_putc(&prim, ' ');
-    buf_add(&prim, buf_cstr(&cases), cases.len);
-    buf_free(&tones);
+    buf_putc(&key, '!');
+    buf_add(&key, buf_cstr(&cases), cases.len);
     buf_free(&cases);
-    return buf_detach(&prim);
+    return buf_detach(&key);
 }
