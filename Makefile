@@ -104,6 +104,7 @@ bench: deps
 	@sh tools/deps.sh bench
 	@$(MAKE) --no-print-directory build/dvk build/bench/gen
 	@sh bench/run.sh
+	@sh bench/import.sh
 
 format:
 	clang-format -i $(SRC) $(wildcard src/*/*.h tests/unit/*.c)

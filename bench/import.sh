@@ -1,0 +1,36 @@
+#!/bin/sh
+# import.sh: `make bench`, the import part. Writes a CSV of BENCH_IMPORT_ROWS models (default
+# 1,000,000) laid out as an office keeps them, over the real 2024 catalogue, and imports it
+# with `dvk import` into a database holding the catalogues. Beside it, in the same run, the
+# baseline: the sqlite3 shell's .import of the same file into a bare table (no checks, no
+# indexes, no units), so the ratio says what reading, checking and indexing cost here.
+set -eu
+cd "$(dirname "$0")/.."
+N=${BENCH_IMPORT_ROWS:-1000000}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT INT TERM
+awk -v n="$N" -f bench/gen_sheet.awk ../shared/data/units-2024.csv > "$tmp/models.csv"
+size=$(wc -c < "$tmp/models.csv")
+echo "bench-quan-tri-mat-khau-1" > "$tmp/pw"
+./build/dvk init --db "$tmp/i.db" --admin-password-file "$tmp/pw" >/dev/null
+./build/dvk units import --db "$tmp/i.db" --hierarchy 2024 ../shared/data/units-2024.csv 2>/dev/null
+./build/dvk units import --db "$tmp/i.db" --hierarchy 2025 ../shared/data/units-2025.csv 2>/dev/null
+./build/dvk units import --db "$tmp/i.db" --mapping ../shared/data/commune-2024-to-2025.csv 2>/dev/null
+
+# seconds and peak RSS (KB) of a command, from GNU time
+timed() {
+    /usr/bin/time -f "%e %M" -o "$tmp/time" "$@" > "$tmp/out" 2>&1 || { cat "$tmp/out"; exit 1; }
+    cat "$tmp/time"
+}
+set -- $(timed ./build/dvk import --db "$tmp/i.db" --lang en "$tmp/models.csv")
+dvk_s=$1 dvk_kb=$2
+grep -q "Imported: " "$tmp/out" || { echo "bench: the import failed"; cat "$tmp/out"; exit 1; }
+printf '.mode csv\n.import %s bare\n' "$tmp/models.csv" > "$tmp/base.sql"
+set -- $(timed sqlite3 "$tmp/bare.db" ".read $tmp/base.sql")
+base_s=$1 base_kb=$2
+rows=$(sqlite3 "$tmp/i.db" "SELECT count(*) FROM models")
+[ "$rows" -eq "$N" ] || { echo "bench: $rows models after importing $N rows"; exit 1; }
+printf '\n%-44s %12s %10s %12s\n' "CSV import (${N} rows, $((size / 1048576)) MB)" "rows/s" "seconds" "peak RSS"
+echo "$N $dvk_s $dvk_kb" | awk '{printf "%-44s %12.0f %10.1f %9.0f MB\n", "dvk import", $1 / $2, $2, $3 / 1024}'
+echo "$N $base_s $base_kb" | awk '{printf "%-44s %12.0f %10.1f %9.0f MB\n", "sqlite3 .import into a bare table", $1 / $2, $2, $3 / 1024}'
+echo "$dvk_s $base_s" | awk '{printf "%-44s %12.2f\n", "ratio (dvk / sqlite3, rows per second)", $2 / $1}'
