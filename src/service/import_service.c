@@ -248,8 +248,9 @@ struct import {
     int section_field;  /* from a heading row "I. LĨNH VỰC KINH TẾ" */
     bool writing;       /* a real run with no problem so far, inside the transaction */
     bool deferred;      /* the models' indexes are built again before the commit */
-    char memo_val[COL_COUNT][48]; /* the last word read in a column of words, and its meaning */
-    int memo_res[COL_COUNT];
+    char memo_val[COL_COUNT][8][48]; /* words met in a column of words, and their meanings */
+    int memo_res[COL_COUNT][8];
+    int memo_next[COL_COUNT];
     uint64_t done, total;
     char today[11];
 };
@@ -695,16 +696,20 @@ static int split_tags(const char *s, char *tags[MODEL_MAX_TAGS])
     return n;
 }
 
-/* sheet_enum_of with a memory of the column's last value: files repeat "Kinh tế" thousands of times. */
+/* sheet_enum_of with a memory of the column's last values: files repeat "Kinh tế" thousands of times. */
 static int enum_cached(struct import *im, int col, const char *v, const char *const *names, const char *const *labels,
                        int count, const char *const *aliases)
 {
-    if (strlen(v) < sizeof im->memo_val[col] && strcmp(im->memo_val[col], v) == 0)
-        return im->memo_res[col];
+    size_t n = strlen(v);
+    if (n < sizeof im->memo_val[col][0])
+        for (int i = 0; i < 8; i++)
+            if (strcmp(im->memo_val[col][i], v) == 0 && im->memo_val[col][i][0])
+                return im->memo_res[col][i];
     int k = sheet_enum_of(v, names, labels, count, aliases);
-    if (strlen(v) < sizeof im->memo_val[col]) {
-        strcpy(im->memo_val[col], v);
-        im->memo_res[col] = k;
+    if (n < sizeof im->memo_val[col][0]) {
+        int i = im->memo_next[col]++ % 8;
+        memcpy(im->memo_val[col][i], v, n + 1);
+        im->memo_res[col][i] = k;
     }
     return k;
 }
@@ -997,7 +1002,7 @@ static bool not_a_model(struct import *im, const struct sheet_row *row)
         if (!*c)
             continue;
         bool total = false;
-        if (text_valid(c, strlen(c))) {
+        if (strchr("TtCcSs", *c) && text_valid(c, strlen(c))) {
             char *f = text_fold(c);
             total = strcmp(f, "tong cong") == 0 || strcmp(f, "tong") == 0 || strcmp(f, "cong") == 0 ||
                     strcmp(f, "total") == 0 || strcmp(f, "tong so") == 0 || strcmp(f, "summa") == 0;
@@ -1262,7 +1267,13 @@ int svc_models_import(struct store *st, const struct actor *a, const char *path,
         rc = SVC_ERROR;
         goto out;
     }
-    if (!o->dry_run) {
+    if (o->dry_run) {
+        /* one read snapshot for the whole file (and no lock taken per statement) */
+        if (st->ops->begin_read(st) != ST_OK) {
+            rc = SVC_ERROR;
+            goto out;
+        }
+    } else {
         if (st->ops->begin(st) != ST_OK) {
             rc = SVC_ERROR;
             goto out;
@@ -1312,7 +1323,9 @@ int svc_models_import(struct store *st, const struct actor *a, const char *path,
         problem(&im, 0, "", "", N_("No header row was found: one of the first rows must name the columns, at least the model's name (Tên mô hình) and its unit."), NULL);
     if (o->progress)
         o->progress(o->ctx, im.total, im.total, r->rows);
-    if (!o->dry_run) {
+    if (o->dry_run)
+        st->ops->rollback(st);
+    else {
         if (r->nproblems == 0 && im.deferred && st->ops->defer_indexes(st, true) != ST_OK)
             problem(&im, 0, "", "", N_("The model could not be saved."), NULL);
         if (r->nproblems == 0) {

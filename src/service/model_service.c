@@ -132,28 +132,47 @@ static int place_model(struct store *st, struct model *m, struct verrs *v)
 
 /* The folded words a model is found by; for the showcase, without the name of a
  * person who owns it. */
-static char *search_text(const struct model *m, bool public)
+/* Folded text of the parts, joined by single spaces ("" for none). */
+static char *fold_parts(const char *const *parts, int n, char *const *more, int nmore)
 {
     struct buf b = BUF_INIT;
-    const char *owner = public && m->owner_type == OWNER_PERSON ? NULL : m->owner;
-    const char *parts[] = {m->code, m->title, m->summary, owner, m->unit_path};
-    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++)
-        if (parts[i])
-            buf_printf(&b, "%s ", parts[i]);
-    for (int i = 0; i < m->ntags; i++)
-        buf_printf(&b, "%s ", m->tags[i]);
+    for (int i = 0; i < n + nmore; i++) {
+        const char *p = i < n ? parts[i] : more[i - n];
+        if (p && *p)
+            buf_printf(&b, "%s ", p);
+    }
     char *f = text_fold(buf_cstr(&b));
     buf_free(&b);
-    /* spaces at both ends so that whole-word matches could be asked for later */
-    struct buf o = BUF_INIT;
-    buf_printf(&o, " %s ", f);
-    free(f);
-    return buf_detach(&o);
+    return f;
+}
+
+/* The folded words a model is found by (sf), and those the showcase searches (pf: without the
+ * name of a person who owns it). Spaces at both ends, so that whole words can be asked for.
+ * Each part is folded once for both. */
+static void search_texts(const struct model *m, char **sf, char **pf)
+{
+    const char *head[] = {m->code, m->title, m->summary};
+    const char *tail[] = {m->unit_path};
+    char *a = fold_parts(head, 3, NULL, 0), *o = fold_parts((const char *const[]){m->owner}, 1, NULL, 0),
+         *z = fold_parts(tail, 1, m->tags, m->ntags);
+    struct buf b = BUF_INIT;
+    buf_printf(&b, " %s%s%s%s%s ", a, *a && *o ? " " : "", o, (*a || *o) && *z ? " " : "", z);
+    *sf = buf_detach(&b);
+    if (m->owner_type == OWNER_PERSON && *o) {
+        buf_printf(&b, " %s%s%s ", a, *a && *z ? " " : "", z);
+        *pf = buf_detach(&b);
+    } else {
+        *pf = xstrdup(*sf);
+    }
+    free(a);
+    free(o);
+    free(z);
 }
 
 int model_write_new(struct store *st, struct model *m)
 {
-    char *sf = search_text(m, false), *pf = search_text(m, true);
+    char *sf, *pf;
+    search_texts(m, &sf, &pf);
     int rc = st_to_svc(st->ops->model_insert(st, m, sf, pf));
     free(sf);
     free(pf);
@@ -162,7 +181,8 @@ int model_write_new(struct store *st, struct model *m)
 
 int model_write(struct store *st, struct model *m, int expected_version)
 {
-    char *sf = search_text(m, false), *pf = search_text(m, true);
+    char *sf, *pf;
+    search_texts(m, &sf, &pf);
     int rc = st_to_svc(st->ops->model_update(st, m, expected_version, sf, pf));
     free(sf);
     free(pf);

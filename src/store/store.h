@@ -124,6 +124,8 @@ struct store_ops {
     int (*begin)(struct store *s);
     int (*commit)(struct store *s);
     int (*rollback)(struct store *s);
+    /* A read-only transaction (one snapshot for many reads); end it with rollback. */
+    int (*begin_read)(struct store *s);
 
     int (*unit_put)(struct store *s, const struct unit *u);
     int (*mapping_put)(struct store *s, const char *old_code, const char *new_code);

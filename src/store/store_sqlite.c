@@ -110,6 +110,17 @@ static int s_begin(struct store *base)
 
 static int flush_counters(struct sqlite_store *s);
 
+static int s_begin_read(struct store *base)
+{
+    struct sqlite_store *s = S(base);
+    if (s->depth++ > 0)
+        return ST_OK;
+    int rc = s_exec_q(s, Q_BEGIN_READ, "BEGIN");
+    if (rc)
+        s->depth = 0;
+    return rc;
+}
+
 static int s_commit(struct store *base)
 {
     struct sqlite_store *s = S(base);
@@ -1162,6 +1173,7 @@ static const struct store_ops sqlite_ops = {
     .begin = s_begin,
     .commit = s_commit,
     .rollback = s_rollback,
+    .begin_read = s_begin_read,
     .unit_put = s_unit_put,
     .mapping_put = s_mapping_put,
     .unit_get = s_unit_get,

@@ -72,8 +72,30 @@ static void hat_before_tone(utf8proc_int32_t *c, utf8proc_ssize_t n)
     }
 }
 
+/* Whether s is already NFC, judged cheaply: only ASCII and precomposed Latin letters (Latin-1,
+ * Latin Extended-A and -B, Latin Extended Additional where Vietnamese's letters are), no
+ * combining mark. Almost all text typed in Vietnam passes; anything else takes the full path. */
+static bool plainly_nfc(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        if (*p < 0x80) {
+            p++;
+            continue;
+        }
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t k = utf8proc_iterate(p, -1, &cp);
+        if (k <= 0 || !((cp >= 0xA0 && cp <= 0x24F) || (cp >= 0x1E00 && cp <= 0x1EFF)))
+            return false;
+        p += k;
+    }
+    return true;
+}
+
 char *text_nfc(const char *s)
 {
+    if (plainly_nfc(s))
+        return xstrdup(s);
     const utf8proc_option_t opt = UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPOSE;
     utf8proc_ssize_t n = utf8proc_decompose((const utf8proc_uint8_t *)s, 0, NULL, 0, opt);
     if (n < 0)
