@@ -59,21 +59,22 @@ static void import_form(struct rq *r, const char *error)
         hf(r, "<p class=\"error\" role=\"alert\">%t</p>", error);
     hf(r, "<form method=\"post\" action=\"/models/import\" enctype=\"multipart/form-data\">");
     csrf_field(r);
-    hf(r, "<div class=\"row\"><label for=\"im-file\">%t</label>"
+    hf(r, "<div class=\"field\"><label for=\"im-file\">%t</label>"
           "<input id=\"im-file\" name=\"file\" type=\"file\" required accept=\".csv,.xlsx,text/csv,"
-          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet\">"
-          "<p class=\"hint\">%t</p></div>"
-          "<div class=\"row\"><label><input type=\"checkbox\" name=\"dry_run\" value=\"1\" checked> %t</label></div>"
+          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet\" aria-describedby=\"im-file-help\">"
+          "<p class=\"help\" id=\"im-file-help\">%t</p></div>"
+          "<div class=\"field check\"><input type=\"checkbox\" id=\"im-dry\" name=\"dry_run\" value=\"1\" checked>"
+          "<label for=\"im-dry\">%t</label></div>"
           "<button type=\"submit\">%t</button></form>",
        N_("File"), N_("Up to 15 MB. Larger files: dvk import on the server."), N_("Only check the file; write nothing yet"),
        N_("Read the file"));
-    hf(r, "<h2>%t</h2><p>%t</p><ul class=\"cols\">", N_("Columns dvk reads"),
+    hf(r, "<details><summary>%t</summary><p>%t</p><ul class=\"cols\">", N_("Columns dvk reads"),
        N_("Headers may be in Vietnamese or English, with or without diacritics, in any order. Other columns are listed "
           "and left out. A unit is found by its code, or by its name under the province (and the district, before "
           "the 2025 merger)."));
     for (int i = 0; i < sheet_ncols; i++)
         hf(r, "<li>%t</li>", sheet_cols[i].header);
-    hf(r, "<li>%t</li></ul>", N_("Results: one column per indicator, e.g. \"Số hộ tham gia 2024\""));
+    hf(r, "<li>%t</li></ul></details>", N_("Results: one column per indicator, e.g. \"Số hộ tham gia 2024\""));
     hf(r, "<p><a href=\"/models/export?format=xlsx\">%t</a> · <a href=\"/models/export?format=csv\">%t</a></p>",
        N_("Export the models as Excel (.xlsx), in this layout"), N_("as CSV"));
 }

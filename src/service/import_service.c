@@ -251,6 +251,7 @@ struct import {
     char memo_val[COL_COUNT][8][48]; /* words met in a column of words, and their meanings */
     int memo_res[COL_COUNT][8];
     int memo_next[COL_COUNT];
+    bool missing_said[COL_COUNT];
     uint64_t done, total;
     char today[11];
 };
@@ -938,6 +939,22 @@ static void derived_key(const struct model *m, char out[40])
     free(f);
 }
 
+/* A problem for a column the file does not have: kept once, counted every time. */
+static void missing_column(struct import *im, int64_t row, int col, const char *msg)
+{
+    if (im->missing_said[col]) {
+        im->r->nproblems++;
+        im->writing = false;
+        return;
+    }
+    im->missing_said[col] = true;
+    problem(im, row, "", "", msg, NULL);
+    if (im->r->nkept)
+        for (int k = 0; k < sheet_ncols; k++)
+            if (sheet_cols[k].id == col)
+                im->r->problems[im->r->nkept - 1].column_msgid = sheet_cols[k].header;
+}
+
 static void report_verrs(struct import *im, int64_t row, const struct sheet_row *sr, const struct verrs *v)
 {
     for (int i = 0; i < v->n; i++) {
@@ -945,7 +962,13 @@ static void report_verrs(struct import *im, int64_t row, const struct sheet_row 
         for (size_t k = 0; k < sizeof member_cols / sizeof member_cols[0]; k++)
             if (strcmp(member_cols[k].member, v->e[i].field) == 0)
                 col = member_cols[k].col;
-        problem(im, row, col_label(im, col), col != COL_NONE ? cell_of(im, sr, col) : "", v->e[i].msg, NULL);
+        const char *label = col_label(im, col);
+        if (!*label && col != COL_NONE) {
+            /* a column the file lacks: said once, on the first row that needs it */
+            missing_column(im, row, col, v->e[i].msg);
+            continue;
+        }
+        problem(im, row, label, col != COL_NONE ? cell_of(im, sr, col) : "", v->e[i].msg, NULL);
     }
 }
 
@@ -1098,7 +1121,10 @@ static void data_row(struct import *im, const struct sheet_row *row)
         if (!resolve_unit(im, rn, &rv.w, &m, col_label(im, COL_UNIT_CODE), col_label(im, COL_COMMUNE)))
             rv.bad = true;
     } else if (!existing) {
-        problem(im, rn, col_label(im, COL_UNIT_CODE), "", N_("The unit is missing: give its code or its name."), NULL);
+        if (*col_label(im, COL_UNIT_CODE))
+            problem(im, rn, col_label(im, COL_UNIT_CODE), "", N_("The unit is missing: give its code or its name."), NULL);
+        else
+            missing_column(im, rn, COL_COMMUNE, N_("The unit is missing: give its code or its name."));
         rv.bad = true;
     }
     if (!rv.bad && names_unit && !im->has[COL_LEVEL]) {
@@ -1372,6 +1398,8 @@ void import_problem_text(const struct import_problem *p, int lang, char *out, si
         buf_printf(&b, "%s %s", T(lang, "Row"), n);
         if (p->column[0])
             buf_printf(&b, ", %s %s", T(lang, "column"), p->column);
+        else if (p->column_msgid)
+            buf_printf(&b, ", %s «%s» (%s)", T(lang, "column"), T(lang, p->column_msgid), T(lang, "missing from the file"));
         buf_puts(&b, ": ");
     }
     if (p->value[0])
@@ -1390,7 +1418,12 @@ json_t *import_report_json(const struct import_report *r, int lang)
         const struct import_problem *p = &r->problems[i];
         char text[512];
         import_problem_text(p, lang, text, sizeof text);
-        json_array_append_new(probs, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s}", "row", (json_int_t)p->row, "column", p->column,
+        char col[192];
+        if (!p->column[0] && p->column_msgid)
+            snprintf(col, sizeof col, "%s (%s)", T(lang, p->column_msgid), T(lang, "missing from the file"));
+        else
+            snprintf(col, sizeof col, "%s", p->column);
+        json_array_append_new(probs, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s}", "row", (json_int_t)p->row, "column", col,
                                                "value", p->value, "message", T(lang, p->msg), "detail", p->detail, "text", text));
     }
     json_t *ign = json_array();

@@ -11,6 +11,7 @@
 struct import_problem {
     int64_t row;
     char column[96];
+    const char *column_msgid; /* when the file has no such column: the header it lacks (a msgid) */
     char value[128];
     const char *msg;
     char detail[160];
