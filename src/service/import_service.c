@@ -855,7 +855,7 @@ static void apply(const struct import *im, const struct rowvals *rv, struct mode
 #define HAS(c) (im->has[c])
     if (HAS(COL_TITLE))
         set_str_col(&m->title, t[COL_TITLE]);
-    if (HAS(COL_FIELD))
+    if (HAS(COL_FIELD) || v->field) /* a section row gives the field when the file has no column for it */
         m->field = v->field;
     if (HAS(COL_KIND))
         m->kind = v->kind;
@@ -1037,6 +1037,8 @@ static bool not_a_model(struct import *im, const struct sheet_row *row)
     }
     if (filled == 1 && only && text_valid(only, strlen(only))) {
         char *f = text_fold(only);
+        int before = im->section_field;
+        im->section_field = 0;
         /* "I. LĨNH VỰC KINH TẾ": the field of the rows below */
         for (int k = 1; k < FIELD_COUNT; k++) {
             char *lab = text_fold(T(LANG_VI, model_field_labels[k]));
@@ -1049,10 +1051,24 @@ static bool not_a_model(struct import *im, const struct sheet_row *row)
             if (im->section_field == k)
                 break;
         }
+        bool names_field = im->section_field != 0;
+        if (!names_field)
+            im->section_field = before;
+        /* numbered ("I.", "II)", "1.") or "Lĩnh vực ..." */
+        const char *q = only;
+        while (*q && strchr("IVXivx0123456789", *q))
+            q++;
+        bool numbered = q > only && (*q == '.' || *q == ')') ;
         bool heading = strlen(only) < 200 && !strchr(only, '\n');
+        bool titled = strncmp(f, "linh vuc", 8) == 0;
         free(f);
-        /* a lone title is a model with everything else missing: reported, not skipped */
-        return heading && cell_of(im, row, COL_TITLE) != only;
+        /* in the title's column, a lone text is a model with everything else missing (reported),
+         * unless it reads as a heading of a field */
+        if (cell_of(im, row, COL_TITLE) == only)
+            return heading && names_field && (numbered || titled);
+        if (!names_field)
+            im->section_field = before;
+        return heading;
     }
     return false;
 }
@@ -1074,7 +1090,6 @@ static void data_row(struct import *im, const struct sheet_row *row)
     read_row(im, row, &rv);
     if (!rv.m.field && im->section_field && (!im->has[COL_FIELD] || !rv.texts[COL_FIELD] || !*rv.texts[COL_FIELD])) {
         rv.m.field = im->section_field;
-        rv.texts[COL_FIELD] = xstrdup("section");
     }
 
     /* which model the row names */
