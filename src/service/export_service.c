@@ -61,8 +61,13 @@ static void put_number(struct out *o, double v, int lang)
         worksheet_write_number(o->ws, (lxw_row_t)o->row, (lxw_col_t)o->col++, v, o->num);
         return;
     }
+    /* every digit, no grouping, the language's decimal sign: what the import reads back */
     char s[64];
-    fmt_number(lang, v, s, sizeof s);
+    snprintf(s, sizeof s, "%.15g", v);
+    if (lang != LANG_EN)
+        for (char *p = s; *p; p++)
+            if (*p == '.')
+                *p = ',';
     put_text(o, s);
 }
 

@@ -13,6 +13,7 @@
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include "core/unit.h"
 #include "http/i18n.h"
@@ -252,6 +253,7 @@ struct import {
     int memo_res[COL_COUNT][8];
     int memo_next[COL_COUNT];
     bool missing_said[COL_COUNT];
+    int num_lang;       /* the language the headers are in: how typed numbers are read */
     uint64_t done, total;
     char today[11];
 };
@@ -382,6 +384,17 @@ static void map_columns(struct import *im, const struct sheet_row *sub)
         free(below);
     }
     im->header_final = true;
+    /* numbers typed as text follow the language of the headers (Vietnamese unless they are English or Swedish) */
+    int votes[LANG_COUNT] = {0};
+    for (int j = 0; j < im->nheader; j++)
+        for (int k = 0; k < sheet_ncols; k++)
+            for (int l = 0; l < LANG_COUNT; l++)
+                if (strcasecmp(im->header[j], T(l, sheet_cols[k].header)) == 0)
+                    votes[l]++;
+    im->num_lang = LANG_VI;
+    for (int l = 0; l < LANG_COUNT; l++)
+        if (votes[l] > votes[im->num_lang])
+            im->num_lang = l;
 }
 
 /* Whether a row under the header names columns rather than holding a model. */
@@ -736,7 +749,12 @@ static void read_row(struct import *im, const struct sheet_row *row, struct rowv
                 snprintf(x->indicator, sizeof x->indicator, "%s", cm->indicator);
                 x->year = cm->year;
                 rv->res_set[rv->nres] = *v != 0;
-                if (*v && !parse_number(LANG_VI, v, &x->value)) {
+                /* a workbook's number is "1.234" for 1.234; typed text is Vietnamese, "1.234" for 1234 */
+                char *end = NULL;
+                bool stored = j < row->n && row->numeric && row->numeric[j];
+                if (stored)
+                    x->value = strtod(v, &end);
+                if (*v && (stored ? *end != 0 : !parse_number(im->num_lang, v, &x->value))) {
                     problem(im, r, cm->label, v, N_("Not a number."), NULL);
                     rv->bad = true;
                 }

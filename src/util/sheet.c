@@ -67,10 +67,14 @@ int rowbuf_set(struct sheet_rowbuf *rb, int col, const char *s, size_t len, cons
         while (cap <= col)
             cap *= 2;
         rb->off = xrealloc(rb->off, (size_t)cap * sizeof *rb->off);
+        rb->num = xrealloc(rb->num, (size_t)cap);
         rb->capcols = cap;
     }
-    for (; rb->ncols <= col; rb->ncols++)
+    for (; rb->ncols <= col; rb->ncols++) {
         rb->off[rb->ncols] = SIZE_MAX;
+        rb->num[rb->ncols] = 0;
+    }
+    rb->num[col] = 0;
     size_t at = rb->text.len;
     buf_add(&rb->text, s, len);
     buf_putc(&rb->text, 0);
@@ -81,6 +85,12 @@ int rowbuf_set(struct sheet_rowbuf *rb, int col, const char *s, size_t len, cons
         *p++ = 0x1A;
     rb->off[col] = at;
     return 0;
+}
+
+void rowbuf_mark_number(struct sheet_rowbuf *rb, int col)
+{
+    if (col < rb->ncols)
+        rb->num[col] = 1;
 }
 
 int rowbuf_emit(struct sheet_rowbuf *rb, int64_t row, sheet_row_fn fn, void *ctx)
@@ -94,7 +104,7 @@ int rowbuf_emit(struct sheet_rowbuf *rb, int64_t row, sheet_row_fn fn, void *ctx
     }
     for (int i = 0; i < n; i++)
         rb->cells[i] = rb->off[i] == SIZE_MAX ? "" : rb->text.p + rb->off[i];
-    struct sheet_row r = {.row = row, .n = n, .cells = rb->cells};
+    struct sheet_row r = {.row = row, .n = n, .cells = rb->cells, .numeric = rb->num};
     return fn(ctx, &r);
 }
 
@@ -102,6 +112,7 @@ void rowbuf_free(struct sheet_rowbuf *rb)
 {
     buf_free(&rb->text);
     free(rb->off);
+    free(rb->num);
     free(rb->cells);
     memset(rb, 0, sizeof *rb);
 }

@@ -15,6 +15,8 @@ struct sheet_row {
     int64_t row;        /* 1-based row number as the user sees it (spreadsheet row; CSV line record number) */
     int n;              /* number of cells: last non-empty column + 1 (0 for a blank row) */
     const char **cells; /* n strings, "" for an empty cell; valid only during the callback */
+    const unsigned char *numeric; /* n flags: 1 for a cell an XLSX workbook stores as a number
+                                   * (its text is then "1234.5": a '.' decimal point, no grouping) */
 };
 /* Return nonzero from the callback to stop reading (sheet_read then returns that value). */
 typedef int (*sheet_row_fn)(void *ctx, const struct sheet_row *r);

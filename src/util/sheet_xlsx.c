@@ -725,6 +725,8 @@ static void ws_cell(struct xlsx *x, struct ws_state *w)
         char limit[32];
         xfail(x, SHEET_E_LARGE, "row %lld holds more than %s of text", (long long)w->row,
               sheet_size_text(x->lim->row_bytes, limit));
+    } else if ((t[0] == 0 || strcmp(t, "n") == 0) && out == v && len) {
+        rowbuf_mark_number(&w->rb, w->col);
     }
 }
 
