@@ -1046,6 +1046,7 @@ static void data_row(struct import *im, const struct sheet_row *row)
     read_row(im, row, &rv);
     if (!rv.m.field && im->section_field && (!im->has[COL_FIELD] || !rv.texts[COL_FIELD] || !*rv.texts[COL_FIELD])) {
         rv.m.field = im->section_field;
+        free(rv.texts[COL_FIELD]); /* an empty cell's "" */
         rv.texts[COL_FIELD] = xstrdup("section");
     }
 
