@@ -1009,17 +1009,18 @@ static bool not_a_model(struct import *im, const struct sheet_row *row)
     }
     if (filled == 1 && only && text_valid(only, strlen(only))) {
         char *f = text_fold(only);
-        /* "I. LĨNH VỰC KINH TẾ": the field of the rows below */
+        /* "I. LĨNH VỰC KINH TẾ": the field of the rows below (until the next heading names another) */
         for (int k = 1; k < FIELD_COUNT; k++) {
             char *lab = text_fold(T(LANG_VI, model_field_labels[k]));
-            if (strstr(f, lab) || (k == FIELD_ECONOMIC && strstr(f, "kinh te")) ||
-                (k == FIELD_CULTURAL_SOCIAL && strstr(f, "van hoa")) ||
-                (k == FIELD_DEFENSE_SECURITY && (strstr(f, "quoc phong") || strstr(f, "an ninh"))) ||
-                (k == FIELD_POLITICAL_SYSTEM && strstr(f, "chinh tri")))
-                im->section_field = k;
+            bool names = strstr(f, lab) || (k == FIELD_ECONOMIC && strstr(f, "kinh te")) ||
+                         (k == FIELD_CULTURAL_SOCIAL && strstr(f, "van hoa")) ||
+                         (k == FIELD_DEFENSE_SECURITY && (strstr(f, "quoc phong") || strstr(f, "an ninh"))) ||
+                         (k == FIELD_POLITICAL_SYSTEM && strstr(f, "chinh tri"));
             free(lab);
-            if (im->section_field == k)
+            if (names) {
+                im->section_field = k;
                 break;
+            }
         }
         bool heading = strlen(only) < 200 && !strchr(only, '\n');
         free(f);

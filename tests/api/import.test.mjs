@@ -1,0 +1,206 @@
+// import.test.mjs: importing models from offices' spreadsheets and exporting them in the same
+// layout (issue 5): `dvk import`, `dvk export`, POST /api/v1/imports, /models/import and
+// /models/export. Each file is made here for the purpose (CSV strings; XLSX through
+// build/tests/mkxlsx) with the exact problems its dry run must report.
+//
+// Every test puts a unique token in its titles; the CLI runs on the server's database
+// (its commits are seen by the server at once), and models are read back with sqlite3 or
+// the API. Dates are always given: a row without one is registered today, after the merger.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { startServer, addUser, runDvk } from '../lib/server.mjs';
+import { api, token } from '../lib/http.mjs';
+import { sql, sqlOk, sqlJson, q } from '../lib/sqlite.mjs';
+import { page, signInOk, csrfFrom } from '../lib/session.mjs';
+import { as } from '../lib/lifecycle.mjs';
+import { csv, writeCsv, writeXlsx, importCli, line, summary, MSG, apiImport, waitJob } from '../lib/sheets.mjs';
+
+let srv;
+let dir;
+before(async () => {
+  srv = await startServer();
+  dir = srv.dir;
+});
+after(async () => { if (srv) await srv.stop(); });
+
+let nfile = 0;
+const fileName = (ext) => `f${++nfile}.${ext}`;
+
+/* Writes rows as CSV (opts: delim, bom) and runs dvk import on it. */
+async function importRows(rows, { dry = false, lang = 'en', ...opts } = {}) {
+  const f = await writeCsv(dir, fileName('csv'), rows, opts);
+  return { file: f, ...(await importCli(srv.dbPath, f, { dry, lang })) };
+}
+
+/* The models whose title holds tok, by title: { title: {field, kind, hierarchy, unit_code, level, registered_on, ...} }. */
+async function stored(tok) {
+  const rows = await sqlJson(srv.dbPath, `SELECT id, code, title, field, kind, hierarchy, unit_code,
+    registration_level AS level, registered_on, status, typical, ext_key, summary
+    FROM models WHERE title LIKE ${q(`%${tok}%`)} ORDER BY title;`);
+  return Object.fromEntries(rows.map((r) => [r.title, r]));
+}
+
+/* Results of the model with this title: ["year indicator value", ...] sorted. */
+async function resultsOf(title) {
+  const out = await sqlOk(srv.dbPath, `SELECT r.year || ' ' || r.indicator || ' ' || r.value FROM model_results r
+    JOIN models m ON m.id = r.model_id WHERE m.title = ${q(title)} ORDER BY r.indicator, r.year;`);
+  return out.split('\n').filter(Boolean);
+}
+
+/* Some columns of stored(tok) as { title: [values] } (order-free comparison). */
+async function storedAs(tok, cols) {
+  const m = await stored(tok);
+  return Object.fromEntries(Object.values(m).map((x) => [x.title, cols.map((c) => x[c])]));
+}
+
+const countModels = async () => Number((await sqlOk(srv.dbPath, 'SELECT count(*) FROM models;')).trim());
+const countAudit = async () => Number((await sqlOk(srv.dbPath, 'SELECT count(*) FROM audit;')).trim());
+
+/* Asserts a clean run that wrote (or, dry, would write) the given counts. */
+function assertClean(r, kind, rows, created, updated, unchanged) {
+  assert.deepEqual(r.problems, [], r.stdout);
+  assert.equal(r.summary, summary(kind, rows, created, updated, unchanged, 0), r.stdout);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+}
+
+/* The usual header of an office's register, in Vietnamese. */
+const HEAD = ['STT', 'Tên mô hình', 'Lĩnh vực', 'Tập thể/Cá nhân', 'Tỉnh', 'Huyện', 'Xã', 'Ngày đăng ký', 'Số hộ tham gia'];
+const TAM_AN = ['Tỉnh Quảng Nam', 'Huyện Phú Ninh', 'Xã Tam An'];
+
+// ---- messy files -------------------------------------------------------------------------
+
+test('a title block, numbering, section headings, blank rows and totals are not models', async () => {
+  const t = token('sec');
+  const rows = [
+    ['UBND TỈNH QUẢNG NAM'],
+    ['BAN DÂN VẬN TỈNH ỦY'],
+    ['DANH SÁCH MÔ HÌNH "DÂN VẬN KHÉO" NĂM 2024', '', '', ''],
+    [],
+    [...HEAD, 'Ghi chú'],
+    ['(1)', '(2)', '(3)', '(4)', '(5)', '(6)', '(7)', '(8)', '(9)', '(10)'],
+    ['I. LĨNH VỰC KINH TẾ'],
+    ['1', `${t} nuôi bò `, '', 'Tập thể', ...TAM_AN, '15/03/2024', '1.234', 'ghi chú'],
+    ['2', `${t} đọc sách`, 'Văn hóa - xã hội', 'Cá nhân', ...TAM_AN, '16/03/2024', '12', ''],
+    [],
+    ['II. LĨNH VỰC VĂN HÓA - XÃ HỘI', '', '', '', '', '', '', '', '', ''],
+    ['3', `${t} câu lạc bộ`, '', 'Tập thể', ...TAM_AN, '17/03/2024', '7'],
+    ['4', `${t} lĩnh vực lạ`, 'Kinh tệ hại', 'Tập thể', ...TAM_AN, '18/03/2024', ''],
+    ['III. LĨNH VỰC QUỐC PHÒNG - AN NINH'],
+    ['5', `${t} tuần tra`, '', 'Cá nhân', ...TAM_AN, '31/02/2024', '  3 '],
+    ['', '', '', '', '', '', '', '', '', ''],
+    ['Tổng cộng', '', '', '', '', '', '', '', '1.256', ''],
+  ];
+  const dry = await importRows(rows, { dry: true });
+  assert.deepEqual(dry.problems, [
+    line(13, 'C (Lĩnh vực)', 'Kinh tệ hại', MSG.field),
+    line(15, 'H (Ngày đăng ký)', '31/02/2024', MSG.date),
+  ]);
+  assert.deepEqual(dry.ignored, ['J (Ghi chú)']);
+  assert.equal(dry.summary, summary('dry', 5, 3, 0, 0, 2));
+  assert.equal(dry.code, 1);
+  assert.deepEqual(await stored(t), {}, 'a dry run wrote models');
+
+  // the same file through the API: the report counts what was skipped
+  const { job } = await apiImport(srv.base, csv(rows), { name: 'so-do.csv', dry: true, headers: { 'Accept-Language': 'en' } });
+  assert.equal(job.state, 'done');
+  const rep = job.report;
+  assert.deepEqual({ header_row: rep.header_row, rows: rep.rows, skipped: rep.skipped, problems_total: rep.problems_total, written: rep.written },
+    { header_row: 5, rows: 5, skipped: 7, problems_total: 2, written: false });
+  assert.deepEqual(rep.problems.map((p) => [p.row, p.column, p.value, p.message]), [
+    [13, 'C (Lĩnh vực)', 'Kinh tệ hại', MSG.field],
+    [15, 'H (Ngày đăng ký)', '31/02/2024', MSG.date],
+  ]);
+  assert.deepEqual(rep.ignored_columns, ['J (Ghi chú)']);
+
+  // corrected, it goes in; a row without a field cell takes its section's field
+  rows[12][2] = 'Kinh tế';
+  rows[14][7] = '28/02/2024';
+  const real = await importRows(rows);
+  assertClean(real, 'done', 5, 5, 0, 0);
+  assert.deepEqual(await storedAs(t, ['field', 'kind', 'hierarchy', 'unit_code', 'registered_on']), {
+    [`${t} câu lạc bộ`]: ['cultural_social', 'collective', 2024, '20368', '2024-03-17'],
+    [`${t} đọc sách`]: ['cultural_social', 'individual', 2024, '20368', '2024-03-16'],
+    [`${t} lĩnh vực lạ`]: ['economic', 'collective', 2024, '20368', '2024-03-18'],
+    [`${t} nuôi bò`]: ['economic', 'collective', 2024, '20368', '2024-03-15'],
+    [`${t} tuần tra`]: ['defense_security', 'individual', 2024, '20368', '2024-02-28'],
+  });
+  assert.deepEqual(await resultsOf(`${t} nuôi bò`), ['2024 households 1234.0']);
+  assert.deepEqual(await resultsOf(`${t} tuần tra`), ['2024 households 3.0']);
+});
+
+test('headers without diacritics, in capitals, in English, in any order; other columns are listed', async () => {
+  const t = token('hdr');
+  const variants = [
+    ['TEN MO HINH', 'LINH VUC', 'LOAI', 'TINH', 'HUYEN', 'XA', 'NGAY DANG KY', 'SO HO THAM GIA'],
+    ['ten mo hinh', 'linh vuc', 'tap the/ca nhan', 'tinh', 'huyen', 'xa', 'ngay dang ky', 'so ho tham gia'],
+    ['Model name', 'Field', 'Collective or individual', 'Province or city', 'District (before 2025)', 'Commune or ward', 'Registered on', 'Households taking part'],
+  ];
+  const values = ['', 'Kinh tế', 'Tập thể', ...TAM_AN, '15/03/2024', '40'];
+  for (const [i, head] of variants.entries()) {
+    const dry = await importRows([head, [`${t} v${i}`, ...values.slice(1)]], { dry: true });
+    assertClean(dry, 'dry', 1, 1, 0, 0);
+  }
+  // reordered, with columns dvk does not know (listed by letter and header, in order)
+  const head = ['Ghi chú', 'Ngày đăng ký', 'Xã', 'Người lập biểu', 'Huyện', 'Tỉnh', 'Số hộ tham gia', 'Tập thể/Cá nhân', 'Lĩnh vực', 'Tên mô hình', '', 'Điện thoại'];
+  const row = ['x', '15/03/2024', 'Xã Tam An', 'Nguyễn Văn A', 'Huyện Phú Ninh', 'Tỉnh Quảng Nam', '40', 'Tập thể', 'Kinh tế', `${t} đảo`, '', '0905'];
+  const r = await importRows([head, row]);
+  assertClean(r, 'done', 1, 1, 0, 0);
+  assert.deepEqual(r.ignored, ['A (Ghi chú)', 'D (Người lập biểu)', 'L (Điện thoại)']);
+  const m = (await stored(t))[`${t} đảo`];
+  assert.deepEqual([m.field, m.kind, m.hierarchy, m.unit_code, m.registered_on], ['economic', 'collective', 2024, '20368', '2024-03-15']);
+  assert.deepEqual(await resultsOf(`${t} đảo`), ['2024 households 40.0']);
+});
+
+test('merged group headers over sub-headers in a workbook; the first visible sheet is read', async () => {
+  const t = token('mrg');
+  const rows = [
+    ['UBND TỈNH QUẢNG NAM'],
+    ['DANH SÁCH MÔ HÌNH DÂN VẬN KHÉO NĂM 2024'],
+    [],
+    ['STT', 'Tên mô hình', 'Lĩnh vực', 'Tập thể/Cá nhân', 'Địa bàn', null, null, 'Số hộ tham gia', null, 'Số tiền huy động (đồng)', 'Ngày đăng ký', 'Ghi chú'],
+    [null, null, null, null, 'Tỉnh', 'Huyện', 'Xã', '2023', '2024'],
+    ['(1)', '(2)', '(3)', '(4)', '(5)', '(6)', '(7)', '(8)', '(9)', '(10)', '(11)', '(12)'],
+    ['I. LĨNH VỰC KINH TẾ'],
+    [1, `${t} một `, null, 'Tập thể', 'Quảng Nam', 'Phú Ninh', 'Tam An', 120, '1.234', { number: 2500000.5, format: '#,##0.00' },
+      { date: '2024-03-15', format: 'dd/mm/yyyy' }, 'ghi chú'],
+    [2, `${t} hai`, null, 'Cá nhân', 'Quảng Nam', 'Phú Ninh', 'Tam An', null, 12, '2.000.000', 45366, null],
+    ['II. LĨNH VỰC VĂN HÓA - XÃ HỘI'],
+    [3, `${t} ba`, null, 'Tập thể', 'Quảng Nam', 'Phú Ninh', 'Tam An', null, { number: 7 }, null, '15/03/2024'],
+    [4, `${t} bốn`, 'Kinh tế', 'Tập thể', 'Quảng Nam', 'Phú Ninh', 'Không Có', null, true, null, '31/02/2024'],
+    ['Tổng cộng', null, null, null, null, null, null, 120, { formula: '=SUM(I8:I11)', value: 1253 }],
+  ];
+  const merges = [[0, 0, 0, 3], [1, 0, 1, 11], [3, 0, 4, 0], [3, 1, 4, 1], [3, 2, 4, 2], [3, 3, 4, 3], [3, 4, 3, 6], [3, 7, 3, 8],
+    [3, 9, 4, 9], [3, 10, 4, 10], [3, 11, 4, 11], [6, 0, 6, 11], [9, 0, 9, 11], [12, 0, 12, 6]];
+  const desc = (body) => ({ sheets: [
+    { name: 'Hướng dẫn', hidden: true, rows: [['Tên mô hình', 'Lĩnh vực', 'Mã đơn vị'], ['không đọc', 'Kinh tế', '20368']] },
+    { name: 'Danh sách', rows: body, merges },
+    { name: 'Tổng hợp', rows: [['Tên mô hình', 'Mã đơn vị'], ['cũng không đọc', 'x']] },
+  ] });
+  const f = await writeXlsx(dir, fileName('xlsx'), desc(rows));
+  const dry = await importCli(srv.dbPath, f, { dry: true });
+  assert.deepEqual(dry.problems, [
+    // the cells first, then the unit they name
+    line(12, 'I (Số hộ tham gia 2024)', 'TRUE', MSG.number),
+    line(12, 'K (Ngày đăng ký)', '31/02/2024', MSG.date),
+    line(12, 'G (Xã)', 'Không Có, Phú Ninh, Quảng Nam', MSG.noName),
+  ]);
+  assert.deepEqual(dry.ignored, ['L (Ghi chú)']);
+  assert.equal(dry.summary, summary('dry', 4, 3, 0, 0, 3));
+
+  rows.splice(11, 1);
+  merges[merges.length - 1] = [11, 0, 11, 6];
+  const real = await importCli(srv.dbPath, await writeXlsx(dir, fileName('xlsx'), desc(rows)));
+  assertClean(real, 'done', 3, 3, 0, 0);
+  assert.deepEqual(await storedAs(t, ['field', 'kind', 'unit_code', 'registered_on']), {
+    [`${t} ba`]: ['cultural_social', 'collective', '20368', '2024-03-15'],
+    [`${t} hai`]: ['economic', 'individual', '20368', '2024-03-15'],
+    [`${t} một`]: ['economic', 'collective', '20368', '2024-03-15'],
+  });
+  assert.deepEqual(await resultsOf(`${t} một`),
+    ['2023 households 120.0', '2024 households 1234.0', '2024 money_vnd 2500000.5']);
+  assert.deepEqual(await resultsOf(`${t} hai`), ['2024 households 12.0', '2024 money_vnd 2000000.0']);
+  assert.deepEqual(await resultsOf(`${t} ba`), ['2024 households 7.0']);
+  assert.equal((await stored('không đọc'))['không đọc'], undefined, 'a hidden sheet was read');
+});
