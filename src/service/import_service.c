@@ -254,6 +254,22 @@ struct import {
     char today[11];
 };
 
+/* Copies src into dst (size bytes); a longer text is cut at a character boundary and ends
+ * with "…", so that what is cut stays valid UTF-8 (the report goes out as JSON and HTML). */
+static void copy_cut(char *dst, size_t size, const char *src)
+{
+    size_t n = strlen(src);
+    if (n < size) {
+        memcpy(dst, src, n + 1);
+        return;
+    }
+    n = size - sizeof "…";
+    while (n && ((unsigned char)src[n] & 0xC0) == 0x80)
+        n--;
+    memcpy(dst, src, n);
+    memcpy(dst + n, "…", sizeof "…");
+}
+
 static void problem(struct import *im, int64_t row, const char *column, const char *value, const char *msg,
                     const char *detail)
 {
@@ -267,23 +283,12 @@ static void problem(struct import *im, int64_t row, const char *column, const ch
     struct import_problem *p = &r->problems[r->nkept++];
     memset(p, 0, sizeof *p);
     p->row = row;
-    snprintf(p->column, sizeof p->column, "%s", column ? column : "");
-    /* the value as found, cut at a character boundary */
-    const char *v = value ? value : "";
-    size_t n = strlen(v);
-    if (n >= sizeof p->value) {
-        n = sizeof p->value - 4;
-        while (n && ((unsigned char)v[n] & 0xC0) == 0x80)
-            n--;
-        memcpy(p->value, v, n);
-        memcpy(p->value + n, "…", 4);
-    } else {
-        memcpy(p->value, v, n + 1);
-    }
+    copy_cut(p->column, sizeof p->column, column ? column : "");
+    copy_cut(p->value, sizeof p->value, value ? value : ""); /* the value as found */
     if (!text_valid(p->value, strlen(p->value)))
         snprintf(p->value, sizeof p->value, "%s", "?");
     p->msg = msg;
-    snprintf(p->detail, sizeof p->detail, "%s", detail ? detail : "");
+    copy_cut(p->detail, sizeof p->detail, detail ? detail : "");
 }
 
 static void col_letter(int j, char out[8])
@@ -326,6 +331,17 @@ static void keep_header(struct import *im, const struct sheet_row *row)
     im->header_row = row->row;
 }
 
+/* "C (Lĩnh vực)": the column's letter and its header, the header cut to fit the label. */
+static void set_label(struct colmap *cm, const char *letter, const char *header)
+{
+    char h[sizeof cm->label];
+    copy_cut(h, sizeof cm->label - strlen(letter) - 3, header);
+    struct buf b = BUF_INIT;
+    buf_printf(&b, "%s (%s)", letter, h);
+    copy_cut(cm->label, sizeof cm->label, b.p);
+    buf_free(&b);
+}
+
 /* Maps the columns from the header and, when sub is not NULL, the sub-header row below it
  * (merged cells: a group's name in the header, its parts under it). */
 static void map_columns(struct import *im, const struct sheet_row *sub)
@@ -355,15 +371,15 @@ static void map_columns(struct import *im, const struct sheet_row *sub)
             if (c2 == COL_RESULT) {
                 cm->col = c2;
                 shown = both.p ? both.p : below;
-                snprintf(cm->label, sizeof cm->label, "%s (%s)", letter, shown);
+                set_label(cm, letter, shown);
             } else {
                 cm->col = sheet_col_of(below, im->ind, im->nind, cm->indicator, &cm->year);
-                snprintf(cm->label, sizeof cm->label, "%s (%s)", letter, below);
+                set_label(cm, letter, below);
             }
             buf_free(&both);
         } else if (*top) {
             cm->col = sheet_col_of(top, im->ind, im->nind, cm->indicator, &cm->year);
-            snprintf(cm->label, sizeof cm->label, "%s (%s)", letter, top);
+            set_label(cm, letter, top);
         } else {
             snprintf(cm->label, sizeof cm->label, "%s", letter);
         }
@@ -459,6 +475,19 @@ static bool key_eq(const struct iunit *u, const char *key)
     return strcmp(u->key, key) == 0;
 }
 
+/* Adds a unit to the candidates a problem's detail lists, while it fits whole; "…" once after. */
+static void add_candidate(struct buf *cand, const char *name, const char *parent, const char *grandparent)
+{
+    static const char more[] = "…";
+    const size_t room = sizeof ((struct import_problem *)NULL)->detail - sizeof "; …";
+    if (cand->len >= strlen(more) && strcmp(cand->p + cand->len - strlen(more), more) == 0)
+        return;
+    struct buf one = BUF_INIT;
+    buf_printf(&one, "%s (%s%s%s)", name, parent, grandparent ? ", " : "", grandparent ? grandparent : "");
+    buf_printf(cand, "%s%s", cand->len ? "; " : "", cand->len + 2 + one.len <= room ? one.p : more);
+    buf_free(&one);
+}
+
 /* Units of hierarchy h named by w's names: *out the deepest unique one. Returns the number
  * of candidates at the deepest level named (0: none, >1: ambiguous; cand lists them). */
 static int match_names(struct catalogue *c, int h, const struct where *w, struct iunit **out, struct buf *cand)
@@ -495,14 +524,12 @@ static int match_names(struct catalogue *c, int h, const struct where *w, struct
                     if (key_eq(&c->u[q], ck)) {
                         found++;
                         *out = &c->u[q];
-                        if (cand->len < 120)
-                            buf_printf(cand, "%s%s (%s, %s)", cand->len ? "; " : "", c->u[q].name, d->name, p->name);
+                        add_candidate(cand, c->u[q].name, d->name, p->name);
                     }
             } else if (!dk && ck && key_eq(d, ck)) {
                 found++;
                 *out = d;
-                if (cand->len < 120)
-                    buf_printf(cand, "%s%s (%s)", cand->len ? "; " : "", d->name, p->name);
+                add_candidate(cand, d->name, p->name, NULL);
             }
         }
     }
@@ -513,16 +540,21 @@ done:
     return found;
 }
 
-/* The unit w names, in the hierarchy of the row's date: m->hierarchy and m->unit_code. */
+/* The unit w names, in the hierarchy of the row's date: m->hierarchy and m->unit_code.
+ * A problem names the column and the value the file gave: the code, or the names. */
 static bool resolve_unit(struct import *im, int64_t row, const struct where *w, struct model *m, const char *col_unit,
-                         const char *col_names)
+                         const char *col_names, const char *col_district)
 {
     struct catalogue *c = &im->cat;
-    bool after = strcmp(m->registered_on, MERGER_DATE) >= 0;
+    bool after = strcmp(m->registered_on, MERGER_DATE) >= 0, ok = false;
     int order[2] = {after ? 2025 : 2024, after ? 2024 : 2025};
     if (w->hierarchy)
         order[0] = w->hierarchy, order[1] = 0;
     struct iunit *u = NULL;
+    /* what the file names, as it says it: "Tam An, Phú Ninh, Quảng Nam" */
+    struct buf shown = BUF_INIT, cand = BUF_INIT;
+    buf_printf(&shown, "%s%s%s%s%s", w->commune ? w->commune : "", w->commune && (w->district || w->province) ? ", " : "",
+               w->district ? w->district : "", w->district && w->province ? ", " : "", w->province ? w->province : "");
     if (w->code) {
         char *pk = w->province ? sheet_place_key(w->province) : NULL;
         for (int i = 0; i < 2 && !u; i++) {
@@ -534,7 +566,8 @@ static bool resolve_unit(struct import *im, int64_t row, const struct where *w, 
                 m->hierarchy = order[i];
                 snprintf(m->unit_code, sizeof m->unit_code, "%s", village.code);
                 free(pk);
-                return true;
+                ok = true;
+                goto out;
             }
             if (!x)
                 continue;
@@ -551,10 +584,9 @@ static bool resolve_unit(struct import *im, int64_t row, const struct where *w, 
         if (!u) {
             problem(im, row, col_unit, w->code, N_("No unit has this code in the catalogue (or not in the province named)."),
                     NULL);
-            return false;
+            goto out;
         }
     } else {
-        struct buf cand = BUF_INIT;
         int n = 0;
         for (int i = 0; i < 2 && !u && n <= 1; i++) {
             if (!order[i])
@@ -564,21 +596,17 @@ static bool resolve_unit(struct import *im, int64_t row, const struct where *w, 
             if (n > 1)
                 u = NULL;
         }
-        struct buf shown = BUF_INIT;
-        buf_printf(&shown, "%s%s%s%s%s", w->commune ? w->commune : "", w->commune && (w->district || w->province) ? ", " : "",
-                   w->district ? w->district : "", w->district && w->province ? ", " : "", w->province ? w->province : "");
         if (n > 1)
             problem(im, row, col_names, shown.p, N_("Several units have this name: give the district or the unit code."),
                     cand.p);
         else if (!u)
             problem(im, row, col_names, shown.p, N_("No unit of this name was found in the catalogue."), NULL);
-        buf_free(&shown);
-        buf_free(&cand);
         if (!u)
-            return false;
+            goto out;
     }
     m->hierarchy = u->h;
     snprintf(m->unit_code, sizeof m->unit_code, "%s", u->code);
+    ok = true;
     /* after the merger a model goes under the new units */
     if (u->h == 2024 && after) {
         if (iu_commune(u)) {
@@ -588,18 +616,16 @@ static bool resolve_unit(struct import *im, int64_t row, const struct where *w, 
                 m->hierarchy = 2025;
                 snprintf(m->unit_code, sizeof m->unit_code, "%s", nc.codes[0]);
             } else {
-                struct buf cand = BUF_INIT;
+                buf_reset(&cand);
                 for (int i = 0; i < nc.n; i++) {
                     struct iunit *x = cat_get(c, 2025, nc.codes[i]);
                     buf_printf(&cand, "%s%s (%s)", i ? "; " : "", x ? x->name : nc.codes[i], nc.codes[i]);
                 }
-                problem(im, row, w->code ? col_unit : col_names, w->code ? w->code : u->name,
+                problem(im, row, w->code ? col_unit : col_names, w->code ? w->code : shown.p,
                         nc.n > 1 ? N_("This old commune was split after the 2025 merger: give the new commune.")
                                  : N_("This old commune has no new commune in the mapping."),
                         cand.p);
-                buf_free(&cand);
-                code_list_free(&nc);
-                return false;
+                ok = false;
             }
             code_list_free(&nc);
         } else if (u->level == 1) {
@@ -609,12 +635,15 @@ static bool resolve_unit(struct import *im, int64_t row, const struct where *w, 
                 snprintf(m->unit_code, sizeof m->unit_code, "%s", p.p25);
             }
         } else {
-            problem(im, row, w->code ? col_unit : col_names, u->name,
+            problem(im, row, w->code ? col_unit : col_district, w->code ? w->code : w->district,
                     N_("Districts were abolished on 1 July 2025: give the commune or the province."), NULL);
-            return false;
+            ok = false;
         }
     }
-    return true;
+out:
+    buf_free(&shown);
+    buf_free(&cand);
+    return ok;
 }
 
 /* ---- one data row ------------------------------------------------------------------ */
@@ -645,7 +674,7 @@ static int col_index(const struct import *im, int col)
 static const char *col_label(const struct import *im, int col)
 {
     int j = col_index(im, col);
-    if (j < 0 && col == COL_UNIT_CODE) /* units named by name */
+    if (j < 0 && (col == COL_UNIT_CODE || col == COL_COMMUNE)) /* units named by name, the deepest named */
         for (int c = COL_COMMUNE; c >= COL_PROVINCE && j < 0; c--)
             j = col_index(im, c);
     return j >= 0 ? im->cols[j].label : "";
@@ -1092,7 +1121,8 @@ static void data_row(struct import *im, const struct sheet_row *row)
     /* the unit */
     bool names_unit = rv.w.code || rv.w.province || rv.w.district || rv.w.commune;
     if (names_unit) {
-        if (!resolve_unit(im, rn, &rv.w, &m, col_label(im, COL_UNIT_CODE), col_label(im, COL_COMMUNE)))
+        if (!resolve_unit(im, rn, &rv.w, &m, col_label(im, COL_UNIT_CODE), col_label(im, COL_COMMUNE),
+                          col_label(im, COL_DISTRICT)))
             rv.bad = true;
     } else if (!existing) {
         problem(im, rn, col_label(im, COL_UNIT_CODE), "", N_("The unit is missing: give its code or its name."), NULL);

@@ -13,7 +13,7 @@ struct import_problem {
     char column[96];
     char value[128];
     const char *msg;
-    char detail[160];
+    char detail[256];
 };
 #define IMPORT_PROBLEMS_KEPT 1000
 

@@ -204,3 +204,90 @@ test('merged group headers over sub-headers in a workbook; the first visible she
   assert.deepEqual(await resultsOf(`${t} ba`), ['2024 households 7.0']);
   assert.equal((await stored('không đọc'))['không đọc'], undefined, 'a hidden sheet was read');
 });
+
+// ---- units ---------------------------------------------------------------------------------
+
+const UHEAD = ['Tên mô hình', 'Lĩnh vực', 'Tập thể/Cá nhân', 'Mã đơn vị', 'Tỉnh', 'Huyện', 'Xã', 'Ngày đăng ký'];
+
+test('units by code in either catalogue, and by name with or without prefixes', async () => {
+  const t = token('unit');
+  const row = (name, code, p, d, c, date) => [`${t} ${name}`, 'Kinh tế', 'Tập thể', code, p, d, c, date];
+  const r = await importRows([UHEAD,
+    row('code 2024', '20368', '', '', '', '15/03/2024'),
+    row('code 2025', '20380', '', '', '', '15/08/2025'),
+    row('code 2024 beside its province', '20368', 'Quảng Nam', '', '', '15/03/2024'),
+    row('names with prefixes', '', 'Tỉnh Quảng Nam', 'Huyện Phú Ninh', 'Xã Tam An', '15/03/2024'),
+    row('names without prefixes', '', 'quang nam', 'PHU NINH', '  Tam  An ', '15/03/2024'),
+    row('phuong 01', '', 'Tỉnh Quảng Trị', 'TP Đông Hà', 'Phường 01', '15/03/2024'),
+    row('phuong 1', '', 'Quảng Trị', 'Thành phố Đông Hà', 'P. 1', '15/03/2024'),
+    row('old names after the merger', '', 'Quảng Nam', 'Phú Ninh', 'Tam An', '01/08/2025'),
+    row('old code after the merger', '20368', '', '', '', '01/08/2025'),
+    row('new names', '', 'Thành phố Đà Nẵng', '', 'Xã Tây Hồ', '01/08/2025'),
+    row('a district before the merger', '', 'Quảng Nam', 'Phú Ninh', '', '01/03/2024'),
+    row('a province', '', 'Quảng Nam', '', '', '01/03/2024'),
+    row('an old province after the merger', '', 'Quảng Nam', '', '', '01/08/2025'),
+    row('a code of both catalogues before', '19333', '', '', '', '01/03/2024'),
+    row('a code of both catalogues after', '19333', '', '', '', '01/08/2025'),
+  ]);
+  assertClean(r, 'done', 15, 15, 0, 0);
+  const c = (n) => `${t} ${n}`;
+  assert.deepEqual(await storedAs(t, ['hierarchy', 'unit_code', 'level']), {
+    [c('code 2024')]: [2024, '20368', 'commune'],
+    [c('code 2025')]: [2025, '20380', 'commune'],
+    [c('code 2024 beside its province')]: [2024, '20368', 'commune'],
+    [c('names with prefixes')]: [2024, '20368', 'commune'],
+    [c('names without prefixes')]: [2024, '20368', 'commune'],
+    [c('phuong 01')]: [2024, '19333', 'commune'],
+    [c('phuong 1')]: [2024, '19333', 'commune'],
+    [c('old names after the merger')]: [2025, '20380', 'commune'],
+    [c('old code after the merger')]: [2025, '20380', 'commune'],
+    [c('new names')]: [2025, '20380', 'commune'],
+    [c('a district before the merger')]: [2024, '518', 'district'],
+    [c('a province')]: [2024, '49', 'province'],
+    [c('an old province after the merger')]: [2025, '48', 'province'],
+    [c('a code of both catalogues before')]: [2024, '19333', 'commune'],
+    [c('a code of both catalogues after')]: [2025, '19333', 'commune'],
+  });
+});
+
+test('units that cannot be told: ambiguous (candidates listed), unknown, split, districts after the merger', async () => {
+  const t = token('unitbad');
+  const row = (name, code, p, d, c, date) => [`${t} ${name}`, 'Kinh tế', 'Tập thể', code, p, d, c, date];
+  const before = await countModels();
+  const r = await importRows([UHEAD,
+    row('ambiguous in a province', '', 'Tỉnh Quảng Trị', '', 'Phường 1', '15/03/2024'),
+    row('ambiguous in the country', '', '', '', 'Tam An', '15/03/2024'),
+    row('unknown commune', '', 'Tỉnh Quảng Nam', '', 'Xã Không Có', '15/03/2024'),
+    row('unknown province', '', 'Tỉnh Không Có', '', '', '15/03/2024'),
+    row('split after the merger', '', 'Hà Nội', 'Gia Lâm', 'Đặng Xá', '01/08/2025'),
+    row('split by code', '00556', '', '', '', '01/08/2025'),
+    row('split, registered before', '00556', '', '', '', '30/06/2025'),
+    row('a district after the merger', '', 'Quảng Nam', 'Huyện Phú Ninh', '', '01/08/2025'),
+    row('a district code after the merger', '518', '', '', '', '01/08/2025'),
+    row('code outside the province named', '20368', 'Hà Nội', '', '', '15/03/2024'),
+    row('unknown code', '99999', '', '', '', '15/03/2024'),
+    row('no unit', '', '', '', '', '15/03/2024'),
+  ], { dry: true });
+  assert.deepEqual(r.problems, [
+    line(2, 'G (Xã)', 'Phường 1, Tỉnh Quảng Trị', MSG.ambiguous,
+      'Phường 1 (Thành phố Đông Hà, Tỉnh Quảng Trị); Phường 1 (Thị xã Quảng Trị, Tỉnh Quảng Trị)'),
+    line(3, 'G (Xã)', 'Tam An', MSG.ambiguous,
+      'Xã Tam An (Huyện Long Đất, Tỉnh Bà Rịa - Vũng Tàu); Xã Tam An (Huyện Long Thành, Tỉnh Đồng Nai); Xã Tam An (Huyện Phú Ninh, Tỉnh Quảng Nam)'),
+    line(4, 'G (Xã)', 'Xã Không Có, Tỉnh Quảng Nam', MSG.noName),
+    line(5, 'G (Xã)', 'Tỉnh Không Có', MSG.noName),
+    line(6, 'G (Xã)', 'Đặng Xá, Gia Lâm, Hà Nội', MSG.split, 'Xã Phù Đổng (00541); Xã Thuận An (00562)'),
+    line(7, 'D (Mã đơn vị)', '00556', MSG.split, 'Xã Phù Đổng (00541); Xã Thuận An (00562)'),
+    line(9, 'F (Huyện)', 'Huyện Phú Ninh', MSG.district),
+    line(10, 'D (Mã đơn vị)', '518', MSG.district),
+    line(11, 'D (Mã đơn vị)', '20368', MSG.noCode),
+    line(12, 'D (Mã đơn vị)', '99999', MSG.noCode),
+    line(13, 'D (Mã đơn vị)', '', MSG.unitMissing),
+  ]);
+  assert.equal(r.summary, summary('dry', 12, 1, 0, 0, 11));
+  assert.equal(r.code, 1);
+  // the same file for real: nothing written, not even the row that was right
+  const real = await importCli(srv.dbPath, r.file);
+  assert.equal(real.code, 1);
+  assert.equal(real.summary, summary('none', 12, 1, 0, 0, 11));
+  assert.equal(await countModels(), before);
+});
