@@ -9,6 +9,7 @@
  * nothing and an edited file updates what changed. Everything happens in one transaction;
  * the first problem stops the writing, and reading goes on to report every problem. */
 #include <ctype.h>
+#include <math.h>
 #include <search.h>
 #include <sodium.h>
 #include <stdlib.h>
@@ -428,6 +429,14 @@ static char *cell_text(struct import *im, int64_t row, const struct colmap *cm, 
     return text_nfc_trim(raw);
 }
 
+/* An XLSX number cell's text ("1234.5", "1E-3"): '.' is its decimal point, whatever the language. */
+static bool parse_number_cell(const char *s, double *out)
+{
+    char *end;
+    *out = strtod(s, &end);
+    return end != s && !*end && isfinite(*out);
+}
+
 static bool parse_date_cell(const char *s, char out[11])
 {
     if (date_parse_any(s, out))
@@ -759,7 +768,8 @@ static void read_row(struct import *im, const struct sheet_row *row, struct rowv
                 snprintf(x->indicator, sizeof x->indicator, "%s", cm->indicator);
                 x->year = cm->year;
                 rv->res_set[rv->nres] = *v != 0;
-                if (*v && !parse_number(LANG_VI, v, &x->value)) {
+                bool number = j < row->n && row->number && row->number[j];
+                if (*v && !(number ? parse_number_cell(v, &x->value) : parse_number(LANG_VI, v, &x->value))) {
                     problem(im, r, cm->label, v, N_("Not a number."), NULL);
                     rv->bad = true;
                 }

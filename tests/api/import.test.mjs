@@ -291,3 +291,131 @@ test('units that cannot be told: ambiguous (candidates listed), unknown, split, 
   assert.equal(real.summary, summary('none', 12, 1, 0, 0, 11));
   assert.equal(await countModels(), before);
 });
+
+// ---- values --------------------------------------------------------------------------------
+
+test('dates, numbers with Vietnamese separators and yes/no words in a CSV file', async () => {
+  const t = token('val');
+  const head = ['TÊN MÔ HÌNH', 'LINH VUC', 'LOAI', 'MA DON VI', 'NGAY DANG KY', 'DIEN HINH', 'TRANG THAI', 'SO HO THAM GIA',
+    'SO TIEN', 'NANG SUAT'];
+  const ok = [
+    [`${t} v1`, 'Kinh tế', 'Tập thể', '20368', '15/03/2024', '', '', '1.234', '1.234,5', '5,125'],
+    [`${t} v2`, 'Kinh tế', 'Tập thể', '20368', '2024-03-16', 'x', 'Đã công nhận', '12', '2.000.000', ''],
+    [`${t} v3`, 'Kinh tế', 'Tập thể', '20368', '45366', 'có', '', '  7  ', '0,5', '4.5'],
+    [`${t} v4`, 'Kinh tế', 'Tập thể', '20368', '45366.0', 'không', '', '1 234', '12.345.678', ''],
+    [`${t} v5`, 'Kinh tế', 'Tập thể', '20368', '1/3/2024', 'Có', '', '', '', ''],
+    [`${t} v6`, 'Kinh tế', 'Tập thể', '20368', '02.01.2024', 'X', '', '0', '', ''],
+  ];
+  const bad = [
+    [`${t} b1`, 'Kinh tế', 'Tập thể', '20368', '31/02/2024', 'maybe', '', 'abc', '1,2,3', ''],
+    [`${t} b2`, 'Kinh tế', 'Tập thể', '20368', '2024-13-01', 'X', 'Đang thực hiện', '', '', ''],
+    [`${t} b3`, 'Kinh tế', 'Tập thể', '20368', 'hôm qua', '', 'Đang làm', '12 hộ', '', ''],
+    [`${t} b4`, 'Kinh tế', 'Tập thể', '20368', '100000', '', '', '', '', ''],
+  ];
+  const dry = await importRows([head, ...ok, ...bad], { dry: true, delim: ';' });
+  assert.deepEqual(dry.problems, [
+    line(8, 'E (NGAY DANG KY)', '31/02/2024', MSG.date),
+    line(8, 'F (DIEN HINH)', 'maybe', MSG.bool),
+    line(8, 'H (SO HO THAM GIA)', 'abc', MSG.number),
+    line(8, 'I (SO TIEN)', '1,2,3', MSG.number),
+    line(9, 'E (NGAY DANG KY)', '2024-13-01', MSG.date),
+    line(9, 'F (DIEN HINH)', 'X', MSG.typical),
+    line(10, 'E (NGAY DANG KY)', 'hôm qua', MSG.date),
+    line(10, 'G (TRANG THAI)', 'Đang làm', MSG.status),
+    line(10, 'H (SO HO THAM GIA)', '12 hộ', MSG.number),
+    line(11, 'E (NGAY DANG KY)', '100000', MSG.date),
+  ]);
+  assert.equal(dry.summary, summary('dry', 10, 6, 0, 0, 10));
+  assertClean(await importRows([head, ...ok], { delim: ';' }), 'done', 6, 6, 0, 0);
+  const c = (n) => `${t} ${n}`;
+  assert.deepEqual(await storedAs(t, ['registered_on', 'typical', 'status']), {
+    [c('v1')]: ['2024-03-15', 0, 'registered'],
+    [c('v2')]: ['2024-03-16', 1, 'recognized'],
+    [c('v3')]: ['2024-03-15', 1, 'recognized'],
+    [c('v4')]: ['2024-03-15', 0, 'registered'],
+    [c('v5')]: ['2024-03-01', 1, 'recognized'],
+    [c('v6')]: ['2024-01-02', 1, 'recognized'],
+  });
+  assert.deepEqual(await resultsOf(c('v1')), ['2024 households 1234.0', '2024 money_vnd 1234.5', '2024 yield_t_ha 5.125']);
+  assert.deepEqual(await resultsOf(c('v2')), ['2024 households 12.0', '2024 money_vnd 2000000.0']);
+  assert.deepEqual(await resultsOf(c('v3')), ['2024 households 7.0', '2024 money_vnd 0.5', '2024 yield_t_ha 4.5']);
+  assert.deepEqual(await resultsOf(c('v4')), ['2024 households 1234.0', '2024 money_vnd 12345678.0']);
+  assert.deepEqual(await resultsOf(c('v5')), []);
+  assert.deepEqual(await resultsOf(c('v6')), ['2024 households 0.0']);
+});
+
+test('fields and kinds in the words offices use', async () => {
+  const t = token('words');
+  const head = ['Tên mô hình', 'Lĩnh vực', 'Hình thức', 'Mã đơn vị', 'Ngày đăng ký'];
+  const words = [
+    ['Kinh tế', 'Tập thể', 'economic', 'collective'],
+    ['KINH TẾ', 'tập thể', 'economic', 'collective'],
+    ['kinh te', 'TT', 'economic', 'collective'],
+    ['Văn hóa - xã hội', 'Cá nhân', 'cultural_social', 'individual'],
+    ['Văn hoá, xã hội', 'CN', 'cultural_social', 'individual'],
+    ['VH-XH', 'cá nhân', 'cultural_social', 'individual'],
+    ['Quốc phòng - an ninh', 'Collective', 'defense_security', 'collective'],
+    ['QP-AN', 'individual', 'defense_security', 'individual'],
+    ['An ninh trật tự', 'Tổ chức', 'defense_security', 'collective'],
+    ['Xây dựng hệ thống chính trị', 'Tập thể', 'political_system', 'collective'],
+    ['XD HTCT', 'Tập thể', 'political_system', 'collective'],
+    ['Economic', 'Tập thể', 'economic', 'collective'],
+  ];
+  const rows = words.map(([f, k], i) => [`${t} w${i}`, f, k, '20368', '15/03/2024']);
+  const dry = await importRows([head, ...rows,
+    [`${t} bad1`, 'Nông nghiệp', 'Hộ gia đình', '20368', '15/03/2024'],
+    [`${t} bad2`, 'Kinh tế - xã hội', 'Tập thể', '20368', '15/03/2024'],
+    [`${t} bad3`, '', '', '20368', '15/03/2024'],
+  ], { dry: true });
+  const n = words.length;
+  assert.deepEqual(dry.problems, [
+    line(n + 2, 'B (Lĩnh vực)', 'Nông nghiệp', MSG.field),
+    line(n + 2, 'C (Hình thức)', 'Hộ gia đình', MSG.kind),
+    line(n + 3, 'B (Lĩnh vực)', 'Kinh tế - xã hội', MSG.field),
+    line(n + 4, 'B (Lĩnh vực)', '', 'Choose the field.'),
+    line(n + 4, 'C (Hình thức)', '', 'Choose collective or individual.'),
+  ]);
+  assertClean(await importRows([head, ...rows]), 'done', n, n, 0, 0);
+  const got = await storedAs(t, ['field', 'kind']);
+  assert.deepEqual(got, Object.fromEntries(words.map(([, , f, k], i) => [`${t} w${i}`, [f, k]])));
+});
+
+test('a workbook: date cells in any format, serial numbers, numbers as numbers and as text, booleans', async () => {
+  const t = token('xval');
+  const head = ['Tên mô hình', 'Lĩnh vực', 'Loại', 'Mã đơn vị', 'Ngày đăng ký', 'Điển hình', 'Số hộ tham gia', 'Số tiền', 'Năng suất',
+    'Từ ngày'];
+  const rows = [
+    [`${t} x1`, 'Kinh tế', 'Tập thể', '20368', { date: '2024-03-15', format: 'dd/mm/yyyy' }, true, 1234, 2500000.5, 5.125,
+      { date: '2024-01-01', format: 'yyyy-mm-dd' }],
+    [`${t} x2`, 'Kinh tế', 'Tập thể', 20368, { date: '2024-03-16', format: 'd mmmm yyyy' }, false, '1.234', '1.234,5', '5,125',
+      { date: '2024-02-01', format: 'mm/dd/yy' }],
+    [`${t} x3`, 'Kinh tế', 'Tập thể', '20368', 45366, 'x', { number: 12, format: '#,##0' }, { number: 0.5, format: '0.00' },
+      { number: 0.125 }, '01/03/2024'],
+    [`${t} x4`, 'Kinh tế', 'Tập thể', '20368', '15/03/2024', null, '  7 ', 1e9, 12.345, null],
+    [`${t} x5`, 'Kinh tế', 'Tập thể', '20368', '31/02/2024', 'maybe', 'bảy', null, null, { number: 45366.5 }],
+  ];
+  const f = await writeXlsx(dir, fileName('xlsx'), { sheets: [{ name: 'DS', rows: [head, ...rows] }] });
+  const dry = await importCli(srv.dbPath, f, { dry: true });
+  assert.deepEqual(dry.problems, [
+    line(6, 'E (Ngày đăng ký)', '31/02/2024', MSG.date),
+    line(6, 'F (Điển hình)', 'maybe', MSG.bool),
+    line(6, 'G (Số hộ tham gia)', 'bảy', MSG.number),
+  ]);
+  rows.pop();
+  assertClean(await importCli(srv.dbPath, await writeXlsx(dir, fileName('xlsx'), { sheets: [{ name: 'DS', rows: [head, ...rows] }] })),
+    'done', 4, 4, 0, 0);
+  const c = (n) => `${t} ${n}`;
+  assert.deepEqual(await storedAs(t, ['registered_on', 'typical', 'unit_code']), {
+    [c('x1')]: ['2024-03-15', 1, '20368'],
+    [c('x2')]: ['2024-03-16', 0, '20368'],
+    [c('x3')]: ['2024-03-15', 1, '20368'],
+    [c('x4')]: ['2024-03-15', 0, '20368'],
+  });
+  const from = await sqlJson(srv.dbPath, `SELECT title, period_from FROM models WHERE title LIKE ${q(`%${t}%`)} ORDER BY title`);
+  assert.deepEqual(from.map((x) => x.period_from), ['2024-01-01', '2024-02-01', '2024-03-01', null]);
+  // numbers as numbers keep their value (a '.' there is a decimal point), numbers as text are read the Vietnamese way
+  assert.deepEqual(await resultsOf(c('x1')), ['2024 households 1234.0', '2024 money_vnd 2500000.5', '2024 yield_t_ha 5.125']);
+  assert.deepEqual(await resultsOf(c('x2')), ['2024 households 1234.0', '2024 money_vnd 1234.5', '2024 yield_t_ha 5.125']);
+  assert.deepEqual(await resultsOf(c('x3')), ['2024 households 12.0', '2024 money_vnd 0.5', '2024 yield_t_ha 0.125']);
+  assert.deepEqual(await resultsOf(c('x4')), ['2024 households 7.0', '2024 money_vnd 1000000000.0', '2024 yield_t_ha 12.345']);
+});
