@@ -1069,6 +1069,19 @@ static bool not_a_model(struct import *im, const struct sheet_row *row)
     return false;
 }
 
+/* The stored model a row names, as the rest of dvk reads it: with its unit's path, so that
+ * the audit entry's "before" differs from its "after" only in what the file changed (the
+ * stored place stays authoritative, as in get_any()). */
+static bool model_before(struct import *im, int64_t id, struct model *before)
+{
+    if (im->st->ops->model_get(im->st, id, before) != ST_OK)
+        return false;
+    struct model_place stored = before->place;
+    place_of(im->st, &im->places, before);
+    before->place = stored;
+    return true;
+}
+
 static void data_row(struct import *im, const struct sheet_row *row)
 {
     struct import_report *r = im->r;
@@ -1110,7 +1123,7 @@ static void data_row(struct import *im, const struct sheet_row *row)
     model_init(&m);
     bool existing = id > 0;
     if (existing) {
-        if (im->st->ops->model_get(im->st, id, &before) != ST_OK) {
+        if (!model_before(im, id, &before)) {
             problem(im, rn, "", "", N_("The model could not be read."), NULL);
             existing = false;
         } else {
@@ -1169,7 +1182,7 @@ static void data_row(struct import *im, const struct sheet_row *row)
     }
     if (!existing && key[0] && im->st->ops->model_by_key(im->st, key, &id) == ST_OK && id > 0) {
         /* a file without keys, imported again: the same title in the same unit */
-        if (im->st->ops->model_get(im->st, id, &before) == ST_OK) {
+        if (model_before(im, id, &before)) {
             existing = true;
             model_free(&m);
             model_copy(&m, &before);

@@ -37,7 +37,7 @@ async function importRows(rows, { dry = false, lang = 'en', ...opts } = {}) {
 /* The models whose title holds tok, by title: { title: {field, kind, hierarchy, unit_code, level, registered_on, ...} }. */
 async function stored(tok) {
   const rows = await sqlJson(srv.dbPath, `SELECT id, code, title, field, kind, hierarchy, unit_code,
-    registration_level AS level, registered_on, status, typical, ext_key, summary
+    registration_level AS level, registered_on, status, typical, ext_key, summary, updated_at
     FROM models WHERE title LIKE ${q(`%${tok}%`)} ORDER BY title;`);
   return Object.fromEntries(rows.map((r) => [r.title, r]));
 }
@@ -418,4 +418,210 @@ test('a workbook: date cells in any format, serial numbers, numbers as numbers a
   assert.deepEqual(await resultsOf(c('x2')), ['2024 households 1234.0', '2024 money_vnd 1234.5', '2024 yield_t_ha 5.125']);
   assert.deepEqual(await resultsOf(c('x3')), ['2024 households 12.0', '2024 money_vnd 0.5', '2024 yield_t_ha 0.125']);
   assert.deepEqual(await resultsOf(c('x4')), ['2024 households 7.0', '2024 money_vnd 1000000000.0', '2024 yield_t_ha 12.345']);
+});
+
+// ---- encodings and broken files --------------------------------------------------------------
+
+const SHORT = ['Tên mô hình', 'Lĩnh vực', 'Loại', 'Mã đơn vị', 'Ngày đăng ký'];
+
+test('invalid UTF-8 in a cell is reported at its row and column; a BOM and ";" are understood', async () => {
+  const t = token('enc');
+  const bad = Buffer.from([0x54, 0x72, 0xe1, 0xba, 0x20, 0xff, 0x6e]); // a cut "ầ" and a stray byte
+  const rows = [
+    ['Danh sách mô hình'],
+    SHORT,
+    [`${t} một`, 'Kinh tế', 'Tập thể', '20368', '15/03/2024'],
+    [`${t} hai`, bad, 'Tập thể', '20368', '15/03/2024'],
+    [Buffer.concat([Buffer.from(`${t} ba `), Buffer.from([0xc3, 0x28])]), 'Kinh tế', 'Tập thể', '20368', '15/03/2024'],
+    [`${t} bốn`, 'Kinh tế', 'Tập thể', '20368', Buffer.from([0x31, 0x35, 0x00, 0x2f])],
+  ];
+  for (const opts of [{ bom: true, delim: ';' }, { bom: false, delim: ';' }, { bom: true, delim: ',' }, { delim: '\t' }]) {
+    const dry = await importRows(rows, { dry: true, ...opts });
+    assert.deepEqual(dry.problems, [
+      line(4, 'B (Lĩnh vực)', '?', MSG.utf8),
+      line(5, 'A (Tên mô hình)', '?', MSG.utf8),
+      line(6, 'E (Ngày đăng ký)', '?', MSG.utf8),
+    ], JSON.stringify(opts));
+    assert.equal(dry.summary, summary('dry', 4, 1, 0, 0, 3));
+  }
+  // a BOM, ';' and CRLF: the first header is "Tên mô hình", not "\uFEFFTên mô hình"
+  const r = await importRows([SHORT, [`${t} năm`, 'Kinh tế', 'Tập thể', '20368', '15/03/2024']], { bom: true, delim: ';' });
+  assertClean(r, 'done', 1, 1, 0, 0);
+  assert.deepEqual(r.ignored, []);
+  assert.equal(Object.keys(await stored(t)).length, 1);
+});
+
+test('a file without a header row, an old .xls, a broken workbook, an empty file: one problem for the file', async () => {
+  const cases = [
+    ['no header.csv', csv([['Mô hình A', 'Kinh tế', '20368'], ['Mô hình B', 'Văn hóa', '20368']]), MSG.noHeader, ''],
+    ['only a title.csv', csv([['DANH SÁCH'], [], ['Tên mô hình']]), MSG.noHeader, ''],
+    ['empty.csv', Buffer.alloc(0), MSG.noHeader, ''],
+    ['old.xls', Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(600)]), MSG.xls, ''],
+    ['broken.xlsx', Buffer.concat([Buffer.from('PK\x03\x04'), Buffer.from('không phải zip'.repeat(20))]), MSG.xlsx, 'Not a zip archive'],
+    ['utf16.csv', Buffer.from('\ufeffTên mô hình,Mã đơn vị\r\n', 'utf16le'), 'The file is saved as UTF-16 text; save it as CSV UTF-8.', ''],
+  ];
+  for (const [name, bytes, msg, detail] of cases) {
+    const f = await writeCsv(dir, name, bytes);
+    const r = await importCli(srv.dbPath, f, { dry: true });
+    assert.deepEqual(r.problems, [line(0, '', '', msg, detail)], name);
+    assert.equal(r.summary, summary('dry', 0, 0, 0, 0, 1), name);
+    assert.equal(r.code, 1, name);
+  }
+  // the header must be among the first rows: 60 lines of notes push it out
+  const notes = Array.from({ length: 60 }, (_, i) => [`Ghi chú ${i + 1}`]);
+  const late = await importRows([...notes, SHORT, ['Mô hình', 'Kinh tế', 'Tập thể', '20368', '15/03/2024']], { dry: true });
+  assert.deepEqual(late.problems, [line(0, '', '', MSG.noHeader)]);
+});
+
+test('the same model twice in one file: the later row names the first', async () => {
+  const t = token('dup');
+  const head = ['Mã tham chiếu', ...SHORT];
+  const row = (ref, title, unit = '20368') => [ref, `${t} ${title}`, 'Kinh tế', 'Tập thể', unit, '15/03/2024'];
+  const before = await countModels();
+  const r = await importRows([head,
+    row('QN-1', 'một'),
+    row('QN-2', 'hai'),
+    row('QN-1', 'ba'),
+    row('', 'bốn'),
+    row('', 'BON ', '20368'),
+    row('', 'bốn', '00004'),
+    row('', 'bốn'),
+    row('QN-2', 'năm'),
+  ], { dry: true });
+  // without a key, a model is its title (case and diacritics aside) in its unit
+  assert.deepEqual(r.problems, [
+    line(4, 'A (Mã tham chiếu)', 'QN-1', MSG.duplicate, '2'),
+    line(6, 'B (Tên mô hình)', `${t} BON`, MSG.duplicate, '5'),
+    line(8, 'B (Tên mô hình)', `${t} bốn`, MSG.duplicate, '5'),
+    line(9, 'A (Mã tham chiếu)', 'QN-2', MSG.duplicate, '3'),
+  ]);
+  assert.equal(r.summary, summary('dry', 8, 4, 0, 0, 4));
+  assert.equal(await countModels(), before);
+});
+
+test('dvk import speaks Vietnamese unless told otherwise: "Dòng 7, cột C (Lĩnh vực): «…» …"', async () => {
+  const t = token('vi');
+  const f = await writeCsv(dir, 'tiếng việt.csv', [
+    ['UBND XÃ TAM AN'], ['DANH SÁCH'], [], [], [],
+    ['STT', 'Tên mô hình', 'Lĩnh vực', 'Loại', 'Mã đơn vị', 'Ngày đăng ký', 'Ghi chú'],
+    ['1', `${t} một`, 'Kinh tệ hại', 'Tập thể', '20368', '15/03/2024', ''],
+    ['2', `${t} hai`, 'Kinh tế', 'Tập thể', '20368', '31/02/2024', ''],
+  ]);
+  const vi = await importCli(srv.dbPath, f, { dry: true, lang: '' });
+  assert.equal(vi.stdout,
+    'Dòng 7, cột C (Lĩnh vực): «Kinh tệ hại» Lĩnh vực không hợp lệ: ghi Kinh tế, Văn hóa - xã hội, Quốc phòng - an ninh hoặc Xây dựng hệ thống chính trị.\n'
+    + 'Dòng 8, cột F (Ngày đăng ký): «31/02/2024» Không phải ngày: ghi theo dạng dd/mm/yyyy.\n'
+    + 'Cột không dùng: G (Ghi chú)\n'
+    + 'Chỉ kiểm tra, chưa ghi gì: 2 dòng, 0 mới, 0 cập nhật, 0 không đổi, 2 lỗi.\n');
+  assert.equal(vi.code, 1);
+  const sv = await importCli(srv.dbPath, f, { dry: true, lang: 'sv' });
+  assert.match(sv.stdout, /^Rad 7, kolumn C \(Lĩnh vực\): «Kinh tệ hại» /);
+});
+
+// ---- all or nothing, again and again --------------------------------------------------------
+
+/* Audit entries of models (entity 'model') appended after audit id `after`. */
+const modelAudit = (after) => sqlJson(srv.dbPath,
+  `SELECT entity_id, action, before, after FROM audit WHERE entity = 'model' AND id > ${after} ORDER BY id`);
+const lastAuditId = async () => Number((await sqlOk(srv.dbPath, 'SELECT coalesce(max(id), 0) FROM audit;')).trim());
+
+test('all or nothing: 50 good rows and one bad one write nothing, and leave nothing in the audit trail', async () => {
+  const t = token('aon');
+  const good = (i) => [String(i), `${t} số ${i}`, 'Kinh tế', 'Tập thể', ...TAM_AN, '15/03/2024', String(i * 10)];
+  const rows = [HEAD];
+  for (let i = 1; i <= 25; i++) rows.push(good(i));
+  rows.push(['26', `${t} hỏng`, 'Kinh tế', 'Tập thể', 'Tỉnh Quảng Nam', 'Huyện Phú Ninh', 'Xã Không Có', '15/03/2024', '1']);
+  for (let i = 27; i <= 51; i++) rows.push(good(i));
+  const models = await countModels();
+  const audit = await countAudit();
+  const r = await importRows(rows);
+  assert.deepEqual(r.problems, [line(27, 'G (Xã)', 'Xã Không Có, Huyện Phú Ninh, Tỉnh Quảng Nam', MSG.noName)]);
+  assert.equal(r.summary, summary('none', 51, 50, 0, 0, 1));
+  assert.equal(r.code, 1);
+  assert.equal(await countModels(), models, 'models were written');
+  assert.equal(await countAudit(), audit, 'audit entries were written');
+  assert.deepEqual(await stored(t), {});
+  // the same through the API
+  const { job } = await apiImport(srv.base, csv(rows), { name: 'hỏng.csv' });
+  assert.equal(job.report.written, false);
+  assert.equal(job.report.problems_total, 1);
+  assert.equal(await countModels(), models);
+  assert.equal(await countAudit(), audit);
+  // once right, all 51 go in with one audit entry each and one for the file
+  rows[26][6] = 'Xã Tam An';
+  assertClean(await importRows(rows), 'done', 51, 51, 0, 0);
+  assert.equal(await countModels(), models + 51);
+  assert.equal(await countAudit(), audit + 52);
+});
+
+test('importing again changes nothing; an edited cell updates that model only, with before and after in the audit', async () => {
+  const t = token('again');
+  const head = ['Mã tham chiếu', 'Tên mô hình', 'Lĩnh vực', 'Loại', 'Mã đơn vị', 'Ngày đăng ký', 'Tóm tắt', 'Số hộ tham gia 2024',
+    'Số tiền 2025', 'Từ khóa'];
+  const rows = [head, ...[1, 2, 3, 4, 5].map((i) => [`${t}-${i}`, `${t} mô hình ${i}`, 'Kinh tế', 'Tập thể', '20368', '15/03/2024',
+    `Tóm tắt ${i}`, String(100 + i), `1.000.000,${i}`, 'an ninh; nông thôn mới'])];
+  assertClean(await importRows(rows), 'done', 5, 5, 0, 0);
+  const first = await stored(t);
+  assert.deepEqual(Object.values(first).map((m) => m.ext_key).sort(), [1, 2, 3, 4, 5].map((i) => `${t}-${i}`));
+
+  let mark = await lastAuditId();
+  assertClean(await importRows(rows), 'done', 5, 0, 0, 5);
+  assert.deepEqual(await modelAudit(mark), [], 'an unchanged import wrote model audit entries');
+  const again = await stored(t);
+  assert.deepEqual(again, first, 'an unchanged import changed the models');
+
+  // one edit per model, in four of the five
+  rows[1][1] = `${t} mô hình 1 (đổi tên)`;
+  rows[2][2] = 'Văn hóa - xã hội';
+  rows[3][7] = '250';
+  rows[4][6] = '';
+  mark = await lastAuditId();
+  assertClean(await importRows(rows), 'done', 5, 0, 4, 1);
+  const entries = await modelAudit(mark);
+  const byId = Object.fromEntries(Object.values(first).map((m) => [String(m.id), m.ext_key]));
+  const changed = {};
+  for (const e of entries) {
+    assert.equal(e.action, 'import');
+    const b = JSON.parse(e.before);
+    const a = JSON.parse(e.after);
+    const keys = Object.keys({ ...b, ...a }).filter((k) => !['version', 'updated_at', 'import'].includes(k)
+      && JSON.stringify(b[k]) !== JSON.stringify(a[k]));
+    changed[byId[e.entity_id]] = Object.fromEntries(keys.map((k) => [k, [b[k], a[k]]]));
+    assert.deepEqual(Object.keys(a.import), ['file', 'row']);
+  }
+  const results = (v) => [{ indicator: 'households', year: 2024, value: v }, { indicator: 'money_vnd', year: 2025, value: 1000000.3 }];
+  const canon = (rs) => rs.map((x) => ({ indicator: x.indicator, year: x.year, value: x.value }))
+    .sort((x, y) => x.indicator.localeCompare(y.indicator));
+  changed[`${t}-3`].results = changed[`${t}-3`].results.map(canon);
+  assert.deepEqual(changed, {
+    [`${t}-1`]: { title: [`${t} mô hình 1`, `${t} mô hình 1 (đổi tên)`] },
+    [`${t}-2`]: { field: ['economic', 'cultural_social'] },
+    [`${t}-3`]: { results: [results(103), results(250)] },
+    [`${t}-4`]: { summary: ['Tóm tắt 4', null] },
+  });
+  const now = await stored(t);
+  assert.equal(now[`${t} mô hình 5`].updated_at, first[`${t} mô hình 5`].updated_at);
+  assert.equal(now[`${t} mô hình 4`].summary, null);
+  // and once more: nothing
+  mark = await lastAuditId();
+  assertClean(await importRows(rows), 'done', 5, 0, 0, 5);
+  assert.deepEqual(await modelAudit(mark), []);
+});
+
+test('a file without keys imported again is unchanged: the key comes from the title and the unit', async () => {
+  const t = token('nokey');
+  const rows = [HEAD, ...[1, 2, 3].map((i) => [String(i), `${t} ${i}`, 'Kinh tế', 'Tập thể', ...TAM_AN, '15/03/2024', String(i)])];
+  assertClean(await importRows(rows), 'done', 3, 3, 0, 0);
+  const first = await stored(t);
+  assert.ok(Object.values(first).every((m) => /^auto:[0-9a-f]{16}$/.test(m.ext_key)), JSON.stringify(first));
+  const mark = await lastAuditId();
+  assertClean(await importRows(rows), 'done', 3, 0, 0, 3);
+  // the title without diacritics or in capitals, the unit by its code: still the same models
+  const other = [['Ten mo hinh', 'Linh vuc', 'Loai', 'Ma don vi', 'Ngay dang ky', 'So ho tham gia'],
+    ...[1, 2, 3].map((i) => [`${t.toUpperCase()} ${i}`, 'Kinh tế', 'Tập thể', '20368', '15/03/2024', String(i)])];
+  const r = await importRows(other);
+  assert.deepEqual(r.problems, []);
+  assert.equal(r.summary, summary('done', 3, 0, 3, 0, 0), 'the titles in capitals are an edit of the same models');
+  assert.deepEqual((await modelAudit(mark)).length, 3);
+  assert.deepEqual(Object.keys(await stored(t)).sort(), [1, 2, 3].map((i) => `${t.toUpperCase()} ${i}`));
 });
