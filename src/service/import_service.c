@@ -247,6 +247,7 @@ struct import {
     int ncols;
     bool has[COL_COUNT];
     int section_field;  /* from a heading row "I. LĨNH VỰC KINH TẾ" */
+    int num_lang;       /* how numbers written as text are read: the header's language (header_lang) */
     bool writing;       /* a real run with no problem so far, inside the transaction */
     bool deferred;      /* the models' indexes are built again before the commit */
     char memo_val[COL_COUNT][48]; /* the last word read in a column of words, and its meaning */
@@ -332,6 +333,27 @@ static void keep_header(struct import *im, const struct sheet_row *row)
     im->header_row = row->row;
 }
 
+/* The language numbers written as text are read in: English when the header is the one
+ * dvk export writes in English (its CSV has "1,234.5"), else Vietnamese ("1.234,5"; a
+ * Swedish "1 234,5" reads the same). Offices' own files are Vietnamese. */
+static int header_lang(const struct import *im)
+{
+    int votes[LANG_COUNT] = {0};
+    for (int j = 0; j < im->nheader; j++) {
+        if (!im->header[j][0])
+            continue;
+        char *f = text_fold(im->header[j]);
+        for (int i = 0; i < sheet_ncols; i++)
+            for (int l = 0; l < LANG_COUNT; l++) {
+                char *t = text_fold(T(l, sheet_cols[i].header));
+                votes[l] += strcmp(f, t) == 0;
+                free(t);
+            }
+        free(f);
+    }
+    return votes[LANG_EN] > votes[LANG_VI] && votes[LANG_EN] > votes[LANG_SV] ? LANG_EN : LANG_VI;
+}
+
 /* "C (Lĩnh vực)": the column's letter and its header, the header cut to fit the label. */
 static void set_label(struct colmap *cm, const char *letter, const char *header)
 {
@@ -396,6 +418,7 @@ static void map_columns(struct import *im, const struct sheet_row *sub)
         }
         free(below);
     }
+    im->num_lang = header_lang(im);
     im->header_final = true;
 }
 
@@ -769,7 +792,7 @@ static void read_row(struct import *im, const struct sheet_row *row, struct rowv
                 x->year = cm->year;
                 rv->res_set[rv->nres] = *v != 0;
                 bool number = j < row->n && row->number && row->number[j];
-                if (*v && !(number ? parse_number_cell(v, &x->value) : parse_number(LANG_VI, v, &x->value))) {
+                if (*v && !(number ? parse_number_cell(v, &x->value) : parse_number(im->num_lang, v, &x->value))) {
                     problem(im, r, cm->label, v, N_("Not a number."), NULL);
                     rv->bad = true;
                 }

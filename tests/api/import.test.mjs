@@ -11,10 +11,11 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { startServer, addUser, runDvk } from '../lib/server.mjs';
-import { api, token } from '../lib/http.mjs';
+import { api, token, createModel } from '../lib/http.mjs';
 import { sql, sqlOk, sqlJson, q } from '../lib/sqlite.mjs';
 import { page, signInOk, csrfFrom } from '../lib/session.mjs';
-import { as } from '../lib/lifecycle.mjs';
+import { as, modelIn } from '../lib/lifecycle.mjs';
+import { parseCsv } from '../lib/data.mjs';
 import { csv, writeCsv, writeXlsx, importCli, line, summary, MSG, apiImport, waitJob } from '../lib/sheets.mjs';
 
 let srv;
@@ -624,4 +625,159 @@ test('a file without keys imported again is unchanged: the key comes from the ti
   assert.equal(r.summary, summary('done', 3, 0, 3, 0, 0), 'the titles in capitals are an edit of the same models');
   assert.deepEqual((await modelAudit(mark)).length, 3);
   assert.deepEqual(Object.keys(await stored(t)).sort(), [1, 2, 3].map((i) => `${t.toUpperCase()} ${i}`));
+});
+
+// ---- export and import round trips -----------------------------------------------------------
+
+/* Models made through the API with every column the layout has, in both catalogues and at
+ * each level, with decimals and text that CSV must quote. */
+async function richModels(t) {
+  const ms = [];
+  ms.push(await createModel(srv.base, {
+    title: `${t} an ninh "tự quản"; Tam An`,
+    results: [
+      { year: 2024, indicator: 'households', value: 1234 },
+      { year: 2024, indicator: 'yield_t_ha', value: 5.125 },
+      { year: 2025, indicator: 'money_vnd', value: 1234567.5 },
+      { year: 2023, indicator: 'area_ha', value: 0.375 },
+    ],
+  }));
+  ms.push(await createModel(srv.base, {
+    title: `${t} đọc sách, Tây Hồ`, kind: 'individual', owner: 'Nguyễn Thị Mai', owner_type: 'person', unit_code: '20380',
+    hierarchy: 2025, registered_on: '2025-08-01', period_from: '2025-08-01', period_to: '2026-12-31', public: true,
+    summary: 'Dòng 1\nDòng 2, có dấu phẩy; và chấm phẩy', tags: ['văn hóa đọc'], field: 'cultural_social', results: [],
+    situation: null, objectives: null, content: null, area_target: null, forces: null, resources: null, outputs: null,
+    sustainability: null, description: null,
+  }));
+  ms.push(await createModel(srv.base, {
+    title: `${t} cấp huyện`, unit_code: '518', registration_level: 'district', field: 'political_system',
+    results: [{ year: 2024, indicator: 'people', value: 0.5 }],
+  }));
+  ms.push(await modelIn(srv.base, 'recognized', { title: `${t} điển hình`, registration_level: 'province', unit_code: '49' }));
+  const typ = await api(srv.base, 'PATCH', `/api/v1/models/${ms[3].id}`, {
+    body: { typical: true, typical_reason: 'Hiệu quả rõ, nhân rộng được.' }, headers: { 'If-Match': `"${ms[3].version}"` },
+  });
+  assert.equal(typ.status, 200, typ.text);
+  return ms;
+}
+
+/* GET /api/v1/models/{id} without what an import does not write. */
+async function modelJson(id) {
+  const r = await api(srv.base, 'GET', `/api/v1/models/${id}`);
+  assert.equal(r.status, 200, r.text);
+  const { version, updated_at, ...rest } = r.json;
+  return rest;
+}
+
+test('export → import round-trips: CSV and XLSX, Vietnamese and English headers, every model unchanged', async () => {
+  const t = token('rt');
+  const ms = await richModels(t);
+  const before = await Promise.all(ms.map((m) => modelJson(m.id)));
+  const all = await countModels();
+  const mark = await lastAuditId();
+
+  const vi = path.join(dir, 'xuat.csv');
+  await runDvk(['export', '--db', srv.dbPath, '--out', vi]);
+  const text = await readFile(vi, 'utf8');
+  assert.ok(text.startsWith('\ufeff"Mã mô hình","Mã tham chiếu","Tên mô hình","Lĩnh vực"'), text.slice(0, 200));
+  assertClean(await importCli(srv.dbPath, vi), 'done', all, 0, 0, all);
+
+  const en = path.join(dir, 'export-en.csv');
+  await runDvk(['export', '--db', srv.dbPath, '--out', en, '--lang', 'en']);
+  const entext = await readFile(en, 'utf8');
+  assert.ok(entext.startsWith('\ufeff"Model code","Reference","Model name","Field"'), entext.slice(0, 200));
+  assert.match(entext, /"1,234,567\.5"/, 'English numbers');
+  assertClean(await importCli(srv.dbPath, en), 'done', all, 0, 0, all);
+
+  const sv = path.join(dir, 'export-sv.csv');
+  await runDvk(['export', '--db', srv.dbPath, '--out', sv, '--lang', 'sv']);
+  assertClean(await importCli(srv.dbPath, sv), 'done', all, 0, 0, all);
+
+  const x = path.join(dir, 'xuat.xlsx');
+  await runDvk(['export', '--db', srv.dbPath, '--format', 'xlsx', '--out', x]);
+  assertClean(await importCli(srv.dbPath, x), 'done', all, 0, 0, all);
+  const xen = path.join(dir, 'export-en.xlsx');
+  await runDvk(['export', '--db', srv.dbPath, '--format', 'xlsx', '--out', xen, '--lang', 'en']);
+  assertClean(await importCli(srv.dbPath, xen), 'done', all, 0, 0, all);
+
+  assert.deepEqual(await modelAudit(mark), []);
+  assert.deepEqual(await Promise.all(ms.map((m) => modelJson(m.id))), before);
+});
+
+test('the export over HTTP: the list\'s filters, the reader\'s language, and it imports back', async () => {
+  const t = token('http');
+  const ms = await richModels(t);
+  const ids = ms.map((m) => m.id);
+  // Vietnamese by default, English on request; only the models the filters select
+  const vi = await api(srv.base, 'GET', `/api/v1/models/export?format=csv&q=${t}`);
+  assert.equal(vi.status, 200, vi.text);
+  assert.match(vi.headers.get('content-type'), /^text\/csv/);
+  assert.match(vi.headers.get('content-disposition'), /attachment; filename="dvk-models\.csv"/);
+  const rows = parseCsv(vi.text.replace(/^\ufeff/, ''));
+  assert.deepEqual(rows.map((r) => r['Mã mô hình']).sort(), ms.map((m) => m.code).sort());
+  const en = await api(srv.base, 'GET', `/api/v1/models/export?format=csv&q=${t}&field=political_system`, {
+    headers: { 'Accept-Language': 'en' } });
+  const enRows = parseCsv(en.text.replace(/^\ufeff/, ''));
+  assert.deepEqual(enRows.map((r) => [r['Model code'], r.Field, r['Registration level']]),
+    [[ms[2].code, 'Party building and political system', 'District']]);
+  const bad = await api(srv.base, 'GET', '/api/v1/models/export?format=ods');
+  assert.equal(bad.status, 400, bad.text);
+
+  // the XLSX from the page, with a session, back through the API
+  const admin = await signInOk(srv.base, 'admin', srv.adminPassword);
+  const x = await fetch(`${srv.base}/models/export?format=xlsx&q=${t}`, { headers: { Cookie: admin.cookie } });
+  assert.equal(x.status, 200);
+  assert.equal(x.headers.get('content-type'), 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+  const bytes = Buffer.from(await x.arrayBuffer());
+  assert.equal(bytes.subarray(0, 4).toString('latin1'), 'PK\x03\x04');
+  const before = await Promise.all(ids.map(modelJson));
+  for (const [name, body, lang] of [['dvk-models.xlsx', bytes, 'vi'], ['en.csv', Buffer.from(en.text), 'en'], ['vi.csv', Buffer.from(vi.text), 'vi']]) {
+    const { post, job } = await apiImport(srv.base, body, { name, headers: { 'Accept-Language': lang } });
+    assert.equal(post.status, 202, post.text);
+    assert.equal(job.state, 'done', JSON.stringify(job));
+    assert.deepEqual([job.report.problems, job.report.written, job.report.unchanged, job.report.created, job.report.updated],
+      [[], true, name === 'en.csv' ? 1 : 4, 0, 0], `${name}: ${JSON.stringify(job.report)}`);
+  }
+  assert.deepEqual(await Promise.all(ids.map(modelJson)), before);
+});
+
+test('export, edit the CSV text, import: the API shows the new values', async () => {
+  const t = token('edit');
+  const ms = await richModels(t);
+  const r = await api(srv.base, 'GET', `/api/v1/models/export?format=csv&q=${t}`);
+  const [head, ...body] = (() => {
+    const rows = [];
+    const text = r.text.replace(/^\ufeff/, '');
+    const objs = parseCsv(text);
+    const h = Object.keys(objs[0]);
+    rows.push(h);
+    for (const o of objs) rows.push(h.map((k) => o[k]));
+    return rows;
+  })();
+  const col = (name) => { const i = head.indexOf(name); assert.ok(i >= 0, `no column ${name} in ${head}`); return i; };
+  const byCode = Object.fromEntries(body.map((row) => [row[col('Mã mô hình')], row]));
+  const a = byCode[ms[0].code];
+  const b = byCode[ms[1].code];
+  const c = byCode[ms[2].code];
+  a[col('Tên mô hình')] = `${t} tên mới`;
+  a[col('Số hộ tham gia (hộ) 2024')] = '2.000';
+  a[col('Năng suất (t/ha) 2024')] = '';
+  a[col('Từ khóa')] = 'một; hai; ba';
+  b[col('Lĩnh vực')] = 'Kinh tế';
+  b[col('Tóm tắt')] = '';
+  b[col('Công khai')] = '';
+  c[col('Ngày bắt đầu')] = '01/02/2024';
+  c[col('Chủ mô hình')] = 'Ban Dân vận huyện';
+  const f = await writeCsv(dir, 'sửa.csv', [head, ...body], { bom: true });
+  const res = await importCli(srv.dbPath, f);
+  assertClean(res, 'done', 4, 0, 3, 1);
+  const ga = await modelJson(ms[0].id);
+  assert.equal(ga.title, `${t} tên mới`);
+  assert.deepEqual(ga.tags, ['một', 'hai', 'ba']);
+  assert.deepEqual(ga.results.map((x) => [x.year, x.indicator, x.value]).sort(),
+    [[2023, 'area_ha', 0.375], [2024, 'households', 2000], [2025, 'money_vnd', 1234567.5]]);
+  const gb = await modelJson(ms[1].id);
+  assert.deepEqual([gb.field, gb.summary, gb.public], ['economic', null, false]);
+  const gc = await modelJson(ms[2].id);
+  assert.deepEqual([gc.period_from, gc.owner, gc.owner_type], ['2024-02-01', 'Ban Dân vận huyện', 'organization']);
 });
