@@ -1174,7 +1174,10 @@ static void data_row(struct import *im, const struct sheet_row *row)
         problem(im, rn, col_label(im, COL_UNIT_CODE), "", N_("The unit is missing: give its code or its name."), NULL);
         rv.bad = true;
     }
-    if (!rv.bad && names_unit && !im->has[COL_LEVEL]) {
+    /* without a level column a new model is registered at its unit's level; a stored one
+     * keeps its own (a commune's model may be the district committee's) unless it moves */
+    bool moves = existing && (m.hierarchy != before.hierarchy || strcmp(m.unit_code, before.unit_code) != 0);
+    if (!rv.bad && names_unit && !im->has[COL_LEVEL] && (!existing || moves)) {
         struct iunit *u = cat_get(&im->cat, m.hierarchy, m.unit_code);
         m.level = !u ? LEVEL_COMMUNE : u->level == 1 ? LEVEL_PROVINCE : iu_district(u) ? LEVEL_DISTRICT : LEVEL_COMMUNE;
     } else if (!m.level) {
@@ -1233,6 +1236,18 @@ static void data_row(struct import *im, const struct sheet_row *row)
             report_verrs(im, rn, row, &v);
         else if (!place_of(im->st, &im->places, &m))
             problem(im, rn, col_label(im, COL_UNIT_CODE), m.unit_code, N_("Unknown unit."), NULL);
+        /* as in svc_model_update: the committee that decides is fixed once the model is registered */
+        else if (existing && before.status != STATUS_DRAFT && m.level != before.level)
+            problem(im, rn, col_label(im, COL_LEVEL), cell_of(im, row, COL_LEVEL),
+                    N_("The level and the unit change only while the model is a draft."), NULL);
+        else if (existing && before.status != STATUS_DRAFT &&
+                 (m.hierarchy != before.hierarchy || strcmp(m.unit_code, before.unit_code) != 0))
+            problem(im, rn, col_label(im, COL_UNIT_CODE),
+                    rv.w.code       ? rv.w.code
+                    : rv.w.commune  ? rv.w.commune
+                    : rv.w.district ? rv.w.district
+                                    : rv.w.province,
+                    N_("The level and the unit change only while the model is a draft."), NULL);
         else if (existing ? !authz_model_edit(im->a, &before) || !authz_model_edit(im->a, &m) : !authz_model_create(im->a, &m))
             problem(im, rn, col_label(im, COL_UNIT_CODE), m.unit_name ? m.unit_name : m.unit_code,
                     N_("This unit is outside your scope."), NULL);

@@ -627,6 +627,35 @@ test('a file without keys imported again is unchanged: the key comes from the ti
   assert.deepEqual(Object.keys(await stored(t)).sort(), [1, 2, 3].map((i) => `${t.toUpperCase()} ${i}`));
 });
 
+test('a registered model keeps its level and unit: a file without a level column leaves it, a move is refused', async () => {
+  const t = token('move');
+  const reg = await createModel(srv.base, { title: `${t} huyện duyệt`, registration_level: 'district', results: [] });
+  const reg2 = await createModel(srv.base, { title: `${t} xã duyệt`, results: [] });
+  const draft = await createModel(srv.base, { title: `${t} nháp`, status: 'draft', results: [] });
+  const head = ['Mã mô hình', 'Tên mô hình', 'Mã đơn vị', 'Ngày đăng ký'];
+  // no level column: the district committee's model in a commune stays the district's
+  assertClean(await importRows([head, [reg.code, reg.title, '20368', '15/03/2024'], [draft.code, draft.title, '20368', '15/03/2024']]),
+    'done', 2, 0, 0, 2);
+  // moved to another commune, or to another level: only a draft may be
+  const r = await importRows([[...head, 'Cấp đăng ký'],
+    [reg.code, reg.title, '20365', '15/03/2024', 'Cấp huyện'],
+    [reg2.code, reg2.title, '20368', '15/03/2024', 'Cấp huyện'],
+  ], { dry: true });
+  const moved = 'The level and the unit change only while the model is a draft.';
+  assert.deepEqual(r.problems, [
+    line(2, 'C (Mã đơn vị)', '20365', moved),
+    line(3, 'E (Cấp đăng ký)', 'Cấp huyện', moved),
+  ]);
+  const ok = await importRows([[...head, 'Cấp đăng ký'], [draft.code, draft.title, '20365', '15/03/2024', 'Cấp xã']]);
+  assertClean(ok, 'done', 1, 0, 1, 0);
+  const got = await storedAs(t, ['unit_code', 'level', 'status']);
+  assert.deepEqual(got, {
+    [reg.title]: ['20368', 'district', 'registered'],
+    [reg2.title]: ['20368', 'commune', 'registered'],
+    [draft.title]: ['20365', 'commune', 'draft'],
+  });
+});
+
 // ---- export and import round trips -----------------------------------------------------------
 
 /* Models made through the API with every column the layout has, in both catalogues and at
