@@ -810,3 +810,254 @@ test('export, edit the CSV text, import: the API shows the new values', async ()
   const gc = await modelJson(ms[2].id);
   assert.deepEqual([gc.period_from, gc.owner, gc.owner_type], ['2024-02-01', 'Ban Dân vận huyện', 'organization']);
 });
+
+// ---- who may import ------------------------------------------------------------------------------
+
+let users;
+async function theUsers() {
+  if (!users) {
+    users = {
+      staffP: await addUser(srv, 'imp_staff_qn', 'staff', '49', 2024),   // the 2024 province Quảng Nam
+      staffC: await addUser(srv, 'imp_staff_ta', 'staff', '20368', 2024), // the commune Tam An
+      officer: await addUser(srv, 'imp_officer', 'officer', '20368', 2024),
+      viewer: await addUser(srv, 'imp_viewer', 'viewer', '49', 2024),
+    };
+  }
+  return users;
+}
+
+test('scope: each row is checked against the importer\'s units; nothing is written when one is outside', async () => {
+  const { staffP } = await theUsers();
+  const t = token('scope');
+  const rows = [SHORT,
+    [`${t} trong tỉnh`, 'Kinh tế', 'Tập thể', '20368', '15/03/2024'],
+    [`${t} Hà Nội`, 'Kinh tế', 'Tập thể', '00004', '15/03/2024'],
+    [`${t} cấp tỉnh`, 'Kinh tế', 'Tập thể', '49', '15/03/2024'],
+  ];
+  const before = await countModels();
+  const { post, job } = await apiImport(srv.base, csv(rows), { name: 'phạm vi.csv', headers: as(staffP.token) });
+  assert.equal(post.status, 202, post.text);
+  assert.deepEqual(job.report.problems.map((p) => [p.row, p.column, p.value, p.message]), [
+    [3, 'D (Mã đơn vị)', 'Phường Trúc Bạch', MSG.scope],
+  ]);
+  assert.equal(job.report.written, false);
+  assert.equal(await countModels(), before);
+  rows.splice(2, 1);
+  const ok = await apiImport(srv.base, csv(rows), { name: 'phạm vi.csv', headers: as(staffP.token) });
+  assert.deepEqual([ok.job.report.problems, ok.job.report.created, ok.job.report.written], [[], 2, true]);
+  // the commune's staff may not touch the province-level model
+  const { staffC } = await theUsers();
+  const edit = [SHORT, [`${t} cấp tỉnh`, 'Văn hóa - xã hội', 'Tập thể', '49', '15/03/2024']];
+  const r = await apiImport(srv.base, csv(edit), { dry: true, headers: as(staffC.token) });
+  assert.deepEqual(r.job.report.problems.map((p) => [p.row, p.column, p.message]), [[2, 'D (Mã đơn vị)', MSG.scope]]);
+});
+
+test('statuses past "implementing" and typical models need the committee of the model\'s level', async () => {
+  const { staffP } = await theUsers();
+  const t = token('decide');
+  const head = [...SHORT, 'Cấp đăng ký', 'Trạng thái', 'Điển hình', 'Lý do điển hình'];
+  const rows = [head,
+    [`${t} xã công nhận`, 'Kinh tế', 'Tập thể', '20368', '15/03/2024', 'Cấp xã', 'Đã công nhận', '', ''],
+    [`${t} xã điển hình`, 'Kinh tế', 'Tập thể', '20368', '15/03/2024', 'Cấp xã', 'Đã công nhận', 'x', 'Tốt'],
+    [`${t} xã đang làm`, 'Kinh tế', 'Tập thể', '20368', '15/03/2024', 'Cấp xã', 'Đang thực hiện', '', ''],
+    [`${t} tỉnh công nhận`, 'Kinh tế', 'Tập thể', '20368', '15/03/2024', 'Cấp tỉnh', 'Đã công nhận', 'x', 'Tốt'],
+  ];
+  const { job } = await apiImport(srv.base, csv(rows), { dry: true, headers: as(staffP.token) });
+  assert.deepEqual(job.report.problems.map((p) => [p.row, p.column, p.value, p.message]), [
+    [2, 'G (Trạng thái)', 'Đã công nhận', MSG.decide],
+    [3, 'G (Trạng thái)', 'Đã công nhận', MSG.decide],
+  ]);
+  rows.splice(1, 2);
+  const ok = await apiImport(srv.base, csv(rows), { headers: as(staffP.token) });
+  assert.deepEqual([ok.job.report.problems, ok.job.report.created], [[], 2]);
+  assert.deepEqual(await storedAs(t, ['level', 'status', 'typical']), {
+    [`${t} xã đang làm`]: ['commune', 'implementing', 0],
+    [`${t} tỉnh công nhận`]: ['province', 'recognized', 1],
+  });
+});
+
+test('officers and viewers may not import: 403 on the API and the pages', async () => {
+  const { officer, viewer } = await theUsers();
+  const body = csv([SHORT, ['Mô hình', 'Kinh tế', 'Tập thể', '20368', '15/03/2024']]);
+  for (const u of [officer, viewer]) {
+    const r = await api(srv.base, 'POST', '/api/v1/imports?dry_run=true&name=a.csv', { body, headers: as(u.token, { 'Content-Type': 'text/csv' }) });
+    assert.equal(r.status, 403, r.text);
+    const s = await signInOk(srv.base, u.login, u.password);
+    const form = await page(srv.base, 'GET', '/models/import', { session: s });
+    assert.equal(form.status, 403, form.text.slice(0, 200));
+    const m = multipart([['csrf', s.csrf], ['dry_run', '1']], 'a.csv', body);
+    const post = await fetch(`${srv.base}/models/import`, {
+      method: 'POST', redirect: 'manual', headers: { Cookie: s.cookie, 'Content-Type': m.type }, body: m.body });
+    assert.equal(post.status, 403);
+  }
+});
+
+// ---- the web flow ----------------------------------------------------------------------------------
+
+/* multipart/form-data: text fields, then the file in field "file". */
+function multipart(fields, filename, bytes) {
+  const b = 'dvkImportBoundary9f3k';
+  const parts = fields.map(([k, v]) => Buffer.from(`--${b}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
+  parts.push(Buffer.from(`--${b}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: text/csv\r\n\r\n`));
+  parts.push(bytes, Buffer.from(`\r\n--${b}--\r\n`));
+  return { body: Buffer.concat(parts), type: `multipart/form-data; boundary=${b}` };
+}
+
+/* GETs a job page with the session until it stops asking to be refreshed; resolves to its HTML. */
+async function jobPage(s, loc) {
+  for (let i = 0; i < 600; i++) {
+    const r = await page(srv.base, 'GET', loc, { session: s });
+    assert.equal(r.status, 200, r.text.slice(0, 300));
+    if (!r.headers.get('refresh')) return r.text;
+    assert.match(r.text, /<progress max="100" value="\d+">/);
+    await new Promise((res) => setTimeout(res, 50));
+  }
+  throw new Error(`${loc} is still running`);
+}
+
+test('the import page: upload, a report with every problem, then a clean check and its commit', async () => {
+  const { staffP } = await theUsers();
+  const s = await signInOk(srv.base, staffP.login, staffP.password);
+  const form = await page(srv.base, 'GET', '/models/import', { session: s });
+  assert.equal(form.status, 200);
+  assert.match(form.text, /<form method="post" action="\/models\/import" enctype="multipart\/form-data">/);
+  assert.match(form.text, /<input id="im-file" name="file" type="file"/);
+  assert.match(form.text, /name="dry_run" value="1" checked/);
+  const csrf = csrfFrom(form.text);
+  assert.ok(csrf);
+
+  const t = token('web');
+  const bad = csv([['DANH SÁCH'], [...SHORT, 'Ghi chú'],
+    [`${t} một`, 'Kinh tệ hại', 'Tập thể', '20368', '15/03/2024', ''],
+    [`${t} hai`, 'Kinh tế', 'Tập thể', '20368', '31/02/2024', '']]);
+  // without the CSRF token: refused
+  const noCsrf = multipart([['dry_run', '1']], 'danh sách.csv', bad);
+  const refused = await fetch(`${srv.base}/models/import`, {
+    method: 'POST', redirect: 'manual', headers: { Cookie: s.cookie, 'Content-Type': noCsrf.type }, body: noCsrf.body });
+  assert.equal(refused.status, 403);
+
+  const up = multipart([['csrf', csrf], ['dry_run', '1']], 'danh sách.csv', bad);
+  const post = await fetch(`${srv.base}/models/import`, {
+    method: 'POST', redirect: 'manual', headers: { Cookie: s.cookie, 'Content-Type': up.type, 'Accept-Language': 'vi' }, body: up.body });
+  assert.equal(post.status, 303);
+  const loc = post.headers.get('location');
+  assert.match(loc, /^\/models\/import\/[0-9a-f]{32}$/);
+  const html = await jobPage(s, loc);
+  assert.match(html, /<strong>danh sách\.csv<\/strong>/);
+  const cells = [...html.matchAll(/<tr><td data-label="[^"]*">(\d*)<\/td><td data-label="[^"]*">([^<]*)<\/td><td data-label="[^"]*">([^<]*)<\/td>/g)]
+    .map((m) => [m[1], m[2], m[3]]);
+  assert.deepEqual(cells, [['3', 'B (Lĩnh vực)', 'Kinh tệ hại'], ['4', 'E (Ngày đăng ký)', '31/02/2024']]);
+  assert.match(html, /<li>F \(Ghi chú\)<\/li>/);
+  assert.doesNotMatch(html, /\/commit"/, 'a check with problems offers to import');
+  assert.deepEqual(await stored(t), {});
+
+  // the same file corrected: no problems, a button to import it
+  const good = csv([SHORT, [`${t} một`, 'Kinh tế', 'Tập thể', '20368', '15/03/2024'], [`${t} hai`, 'Kinh tế', 'Tập thể', '20368', '28/02/2024']]);
+  const up2 = multipart([['csrf', csrf], ['dry_run', '1']], 'đúng.csv', good);
+  const post2 = await fetch(`${srv.base}/models/import`, {
+    method: 'POST', redirect: 'manual', headers: { Cookie: s.cookie, 'Content-Type': up2.type }, body: up2.body });
+  const loc2 = post2.headers.get('location');
+  const html2 = await jobPage(s, loc2);
+  const commit = new RegExp(`<form method="post" action="(${loc2}/commit)">`).exec(html2);
+  assert.ok(commit, html2);
+  assert.deepEqual(await stored(t), {}, 'the check wrote models');
+  const done = await page(srv.base, 'POST', commit[1], { session: s, form: { csrf: csrfFrom(html2) } });
+  assert.equal(done.status, 303, done.text);
+  assert.match(done.location, /^\/models\/import\/[0-9a-f]{32}$/);
+  assert.notEqual(done.location, loc2);
+  const html3 = await jobPage(s, done.location);
+  assert.match(html3, /<a href="\/models">/);
+  assert.equal(Object.keys(await stored(t)).length, 2);
+  // a check is committed once
+  const twice = await page(srv.base, 'POST', commit[1], { session: s, form: { csrf: csrfFrom(html2) } });
+  assert.equal(twice.status, 409);
+});
+
+test('a job is its starter\'s: others get 404 on the API and the page, and cannot commit it', async () => {
+  const { staffP, staffC } = await theUsers();
+  const t = token('mine');
+  const body = csv([SHORT, [`${t} một`, 'Kinh tế', 'Tập thể', '20368', '15/03/2024']]);
+  const { post, job } = await apiImport(srv.base, body, { dry: true, name: 'của tôi.csv', headers: as(staffP.token) });
+  assert.equal(post.status, 202);
+  assert.deepEqual(Object.keys(post.json).sort(), ['id', 'state', 'url']);
+  assert.equal(post.json.url, `/api/v1/imports/${post.json.id}`);
+  assert.equal(post.headers.get('location'), post.json.url);
+  assert.deepEqual({ ...job, report: undefined }, {
+    id: post.json.id, state: 'done', dry_run: true, file: 'của tôi.csv', bytes_done: body.length, bytes_total: body.length, rows: 1,
+    report: undefined,
+  });
+  assert.deepEqual(Object.keys(job.report).sort(), ['created', 'dry_run', 'header_row', 'ignored_columns', 'problems', 'problems_total',
+    'rows', 'skipped', 'unchanged', 'updated', 'written']);
+  for (const who of [staffC.token, srv.adminToken]) {
+    assert.equal((await api(srv.base, 'GET', post.json.url, { headers: as(who) })).status, 404);
+    assert.equal((await api(srv.base, 'POST', `${post.json.url}/commit`, { headers: as(who) })).status, 404);
+  }
+  const s = await signInOk(srv.base, staffC.login, staffC.password);
+  assert.equal((await page(srv.base, 'GET', `/models/import/${post.json.id}`, { session: s })).status, 404);
+  assert.equal((await api(srv.base, 'GET', '/api/v1/imports/0123456789abcdef0123456789abcdef', { headers: as(staffP.token) })).status, 404);
+  // the starter commits it through the API
+  const c = await api(srv.base, 'POST', `${post.json.url}/commit`, { headers: as(staffP.token) });
+  assert.equal(c.status, 202, c.text);
+  const real = await waitJob(srv.base, c.json.url, { headers: as(staffP.token) });
+  assert.deepEqual([real.dry_run, real.report.written, real.report.created], [false, true, 1]);
+  assert.equal((await api(srv.base, 'POST', `${post.json.url}/commit`, { headers: as(staffP.token) })).status, 409);
+});
+
+test('the API report speaks the reader\'s language and stays valid JSON with long names', async () => {
+  const t = token('lang');
+  const long = 'Ghi chú về tình hình thực hiện mô hình ở địa phương trong năm 2024 và kế hoạch năm 2025 của xã';
+  const body = csv([[...SHORT, 'Xã', long], [`${t} một`, 'Kinh tệ hại', 'Tập thể', '', '15/03/2024', 'Phường 1', 'x']]);
+  const en = (await apiImport(srv.base, body, { dry: true, headers: { 'Accept-Language': 'en' } })).job.report;
+  const vi = (await apiImport(srv.base, body, { dry: true, headers: { 'Accept-Language': 'vi-VN,vi;q=0.9' } })).job.report;
+  assert.deepEqual(en.problems.map((p) => [p.row, p.column, p.value, p.message]), [
+    [2, 'B (Lĩnh vực)', 'Kinh tệ hại', MSG.field],
+    [2, 'F (Xã)', 'Phường 1', MSG.ambiguous],
+  ]);
+  assert.equal(en.problems[0].text, line(2, 'B (Lĩnh vực)', 'Kinh tệ hại', MSG.field));
+  assert.equal(vi.problems[0].message,
+    'Lĩnh vực không hợp lệ: ghi Kinh tế, Văn hóa - xã hội, Quốc phòng - an ninh hoặc Xây dựng hệ thống chính trị.');
+  assert.equal(vi.problems[0].text, `Dòng 2, cột B (Lĩnh vực): «Kinh tệ hại» ${vi.problems[0].message}`);
+  // a country of "Phường 1": the candidates that fit, whole, then "…"
+  const d = en.problems[1].detail;
+  assert.match(d, /^Phường 1 \(Quận 3, Thành phố Hồ Chí Minh\); (Phường 1 \([^)]*\); )+…$/, d);
+  assert.ok(Buffer.byteLength(d) < 256);
+  assert.equal(en.ignored_columns.length, 1);
+  assert.match(en.ignored_columns[0], /^G \(Ghi chú về tình hình .*…\)$/);
+  assert.ok(long.startsWith(en.ignored_columns[0].slice(3, -2)));
+});
+
+test('progress: a large file reports bytes read while it runs, and all of them at the end', async () => {
+  const t = token('big');
+  const n = 30000;
+  const lines = ['Tên mô hình,Lĩnh vực,Loại,Mã đơn vị,Ngày đăng ký,Số hộ tham gia'];
+  for (let i = 0; i < n; i++) lines.push(`${t} số ${i},Kinh tế,Tập thể,20368,15/03/2024,${i}`);
+  const body = Buffer.from(lines.join('\r\n') + '\r\n');
+  const post = await api(srv.base, 'POST', `/api/v1/imports?dry_run=true&name=lớn.csv`, { body, headers: { 'Content-Type': 'text/csv' } });
+  assert.equal(post.status, 202, post.text);
+  const seen = [];
+  let job;
+  for (;;) {
+    job = (await api(srv.base, 'GET', post.json.url)).json;
+    if (job.state !== 'running') break;
+    seen.push([job.bytes_done, job.bytes_total, job.rows]);
+    await new Promise((res) => setTimeout(res, 5));
+  }
+  const during = seen.filter(([d, tot]) => tot > 0 && d > 0 && d < tot);
+  assert.ok(during.length >= 1, `no progress seen while running (${seen.length} polls: ${JSON.stringify(seen.slice(-5))})`);
+  for (const [d, tot, rows] of during) {
+    assert.equal(tot, body.length);
+    assert.ok(rows > 0 && rows < n, `${rows} rows`);
+    assert.ok(d > 0);
+  }
+  assert.deepEqual([job.state, job.bytes_done, job.bytes_total, job.rows, job.report.rows, job.report.created, job.report.problems_total],
+    ['done', body.length, body.length, n, n, n, 0]);
+  // the page shows the same while it runs
+  const again = await api(srv.base, 'POST', `/api/v1/imports?dry_run=true&name=lớn.csv`, { body, headers: { 'Content-Type': 'text/csv' } });
+  const s = await signInOk(srv.base, 'admin', srv.adminPassword);
+  const first = await page(srv.base, 'GET', `/models/import/${again.json.id}`, { session: s });
+  if (first.headers.get('refresh')) {
+    assert.equal(first.headers.get('refresh'), '1');
+    assert.match(first.text, /<p class="progress" role="status" aria-live="polite">/);
+  }
+  await waitJob(srv.base, again.json.url);
+});
