@@ -573,12 +573,14 @@ done:
 }
 
 /* The unit w names, in the hierarchy of the row's date: m->hierarchy and m->unit_code.
+ * date is "" when the row's date could not be read (already a problem): the unit is then
+ * looked for as before the merger, not reported again against a date nobody wrote.
  * A problem names the column and the value the file gave: the code, or the names. */
-static bool resolve_unit(struct import *im, int64_t row, const struct where *w, struct model *m, const char *col_unit,
-                         const char *col_names, const char *col_district)
+static bool resolve_unit(struct import *im, int64_t row, const struct where *w, struct model *m, const char *date,
+                         const char *col_unit, const char *col_names, const char *col_district)
 {
     struct catalogue *c = &im->cat;
-    bool after = strcmp(m->registered_on, MERGER_DATE) >= 0, ok = false;
+    bool after = strcmp(date, MERGER_DATE) >= 0, ok = false;
     int order[2] = {after ? 2025 : 2024, after ? 2024 : 2025};
     if (w->hierarchy)
         order[0] = w->hierarchy, order[1] = 0;
@@ -722,6 +724,7 @@ static const char *cell_of(const struct import *im, const struct sheet_row *row,
 struct rowvals {
     struct model m;
     bool bad;          /* a cell could not be read (problem already reported) */
+    bool bad_date;     /* the registration date among them */
     struct where w;
     char *texts[COL_COUNT]; /* cleaned cell texts (owned), NULL for empty */
     struct model_result res[MODEL_MAX_RESULTS];
@@ -871,6 +874,7 @@ static void read_row(struct import *im, const struct sheet_row *row, struct rowv
             if (!parse_date_cell(v, out)) {
                 problem(im, r, cm->label, v, N_("Not a date: write dd/mm/yyyy."), NULL);
                 rv->bad = true;
+                rv->bad_date |= cm->col == COL_REGISTERED;
                 out[0] = 0;
             }
             break;
@@ -1167,7 +1171,8 @@ static void data_row(struct import *im, const struct sheet_row *row)
     /* the unit */
     bool names_unit = rv.w.code || rv.w.province || rv.w.district || rv.w.commune;
     if (names_unit) {
-        if (!resolve_unit(im, rn, &rv.w, &m, col_label(im, COL_UNIT_CODE), col_label(im, COL_COMMUNE),
+        if (!resolve_unit(im, rn, &rv.w, &m, rv.bad_date ? "" : m.registered_on, col_label(im, COL_UNIT_CODE),
+                          col_label(im, COL_COMMUNE),
                           col_label(im, COL_DISTRICT)))
             rv.bad = true;
     } else if (!existing) {

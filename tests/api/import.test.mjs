@@ -268,6 +268,9 @@ test('units that cannot be told: ambiguous (candidates listed), unknown, split, 
     row('code outside the province named', '20368', 'Hà Nội', '', '', '15/03/2024'),
     row('unknown code', '99999', '', '', '', '15/03/2024'),
     row('no unit', '', '', '', '', '15/03/2024'),
+    // a date that cannot be read is one problem, not also a merger it might have been after
+    row('a district, a bad date', '', 'Quảng Nam', 'Phú Ninh', '', '31/02/2024'),
+    row('a split commune, a bad date', '', 'Hà Nội', 'Gia Lâm', 'Đặng Xá', '2024-02-30'),
   ], { dry: true });
   assert.deepEqual(r.problems, [
     line(2, 'G (Xã)', 'Phường 1, Tỉnh Quảng Trị', MSG.ambiguous,
@@ -283,13 +286,15 @@ test('units that cannot be told: ambiguous (candidates listed), unknown, split, 
     line(11, 'D (Mã đơn vị)', '20368', MSG.noCode),
     line(12, 'D (Mã đơn vị)', '99999', MSG.noCode),
     line(13, 'D (Mã đơn vị)', '', MSG.unitMissing),
+    line(14, 'H (Ngày đăng ký)', '31/02/2024', MSG.date),
+    line(15, 'H (Ngày đăng ký)', '2024-02-30', MSG.date),
   ]);
-  assert.equal(r.summary, summary('dry', 12, 1, 0, 0, 11));
+  assert.equal(r.summary, summary('dry', 14, 1, 0, 0, 13));
   assert.equal(r.code, 1);
   // the same file for real: nothing written, not even the row that was right
   const real = await importCli(srv.dbPath, r.file);
   assert.equal(real.code, 1);
-  assert.equal(real.summary, summary('none', 12, 1, 0, 0, 11));
+  assert.equal(real.summary, summary('none', 14, 1, 0, 0, 13));
   assert.equal(await countModels(), before);
 });
 
