@@ -375,6 +375,8 @@ static void map_columns(struct import *im, const struct sheet_row *sub)
     im->cols = xcalloc((size_t)(n ? n : 1), sizeof *im->cols);
     im->ncols = n;
     const char *group = "";
+    int *strength = xcalloc((size_t)(n ? n : 1), sizeof *strength);
+    bool *named = xcalloc((size_t)(n ? n : 1), sizeof *named);
     for (int j = 0; j < n; j++) {
         struct colmap *cm = &im->cols[j];
         const char *top = j < im->nheader ? im->header[j] : "";
@@ -385,39 +387,56 @@ static void map_columns(struct import *im, const struct sheet_row *sub)
             below = text_nfc_trim(sub->cells[j]);
         char letter[8];
         col_letter(j, letter);
-        const char *shown = below && *below ? below : top;
+        named[j] = (below && *below) || *top;
         if (below && *below) {
             /* "Số hộ" over "2024", or "Địa bàn" over "Xã": the part alone, else with its group */
             struct buf both = BUF_INIT;
             buf_printf(&both, "%s %s", group, below);
-            int c2 = sheet_col_of(both.p, im->ind, im->nind, cm->indicator, &cm->year);
+            int c2 = sheet_col_match(both.p, im->ind, im->nind, cm->indicator, &cm->year, &strength[j]);
             if (c2 == COL_RESULT) {
                 cm->col = c2;
-                shown = both.p ? both.p : below;
-                set_label(cm, letter, shown);
+                set_label(cm, letter, both.p ? both.p : below);
             } else {
-                cm->col = sheet_col_of(below, im->ind, im->nind, cm->indicator, &cm->year);
+                cm->col = sheet_col_match(below, im->ind, im->nind, cm->indicator, &cm->year, &strength[j]);
                 set_label(cm, letter, below);
             }
             buf_free(&both);
         } else if (*top) {
-            cm->col = sheet_col_of(top, im->ind, im->nind, cm->indicator, &cm->year);
+            cm->col = sheet_col_match(top, im->ind, im->nind, cm->indicator, &cm->year, &strength[j]);
             set_label(cm, letter, top);
         } else {
             snprintf(cm->label, sizeof cm->label, "%s", letter);
         }
-        /* a column named twice: the first one counts, the others are listed as ignored */
-        if (cm->col != COL_NONE && cm->col != COL_RESULT && im->has[cm->col])
-            cm->col = COL_NONE;
+        free(below);
+    }
+    /* a column named twice: the one its header names best counts ("Tên mô hình" rather than
+     * "Tên đơn vị", which only starts like a title), the first of equals; the others are
+     * listed as not used */
+    for (int j = 0; j < n; j++) {
+        struct colmap *cm = &im->cols[j];
+        if (cm->col == COL_NONE || cm->col == COL_RESULT || cm->col == COL_ROWNUM)
+            continue;
+        for (int k = 0; k < j && cm->col != COL_NONE; k++) {
+            if (im->cols[k].col != cm->col)
+                continue;
+            if (strength[j] > strength[k])
+                im->cols[k].col = COL_NONE;
+            else
+                cm->col = COL_NONE;
+        }
+    }
+    for (int j = 0; j < n; j++) {
+        struct colmap *cm = &im->cols[j];
         if (cm->col != COL_NONE)
             im->has[cm->col] = true;
-        if (cm->col == COL_NONE && *shown) {
+        else if (named[j]) {
             struct import_report *r = im->r;
             r->ignored = xrealloc(r->ignored, (size_t)(r->nignored + 1) * sizeof *r->ignored);
             r->ignored[r->nignored++] = xstrdup(cm->label);
         }
-        free(below);
     }
+    free(strength);
+    free(named);
     im->num_lang = header_lang(im);
     im->header_final = true;
 }

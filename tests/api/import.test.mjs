@@ -152,6 +152,16 @@ test('headers without diacritics, in capitals, in English, in any order; other c
   const m = (await stored(t))[`${t} đảo`];
   assert.deepEqual([m.field, m.kind, m.hierarchy, m.unit_code, m.registered_on], ['economic', 'collective', 2024, '20368', '2024-03-15']);
   assert.deepEqual(await resultsOf(`${t} đảo`), ['2024 households 40.0']);
+
+  // a header that only starts like a column's name gives way to the one that is its name
+  const near = await importRows([
+    ['STT', 'Tên đơn vị', 'Tên mô hình', 'Lĩnh vực', 'Loại', 'Mã đơn vị', 'Ngày cập nhật', 'Ngày đăng ký', 'Số hộ', 'Số hộ tham gia'],
+    ['1', 'UBND xã Tam An', `${t} gần`, 'Kinh tế', 'Tập thể', '20368', '01/01/2025', '15/03/2024', '', '9'],
+  ]);
+  assertClean(near, 'done', 1, 1, 0, 0);
+  assert.deepEqual(near.ignored, ['B (Tên đơn vị)', 'G (Ngày cập nhật)']);
+  assert.equal((await stored(t))[`${t} gần`].registered_on, '2024-03-15');
+  assert.deepEqual(await resultsOf(`${t} gần`), ['2024 households 9.0']);
 });
 
 test('merged group headers over sub-headers in a workbook; the first visible sheet is read', async () => {
