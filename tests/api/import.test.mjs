@@ -532,6 +532,13 @@ test('dvk import speaks Vietnamese unless told otherwise: "Dòng 7, cột C (Lĩ
   assert.equal(vi.code, 1);
   const sv = await importCli(srv.dbPath, f, { dry: true, lang: 'sv' });
   assert.match(sv.stdout, /^Rad 7, kolumn C \(Lĩnh vực\): «Kinh tệ hại» /);
+  // or as the locale says
+  const en = await importCli(srv.dbPath, f, { dry: true, lang: '', env: { LC_ALL: '', LC_MESSAGES: '', LANG: 'en_GB.UTF-8' } });
+  assert.equal(en.problems[0], line(7, 'C (Lĩnh vực)', 'Kinh tệ hại', MSG.field));
+  // a file that is not there
+  const none = await importCli(srv.dbPath, path.join(dir, 'không có.csv'), { dry: true, lang: 'en' });
+  assert.equal(none.code, 1);
+  assert.match(none.stderr, /không có\.csv: The file cannot be read\./);
 });
 
 // ---- all or nothing, again and again --------------------------------------------------------

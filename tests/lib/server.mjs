@@ -57,10 +57,11 @@ export function runDvk(args, { timeout = 120000 } = {}) {
 }
 
 /* Runs `dvk ARGS...` to completion whatever its exit status, for commands expected to fail:
- * resolves to { code, stdout, stderr }; rejects only on a sanitizer report, a signal or a timeout. */
-export function runDvkStatus(args, { timeout = 120000 } = {}) {
+ * resolves to { code, stdout, stderr }; rejects only on a sanitizer report, a signal or a timeout.
+ * env: variables to set (or, as '', to clear) for this run. */
+export function runDvkStatus(args, { timeout = 120000, env = {} } = {}) {
   return new Promise((resolve, reject) => {
-    execFile(BIN, args, { cwd: ROOT, env: sanitizerEnv(), timeout, maxBuffer: 64 << 20 },
+    execFile(BIN, args, { cwd: ROOT, env: { ...sanitizerEnv(), ...env }, timeout, maxBuffer: 64 << 20 },
       (err, stdout, stderr) => {
         const cmd = `dvk ${args.join(' ')}`;
         if (hasSanitizerReport(stderr)) {

@@ -59,13 +59,14 @@ export function writeXlsx(dir, name, desc) {
 const NOT_PROBLEM = /^(Column not used|Cột không dùng|Kolumn som inte används): |^(Check only, nothing written|Imported|Nothing imported|Chỉ kiểm tra, chưa ghi gì|Đã nhập|Không nhập gì)[^:]*: /;
 
 /* Runs dvk import; resolves to { code, stdout, stderr, problems (the problem lines, in order),
- * ignored (labels of the columns not used), summary (the last line) }. lang: 'en' unless given. */
-export async function importCli(db, file, { dry = false, lang = 'en' } = {}) {
+ * ignored (labels of the columns not used), summary (the last line) }. lang: 'en' unless given;
+ * '' gives no --lang, and the locale variables of env (default: none set) decide. */
+export async function importCli(db, file, { dry = false, lang = 'en', env = { LC_ALL: '', LC_MESSAGES: '', LANG: '' } } = {}) {
   const args = ['import', '--db', db];
   if (dry) args.push('--dry-run');
   if (lang) args.push('--lang', lang);
   args.push(file);
-  const r = await runDvkStatus(args);
+  const r = await runDvkStatus(args, { env });
   const lines = r.stdout.split('\n').filter((l) => l !== '');
   return {
     ...r,

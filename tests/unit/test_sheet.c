@@ -24,7 +24,7 @@ struct got {
     int64_t last_row;
     int64_t stop_at;
     int stop_rc;
-    bool quiet; /* count only (big files) */
+    bool quiet;   /* count only (big files) */
     bool numbers; /* write a number cell (sheet_row.number) as "#text" */
     uint64_t progress_done, progress_total;
     int progress_calls;
