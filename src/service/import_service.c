@@ -441,21 +441,44 @@ static void map_columns(struct import *im, const struct sheet_row *sub)
     im->header_final = true;
 }
 
-/* Whether a row under the header names columns rather than holding a model. */
+/* Whether s is a year as a sub-header writes it under a result's group ("2024", " 2024 "). */
+static bool is_year(const char *s)
+{
+    while (*s == ' ')
+        s++;
+    int n = 0;
+    while (isdigit((unsigned char)s[n]))
+        n++;
+    for (const char *p = s + n; *p; p++)
+        if (*p != ' ')
+            return false;
+    int y = n == 4 ? atoi(s) : 0;
+    return y >= 1990 && y <= 2100;
+}
+
+/* Whether a row under the header names columns rather than holding a model: column names,
+ * or years under the group of a result ("Số hộ tham gia" merged over "2023" and "2024",
+ * which alone looks like a numbering row). */
 static bool is_subheader(struct import *im, const struct sheet_row *row)
 {
-    int named = 0, filled = 0;
+    int named = 0, filled = 0, years = 0;
+    const char *group = "";
     for (int j = 0; j < row->n; j++) {
+        if (j < im->nheader && im->header[j][0])
+            group = im->header[j];
         if (!row->cells[j][0])
             continue;
         filled++;
         char ind[32];
         int y;
-        if (text_valid(row->cells[j], strlen(row->cells[j])) &&
-            sheet_col_of(row->cells[j], im->ind, im->nind, ind, &y) != COL_NONE)
+        if (!text_valid(row->cells[j], strlen(row->cells[j])))
+            continue;
+        if (sheet_col_of(row->cells[j], im->ind, im->nind, ind, &y) != COL_NONE)
             named++;
+        else if (is_year(row->cells[j]) && sheet_col_of(group, im->ind, im->nind, ind, &y) == COL_RESULT)
+            named++, years++;
     }
-    return named >= 2 && 2 * named >= filled;
+    return (named >= 2 && 2 * named >= filled) || (years && named == filled);
 }
 
 /* ---- reading cells ----------------------------------------------------------------- */

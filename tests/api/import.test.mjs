@@ -216,6 +216,25 @@ test('merged group headers over sub-headers in a workbook; the first visible she
   assert.equal((await stored('không đọc'))['không đọc'], undefined, 'a hidden sheet was read');
 });
 
+test('years under a merged result header are sub-headers, not a numbering row', async () => {
+  const t = token('years');
+  const head = ['STT', 'Tên mô hình', 'Lĩnh vực', 'Loại', 'Mã đơn vị', 'Ngày đăng ký', 'Số hộ tham gia', null, 'Số tiền huy động'];
+  const sub = [null, null, null, null, null, null, '2023', '2024', '2023'];
+  const row = (n) => [1, `${t} ${n}`, 'Kinh tế', 'Tập thể', '20368', '15/03/2024', 10, 20, '1.500'];
+  const merges = [[0, 0, 1, 0], [0, 1, 1, 1], [0, 2, 1, 2], [0, 3, 1, 3], [0, 4, 1, 4], [0, 5, 1, 5], [0, 6, 0, 7]];
+  const x = await writeXlsx(dir, fileName('xlsx'), { sheets: [{ name: 'DS', rows: [head, sub, row('xlsx')], merges }] });
+  assertClean(await importCli(srv.dbPath, x), 'done', 1, 1, 0, 0);
+  const c = await importRows([head, sub, row('csv')]);
+  assertClean(c, 'done', 1, 1, 0, 0);
+  // one year under one result
+  const one = await importRows([['Tên mô hình', 'Lĩnh vực', 'Loại', 'Mã đơn vị', 'Ngày đăng ký', 'Số hộ tham gia'],
+    ['', '', '', '', '', ' 2023 '], [`${t} one`, 'Kinh tế', 'Tập thể', '20368', '15/03/2024', '7']]);
+  assertClean(one, 'done', 1, 1, 0, 0);
+  for (const n of ['xlsx', 'csv'])
+    assert.deepEqual(await resultsOf(`${t} ${n}`), ['2023 households 10.0', '2024 households 20.0', '2023 money_vnd 1500.0']);
+  assert.deepEqual(await resultsOf(`${t} one`), ['2023 households 7.0']);
+});
+
 // ---- units ---------------------------------------------------------------------------------
 
 const UHEAD = ['Tên mô hình', 'Lĩnh vực', 'Tập thể/Cá nhân', 'Mã đơn vị', 'Tỉnh', 'Huyện', 'Xã', 'Ngày đăng ký'];
