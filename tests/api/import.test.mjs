@@ -12,8 +12,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { startServer, addUser, runDvk } from '../lib/server.mjs';
 import { api, token, createModel } from '../lib/http.mjs';
-import { sql, sqlOk, sqlJson, q } from '../lib/sqlite.mjs';
-import { page, signInOk, csrfFrom } from '../lib/session.mjs';
+import { sqlOk, sqlJson, q } from '../lib/sqlite.mjs';
+import { page, signInOk, csrfFrom, errorText } from '../lib/session.mjs';
 import { as, modelIn } from '../lib/lifecycle.mjs';
 import { parseCsv } from '../lib/data.mjs';
 import { csv, writeCsv, writeXlsx, importCli, line, summary, MSG, apiImport, waitJob } from '../lib/sheets.mjs';
@@ -976,6 +976,12 @@ test('the import page: upload, a report with every problem, then a clean check a
   const refused = await fetch(`${srv.base}/models/import`, {
     method: 'POST', redirect: 'manual', headers: { Cookie: s.cookie, 'Content-Type': noCsrf.type }, body: noCsrf.body });
   assert.equal(refused.status, 403);
+  // an empty file: the form again, saying so
+  const empty = multipart([['csrf', csrf], ['dry_run', '1']], 'rỗng.csv', Buffer.alloc(0));
+  const emptyPost = await fetch(`${srv.base}/models/import`, {
+    method: 'POST', redirect: 'manual', headers: { Cookie: s.cookie, 'Content-Type': empty.type }, body: empty.body });
+  assert.equal(emptyPost.status, 400);
+  assert.equal(errorText(await emptyPost.text()), 'Hãy chọn tệp trước.');
 
   const up = multipart([['csrf', csrf], ['dry_run', '1']], 'danh sách.csv', bad);
   const post = await fetch(`${srv.base}/models/import`, {
@@ -1036,6 +1042,13 @@ test('a job is its starter\'s: others get 404 on the API and the page, and canno
   const s = await signInOk(srv.base, staffC.login, staffC.password);
   assert.equal((await page(srv.base, 'GET', `/models/import/${post.json.id}`, { session: s })).status, 404);
   assert.equal((await api(srv.base, 'GET', '/api/v1/imports/0123456789abcdef0123456789abcdef', { headers: as(staffP.token) })).status, 404);
+  // requests the API refuses before starting anything
+  const noBody = await api(srv.base, 'POST', '/api/v1/imports?dry_run=true', { body: '', headers: as(staffP.token, { 'Content-Type': 'text/csv' }) });
+  assert.equal(noBody.status, 400, noBody.text);
+  assert.equal(noBody.json.error.code, 'missing_file');
+  const badFlag = await api(srv.base, 'POST', '/api/v1/imports?dry_run=maybe', { body, headers: as(staffP.token, { 'Content-Type': 'text/csv' }) });
+  assert.equal(badFlag.status, 400, badFlag.text);
+  assert.equal(badFlag.json.error.code, 'invalid_query');
   // the starter commits it through the API
   const c = await api(srv.base, 'POST', `${post.json.url}/commit`, { headers: as(staffP.token) });
   assert.equal(c.status, 202, c.text);
