@@ -20,7 +20,7 @@ SLIBOBJ   := $(patsubst %.c,build/asan/%.o,$(LIBSRC) $(GEN))
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,build/asan/tests/%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all run test deps test-deps unit-tests clean format bench
+.PHONY: all run test deps test-deps unit-tests test-tools clean format bench
 all: build/dvk
 
 deps:
@@ -80,6 +80,17 @@ build/asan/tests/%: tests/unit/%.c $(SLIBOBJ)
 
 unit-tests: $(UNIT_TESTS)
 
+# ---- test fixtures: tools the API tests run to make their files ------------------
+# mkxlsx writes .xlsx workbooks from a JSON description (node has no XLSX writer).
+TEST_TOOLS := build/tests/mkxlsx
+build/tests/mkxlsx: tests/tools/mkxlsx.c
+	@mkdir -p $(@D)
+	@echo "  CC      $@"
+	@$(CC) -std=gnu11 $(WARN) -O1 -g $(shell pkg-config --cflags xlsxwriter jansson) -o $@ $< \
+		$(shell pkg-config --libs xlsxwriter jansson)
+
+test-tools: $(TEST_TOOLS)
+
 # ---- benchmark (bench/run.sh) ---------------------------------------------
 RLIBOBJ   := $(patsubst %.c,build/rel/%.o,$(LIBSRC) $(GEN))
 build/bench/gen: bench/gen.c $(RLIBOBJ)
@@ -97,7 +108,7 @@ run: deps
 	./build/dvk serve --db var/dvk.db --listen 127.0.0.1 --port 8080
 
 test: deps test-deps
-	@$(MAKE) --no-print-directory build/asan/dvk build/dvk unit-tests
+	@$(MAKE) --no-print-directory build/asan/dvk build/dvk unit-tests test-tools
 	@sh tests/run.sh
 
 bench: deps

@@ -1,6 +1,7 @@
 /* export_service.c: models to a spreadsheet in the layout the import reads back
  * (sheet_layout.h), so that export → edit in Excel → import round-trips. */
 #include <csv.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <xlsxwriter.h>
@@ -55,19 +56,39 @@ static void put_date(struct out *o, const char *iso, int lang)
     put_text(o, s);
 }
 
+/* v as lang writes it ("1.234.567,125"), with every decimal it has: fmt_number() rounds to
+ * hundredths for display, and a yield of 5.125 t/ha exported as "5,13" would come back
+ * changed. Up to 10 decimals, trailing zeros dropped. */
+static void number_text(int lang, double v, char *out, size_t outsz)
+{
+    char plain[64];
+    if (!isfinite(v) || fabs(v) >= 1e15) {
+        fmt_number(lang, v, out, outsz);
+        return;
+    }
+    snprintf(plain, sizeof plain, "%.10f", fabs(v));
+    char *dot = strchr(plain, '.'), *end = plain + strlen(plain);
+    while (end > dot + 1 && end[-1] == '0')
+        *--end = 0;
+    if (end == dot + 1)
+        *dot = 0;
+    char whole[48];
+    if (dot)
+        *dot = 0;
+    fmt_number(lang, strtod(plain, NULL), whole, sizeof whole);
+    bool negative = v < 0 && (strcmp(whole, "0") != 0 || (dot && dot[1]));
+    snprintf(out, outsz, "%s%s%s%s", negative ? "-" : "", whole, dot && dot[1] ? (lang == LANG_EN ? "." : ",") : "",
+             dot && dot[1] ? dot + 1 : "");
+}
+
 static void put_number(struct out *o, double v, int lang)
 {
     if (o->format == EXPORT_XLSX) {
         worksheet_write_number(o->ws, (lxw_row_t)o->row, (lxw_col_t)o->col++, v, o->num);
         return;
     }
-    /* every digit, no grouping, the language's decimal sign: what the import reads back */
-    char s[64];
-    snprintf(s, sizeof s, "%.15g", v);
-    if (lang != LANG_EN)
-        for (char *p = s; *p; p++)
-            if (*p == '.')
-                *p = ',';
+    char s[96];
+    number_text(lang, v, s, sizeof s);
     put_text(o, s);
 }
 

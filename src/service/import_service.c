@@ -9,11 +9,11 @@
  * nothing and an edited file updates what changed. Everything happens in one transaction;
  * the first problem stops the writing, and reading goes on to report every problem. */
 #include <ctype.h>
+#include <math.h>
 #include <search.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
 #include "core/unit.h"
 #include "http/i18n.h"
@@ -247,16 +247,32 @@ struct import {
     int ncols;
     bool has[COL_COUNT];
     int section_field;  /* from a heading row "I. LĨNH VỰC KINH TẾ" */
+    int num_lang;       /* how numbers written as text are read: the header's language (header_lang) */
     bool writing;       /* a real run with no problem so far, inside the transaction */
     bool deferred;      /* the models' indexes are built again before the commit */
     char memo_val[COL_COUNT][8][48]; /* words met in a column of words, and their meanings */
     int memo_res[COL_COUNT][8];
     int memo_next[COL_COUNT];
     bool missing_said[COL_COUNT];
-    int num_lang;       /* the language the headers are in: how typed numbers are read */
     uint64_t done, total;
     char today[11];
 };
+
+/* Copies src into dst (size bytes); a longer text is cut at a character boundary and ends
+ * with "…", so that what is cut stays valid UTF-8 (the report goes out as JSON and HTML). */
+static void copy_cut(char *dst, size_t size, const char *src)
+{
+    size_t n = strlen(src);
+    if (n < size) {
+        memcpy(dst, src, n + 1);
+        return;
+    }
+    n = size - sizeof "…";
+    while (n && ((unsigned char)src[n] & 0xC0) == 0x80)
+        n--;
+    memcpy(dst, src, n);
+    memcpy(dst + n, "…", sizeof "…");
+}
 
 static void problem(struct import *im, int64_t row, const char *column, const char *value, const char *msg,
                     const char *detail)
@@ -271,23 +287,12 @@ static void problem(struct import *im, int64_t row, const char *column, const ch
     struct import_problem *p = &r->problems[r->nkept++];
     memset(p, 0, sizeof *p);
     p->row = row;
-    snprintf(p->column, sizeof p->column, "%s", column ? column : "");
-    /* the value as found, cut at a character boundary */
-    const char *v = value ? value : "";
-    size_t n = strlen(v);
-    if (n >= sizeof p->value) {
-        n = sizeof p->value - 4;
-        while (n && ((unsigned char)v[n] & 0xC0) == 0x80)
-            n--;
-        memcpy(p->value, v, n);
-        memcpy(p->value + n, "…", 4);
-    } else {
-        memcpy(p->value, v, n + 1);
-    }
+    copy_cut(p->column, sizeof p->column, column ? column : "");
+    copy_cut(p->value, sizeof p->value, value ? value : ""); /* the value as found */
     if (!text_valid(p->value, strlen(p->value)))
         snprintf(p->value, sizeof p->value, "%s", "?");
     p->msg = msg;
-    snprintf(p->detail, sizeof p->detail, "%s", detail ? detail : "");
+    copy_cut(p->detail, sizeof p->detail, detail ? detail : "");
 }
 
 static void col_letter(int j, char out[8])
@@ -330,6 +335,38 @@ static void keep_header(struct import *im, const struct sheet_row *row)
     im->header_row = row->row;
 }
 
+/* The language numbers written as text are read in: English when the header is the one
+ * dvk export writes in English (its CSV has "1,234.5"), else Vietnamese ("1.234,5"; a
+ * Swedish "1 234,5" reads the same). Offices' own files are Vietnamese. */
+static int header_lang(const struct import *im)
+{
+    int votes[LANG_COUNT] = {0};
+    for (int j = 0; j < im->nheader; j++) {
+        if (!im->header[j][0])
+            continue;
+        char *f = text_fold(im->header[j]);
+        for (int i = 0; i < sheet_ncols; i++)
+            for (int l = 0; l < LANG_COUNT; l++) {
+                char *t = text_fold(T(l, sheet_cols[i].header));
+                votes[l] += strcmp(f, t) == 0;
+                free(t);
+            }
+        free(f);
+    }
+    return votes[LANG_EN] > votes[LANG_VI] && votes[LANG_EN] > votes[LANG_SV] ? LANG_EN : LANG_VI;
+}
+
+/* "C (Lĩnh vực)": the column's letter and its header, the header cut to fit the label. */
+static void set_label(struct colmap *cm, const char *letter, const char *header)
+{
+    char h[sizeof cm->label];
+    copy_cut(h, sizeof cm->label - strlen(letter) - 3, header);
+    struct buf b = BUF_INIT;
+    buf_printf(&b, "%s (%s)", letter, h);
+    copy_cut(cm->label, sizeof cm->label, b.p);
+    buf_free(&b);
+}
+
 /* Maps the columns from the header and, when sub is not NULL, the sub-header row below it
  * (merged cells: a group's name in the header, its parts under it). */
 static void map_columns(struct import *im, const struct sheet_row *sub)
@@ -340,6 +377,8 @@ static void map_columns(struct import *im, const struct sheet_row *sub)
     im->cols = xcalloc((size_t)(n ? n : 1), sizeof *im->cols);
     im->ncols = n;
     const char *group = "";
+    int *strength = xcalloc((size_t)(n ? n : 1), sizeof *strength);
+    bool *named = xcalloc((size_t)(n ? n : 1), sizeof *named);
     for (int j = 0; j < n; j++) {
         struct colmap *cm = &im->cols[j];
         const char *top = j < im->nheader ? im->header[j] : "";
@@ -350,68 +389,98 @@ static void map_columns(struct import *im, const struct sheet_row *sub)
             below = text_nfc_trim(sub->cells[j]);
         char letter[8];
         col_letter(j, letter);
-        const char *shown = below && *below ? below : top;
+        named[j] = (below && *below) || *top;
         if (below && *below) {
             /* "Số hộ" over "2024", or "Địa bàn" over "Xã": the part alone, else with its group */
             struct buf both = BUF_INIT;
             buf_printf(&both, "%s %s", group, below);
-            int c2 = sheet_col_of(both.p, im->ind, im->nind, cm->indicator, &cm->year);
+            int c2 = sheet_col_match(both.p, im->ind, im->nind, cm->indicator, &cm->year, &strength[j]);
             if (c2 == COL_RESULT) {
                 cm->col = c2;
-                shown = both.p ? both.p : below;
-                snprintf(cm->label, sizeof cm->label, "%s (%s)", letter, shown);
+                set_label(cm, letter, both.p ? both.p : below);
             } else {
-                cm->col = sheet_col_of(below, im->ind, im->nind, cm->indicator, &cm->year);
-                snprintf(cm->label, sizeof cm->label, "%s (%s)", letter, below);
+                cm->col = sheet_col_match(below, im->ind, im->nind, cm->indicator, &cm->year, &strength[j]);
+                set_label(cm, letter, below);
             }
             buf_free(&both);
         } else if (*top) {
-            cm->col = sheet_col_of(top, im->ind, im->nind, cm->indicator, &cm->year);
-            snprintf(cm->label, sizeof cm->label, "%s (%s)", letter, top);
+            cm->col = sheet_col_match(top, im->ind, im->nind, cm->indicator, &cm->year, &strength[j]);
+            set_label(cm, letter, top);
         } else {
             snprintf(cm->label, sizeof cm->label, "%s", letter);
         }
-        /* a column named twice: the first one counts, the others are listed as ignored */
-        if (cm->col != COL_NONE && cm->col != COL_RESULT && im->has[cm->col])
-            cm->col = COL_NONE;
+        free(below);
+    }
+    /* a column named twice: the one its header names best counts ("Tên mô hình" rather than
+     * "Tên đơn vị", which only starts like a title), the first of equals; the others are
+     * listed as not used */
+    for (int j = 0; j < n; j++) {
+        struct colmap *cm = &im->cols[j];
+        if (cm->col == COL_NONE || cm->col == COL_RESULT || cm->col == COL_ROWNUM)
+            continue;
+        for (int k = 0; k < j && cm->col != COL_NONE; k++) {
+            if (im->cols[k].col != cm->col)
+                continue;
+            if (strength[j] > strength[k])
+                im->cols[k].col = COL_NONE;
+            else
+                cm->col = COL_NONE;
+        }
+    }
+    for (int j = 0; j < n; j++) {
+        struct colmap *cm = &im->cols[j];
         if (cm->col != COL_NONE)
             im->has[cm->col] = true;
-        if (cm->col == COL_NONE && *shown) {
+        else if (named[j]) {
             struct import_report *r = im->r;
             r->ignored = xrealloc(r->ignored, (size_t)(r->nignored + 1) * sizeof *r->ignored);
             r->ignored[r->nignored++] = xstrdup(cm->label);
         }
-        free(below);
     }
+    free(strength);
+    free(named);
+    im->num_lang = header_lang(im);
     im->header_final = true;
-    /* numbers typed as text follow the language of the headers (Vietnamese unless they are English or Swedish) */
-    int votes[LANG_COUNT] = {0};
-    for (int j = 0; j < im->nheader; j++)
-        for (int k = 0; k < sheet_ncols; k++)
-            for (int l = 0; l < LANG_COUNT; l++)
-                if (strcasecmp(im->header[j], T(l, sheet_cols[k].header)) == 0)
-                    votes[l]++;
-    im->num_lang = LANG_VI;
-    for (int l = 0; l < LANG_COUNT; l++)
-        if (votes[l] > votes[im->num_lang])
-            im->num_lang = l;
 }
 
-/* Whether a row under the header names columns rather than holding a model. */
+/* Whether s is a year as a sub-header writes it under a result's group ("2024", " 2024 "). */
+static bool is_year(const char *s)
+{
+    while (*s == ' ')
+        s++;
+    int n = 0;
+    while (isdigit((unsigned char)s[n]))
+        n++;
+    for (const char *p = s + n; *p; p++)
+        if (*p != ' ')
+            return false;
+    int y = n == 4 ? atoi(s) : 0;
+    return y >= 1990 && y <= 2100;
+}
+
+/* Whether a row under the header names columns rather than holding a model: column names,
+ * or years under the group of a result ("Số hộ tham gia" merged over "2023" and "2024",
+ * which alone looks like a numbering row). */
 static bool is_subheader(struct import *im, const struct sheet_row *row)
 {
-    int named = 0, filled = 0;
+    int named = 0, filled = 0, years = 0;
+    const char *group = "";
     for (int j = 0; j < row->n; j++) {
+        if (j < im->nheader && im->header[j][0])
+            group = im->header[j];
         if (!row->cells[j][0])
             continue;
         filled++;
         char ind[32];
         int y;
-        if (text_valid(row->cells[j], strlen(row->cells[j])) &&
-            sheet_col_of(row->cells[j], im->ind, im->nind, ind, &y) != COL_NONE)
+        if (!text_valid(row->cells[j], strlen(row->cells[j])))
+            continue;
+        if (sheet_col_of(row->cells[j], im->ind, im->nind, ind, &y) != COL_NONE)
             named++;
+        else if (is_year(row->cells[j]) && sheet_col_of(group, im->ind, im->nind, ind, &y) == COL_RESULT)
+            named++, years++;
     }
-    return named >= 2 && 2 * named >= filled;
+    return (named >= 2 && 2 * named >= filled) || (years && named == filled);
 }
 
 /* ---- reading cells ----------------------------------------------------------------- */
@@ -425,6 +494,14 @@ static char *cell_text(struct import *im, int64_t row, const struct colmap *cm, 
         return NULL;
     }
     return text_nfc_trim(raw);
+}
+
+/* An XLSX number cell's text ("1234.5", "1E-3"): '.' is its decimal point, whatever the language. */
+static bool parse_number_cell(const char *s, double *out)
+{
+    char *end;
+    *out = strtod(s, &end);
+    return end != s && !*end && isfinite(*out);
 }
 
 static bool parse_date_cell(const char *s, char out[11])
@@ -474,6 +551,19 @@ static bool key_eq(const struct iunit *u, const char *key)
     return strcmp(u->key, key) == 0;
 }
 
+/* Adds a unit to the candidates a problem's detail lists, while it fits whole; "…" once after. */
+static void add_candidate(struct buf *cand, const char *name, const char *parent, const char *grandparent)
+{
+    static const char more[] = "…";
+    const size_t room = sizeof ((struct import_problem *)NULL)->detail - sizeof "; …";
+    if (cand->len >= strlen(more) && strcmp(cand->p + cand->len - strlen(more), more) == 0)
+        return;
+    struct buf one = BUF_INIT;
+    buf_printf(&one, "%s (%s%s%s)", name, parent, grandparent ? ", " : "", grandparent ? grandparent : "");
+    buf_printf(cand, "%s%s", cand->len ? "; " : "", cand->len + 2 + one.len <= room ? one.p : more);
+    buf_free(&one);
+}
+
 /* Units of hierarchy h named by w's names: *out the deepest unique one. Returns the number
  * of candidates at the deepest level named (0: none, >1: ambiguous; cand lists them). */
 static int match_names(struct catalogue *c, int h, const struct where *w, struct iunit **out, struct buf *cand)
@@ -510,14 +600,12 @@ static int match_names(struct catalogue *c, int h, const struct where *w, struct
                     if (key_eq(&c->u[q], ck)) {
                         found++;
                         *out = &c->u[q];
-                        if (cand->len < 120)
-                            buf_printf(cand, "%s%s (%s, %s)", cand->len ? "; " : "", c->u[q].name, d->name, p->name);
+                        add_candidate(cand, c->u[q].name, d->name, p->name);
                     }
             } else if (!dk && ck && key_eq(d, ck)) {
                 found++;
                 *out = d;
-                if (cand->len < 120)
-                    buf_printf(cand, "%s%s (%s)", cand->len ? "; " : "", d->name, p->name);
+                add_candidate(cand, d->name, p->name, NULL);
             }
         }
     }
@@ -528,16 +616,23 @@ done:
     return found;
 }
 
-/* The unit w names, in the hierarchy of the row's date: m->hierarchy and m->unit_code. */
-static bool resolve_unit(struct import *im, int64_t row, const struct where *w, struct model *m, const char *col_unit,
-                         const char *col_names)
+/* The unit w names, in the hierarchy of the row's date: m->hierarchy and m->unit_code.
+ * date is "" when the row's date could not be read (already a problem): the unit is then
+ * looked for as before the merger, not reported again against a date nobody wrote.
+ * A problem names the column and the value the file gave: the code, or the names. */
+static bool resolve_unit(struct import *im, int64_t row, const struct where *w, struct model *m, const char *date,
+                         const char *col_unit, const char *col_names, const char *col_district)
 {
     struct catalogue *c = &im->cat;
-    bool after = strcmp(m->registered_on, MERGER_DATE) >= 0;
+    bool after = strcmp(date, MERGER_DATE) >= 0, ok = false;
     int order[2] = {after ? 2025 : 2024, after ? 2024 : 2025};
     if (w->hierarchy)
         order[0] = w->hierarchy, order[1] = 0;
     struct iunit *u = NULL;
+    /* what the file names, as it says it: "Tam An, Phú Ninh, Quảng Nam" */
+    struct buf shown = BUF_INIT, cand = BUF_INIT;
+    buf_printf(&shown, "%s%s%s%s%s", w->commune ? w->commune : "", w->commune && (w->district || w->province) ? ", " : "",
+               w->district ? w->district : "", w->district && w->province ? ", " : "", w->province ? w->province : "");
     if (w->code) {
         char *pk = w->province ? sheet_place_key(w->province) : NULL;
         for (int i = 0; i < 2 && !u; i++) {
@@ -549,7 +644,8 @@ static bool resolve_unit(struct import *im, int64_t row, const struct where *w, 
                 m->hierarchy = order[i];
                 snprintf(m->unit_code, sizeof m->unit_code, "%s", village.code);
                 free(pk);
-                return true;
+                ok = true;
+                goto out;
             }
             if (!x)
                 continue;
@@ -566,10 +662,9 @@ static bool resolve_unit(struct import *im, int64_t row, const struct where *w, 
         if (!u) {
             problem(im, row, col_unit, w->code, N_("No unit has this code in the catalogue (or not in the province named)."),
                     NULL);
-            return false;
+            goto out;
         }
     } else {
-        struct buf cand = BUF_INIT;
         int n = 0;
         for (int i = 0; i < 2 && !u && n <= 1; i++) {
             if (!order[i])
@@ -579,21 +674,17 @@ static bool resolve_unit(struct import *im, int64_t row, const struct where *w, 
             if (n > 1)
                 u = NULL;
         }
-        struct buf shown = BUF_INIT;
-        buf_printf(&shown, "%s%s%s%s%s", w->commune ? w->commune : "", w->commune && (w->district || w->province) ? ", " : "",
-                   w->district ? w->district : "", w->district && w->province ? ", " : "", w->province ? w->province : "");
         if (n > 1)
             problem(im, row, col_names, shown.p, N_("Several units have this name: give the district or the unit code."),
                     cand.p);
         else if (!u)
             problem(im, row, col_names, shown.p, N_("No unit of this name was found in the catalogue."), NULL);
-        buf_free(&shown);
-        buf_free(&cand);
         if (!u)
-            return false;
+            goto out;
     }
     m->hierarchy = u->h;
     snprintf(m->unit_code, sizeof m->unit_code, "%s", u->code);
+    ok = true;
     /* after the merger a model goes under the new units */
     if (u->h == 2024 && after) {
         if (iu_commune(u)) {
@@ -603,18 +694,16 @@ static bool resolve_unit(struct import *im, int64_t row, const struct where *w, 
                 m->hierarchy = 2025;
                 snprintf(m->unit_code, sizeof m->unit_code, "%s", nc.codes[0]);
             } else {
-                struct buf cand = BUF_INIT;
+                buf_reset(&cand);
                 for (int i = 0; i < nc.n; i++) {
                     struct iunit *x = cat_get(c, 2025, nc.codes[i]);
                     buf_printf(&cand, "%s%s (%s)", i ? "; " : "", x ? x->name : nc.codes[i], nc.codes[i]);
                 }
-                problem(im, row, w->code ? col_unit : col_names, w->code ? w->code : u->name,
+                problem(im, row, w->code ? col_unit : col_names, w->code ? w->code : shown.p,
                         nc.n > 1 ? N_("This old commune was split after the 2025 merger: give the new commune.")
                                  : N_("This old commune has no new commune in the mapping."),
                         cand.p);
-                buf_free(&cand);
-                code_list_free(&nc);
-                return false;
+                ok = false;
             }
             code_list_free(&nc);
         } else if (u->level == 1) {
@@ -624,12 +713,15 @@ static bool resolve_unit(struct import *im, int64_t row, const struct where *w, 
                 snprintf(m->unit_code, sizeof m->unit_code, "%s", p.p25);
             }
         } else {
-            problem(im, row, w->code ? col_unit : col_names, u->name,
+            problem(im, row, w->code ? col_unit : col_district, w->code ? w->code : w->district,
                     N_("Districts were abolished on 1 July 2025: give the commune or the province."), NULL);
-            return false;
+            ok = false;
         }
     }
-    return true;
+out:
+    buf_free(&shown);
+    buf_free(&cand);
+    return ok;
 }
 
 /* ---- one data row ------------------------------------------------------------------ */
@@ -660,7 +752,7 @@ static int col_index(const struct import *im, int col)
 static const char *col_label(const struct import *im, int col)
 {
     int j = col_index(im, col);
-    if (j < 0 && col == COL_UNIT_CODE) /* units named by name */
+    if (j < 0 && (col == COL_UNIT_CODE || col == COL_COMMUNE)) /* units named by name, the deepest named */
         for (int c = COL_COMMUNE; c >= COL_PROVINCE && j < 0; c--)
             j = col_index(im, c);
     return j >= 0 ? im->cols[j].label : "";
@@ -676,6 +768,7 @@ static const char *cell_of(const struct import *im, const struct sheet_row *row,
 struct rowvals {
     struct model m;
     bool bad;          /* a cell could not be read (problem already reported) */
+    bool bad_date;     /* the registration date among them */
     struct where w;
     char *texts[COL_COUNT]; /* cleaned cell texts (owned), NULL for empty */
     struct model_result res[MODEL_MAX_RESULTS];
@@ -710,14 +803,14 @@ static int split_tags(const char *s, char *tags[MODEL_MAX_TAGS])
     return n;
 }
 
-/* sheet_enum_of with a memory of the column's last values: files repeat "Kinh tế" thousands of times. */
+/* sheet_enum_of with a memory of the column's last value: files repeat "Kinh tế" thousands of times. */
 static int enum_cached(struct import *im, int col, const char *v, const char *const *names, const char *const *labels,
                        int count, const char *const *aliases)
 {
     size_t n = strlen(v);
     if (n < sizeof im->memo_val[col][0])
         for (int i = 0; i < 8; i++)
-            if (strcmp(im->memo_val[col][i], v) == 0 && im->memo_val[col][i][0])
+            if (im->memo_val[col][i][0] && strcmp(im->memo_val[col][i], v) == 0)
                 return im->memo_res[col][i];
     int k = sheet_enum_of(v, names, labels, count, aliases);
     if (n < sizeof im->memo_val[col][0]) {
@@ -749,12 +842,8 @@ static void read_row(struct import *im, const struct sheet_row *row, struct rowv
                 snprintf(x->indicator, sizeof x->indicator, "%s", cm->indicator);
                 x->year = cm->year;
                 rv->res_set[rv->nres] = *v != 0;
-                /* a workbook's number is "1.234" for 1.234; typed text is Vietnamese, "1.234" for 1234 */
-                char *end = NULL;
-                bool stored = j < row->n && row->numeric && row->numeric[j];
-                if (stored)
-                    x->value = strtod(v, &end);
-                if (*v && (stored ? *end != 0 : !parse_number(im->num_lang, v, &x->value))) {
+                bool number = j < row->n && row->number && row->number[j];
+                if (*v && !(number ? parse_number_cell(v, &x->value) : parse_number(im->num_lang, v, &x->value))) {
                     problem(im, r, cm->label, v, N_("Not a number."), NULL);
                     rv->bad = true;
                 }
@@ -833,6 +922,7 @@ static void read_row(struct import *im, const struct sheet_row *row, struct rowv
             if (!parse_date_cell(v, out)) {
                 problem(im, r, cm->label, v, N_("Not a date: write dd/mm/yyyy."), NULL);
                 rv->bad = true;
+                rv->bad_date |= cm->col == COL_REGISTERED;
                 out[0] = 0;
             }
             break;
@@ -873,7 +963,7 @@ static void apply(const struct import *im, const struct rowvals *rv, struct mode
 #define HAS(c) (im->has[c])
     if (HAS(COL_TITLE))
         set_str_col(&m->title, t[COL_TITLE]);
-    if (HAS(COL_FIELD) || v->field) /* a section row gives the field when the file has no column for it */
+    if (HAS(COL_FIELD))
         m->field = v->field;
     if (HAS(COL_KIND))
         m->kind = v->kind;
@@ -1055,40 +1145,49 @@ static bool not_a_model(struct import *im, const struct sheet_row *row)
     }
     if (filled == 1 && only && text_valid(only, strlen(only))) {
         char *f = text_fold(only);
-        int before = im->section_field;
-        im->section_field = 0;
-        /* "I. LĨNH VỰC KINH TẾ": the field of the rows below */
-        for (int k = 1; k < FIELD_COUNT; k++) {
+        int named = 0;
+        /* "I. LĨNH VỰC KINH TẾ": the field of the rows below (until the next heading names another) */
+        for (int k = 1; k < FIELD_COUNT && !named; k++) {
             char *lab = text_fold(T(LANG_VI, model_field_labels[k]));
-            if (strstr(f, lab) || (k == FIELD_ECONOMIC && strstr(f, "kinh te")) ||
-                (k == FIELD_CULTURAL_SOCIAL && strstr(f, "van hoa")) ||
-                (k == FIELD_DEFENSE_SECURITY && (strstr(f, "quoc phong") || strstr(f, "an ninh"))) ||
-                (k == FIELD_POLITICAL_SYSTEM && strstr(f, "chinh tri")))
-                im->section_field = k;
+            bool names = strstr(f, lab) || (k == FIELD_ECONOMIC && strstr(f, "kinh te")) ||
+                         (k == FIELD_CULTURAL_SOCIAL && strstr(f, "van hoa")) ||
+                         (k == FIELD_DEFENSE_SECURITY && (strstr(f, "quoc phong") || strstr(f, "an ninh"))) ||
+                         (k == FIELD_POLITICAL_SYSTEM && strstr(f, "chinh tri"));
             free(lab);
-            if (im->section_field == k)
-                break;
+            if (names)
+                named = k;
         }
-        bool names_field = im->section_field != 0;
-        if (!names_field)
-            im->section_field = before;
         /* numbered ("I.", "II)", "1.") or "Lĩnh vực ..." */
         const char *q = only;
         while (*q && strchr("IVXivx0123456789", *q))
             q++;
-        bool numbered = q > only && (*q == '.' || *q == ')') ;
-        bool heading = strlen(only) < 200 && !strchr(only, '\n');
+        bool numbered = q > only && (*q == '.' || *q == ')');
         bool titled = strncmp(f, "linh vuc", 8) == 0;
+        bool heading = strlen(only) < 200 && !strchr(only, '\n');
         free(f);
-        /* in the title's column, a lone text is a model with everything else missing (reported),
-         * unless it reads as a heading of a field */
-        if (cell_of(im, row, COL_TITLE) == only)
-            return heading && names_field && (numbered || titled);
-        if (!names_field)
-            im->section_field = before;
+        /* In the title's column a lone text is a model with everything else missing (reported),
+         * unless it reads as the heading of a field, as many forms write them. */
+        bool in_title = cell_of(im, row, COL_TITLE) == only;
+        if (in_title && !(heading && named && (numbered || titled)))
+            return false;
+        if (named)
+            im->section_field = named;
         return heading;
     }
     return false;
+}
+
+/* The stored model a row names, as the rest of dvk reads it: with its unit's path, so that
+ * the audit entry's "before" differs from its "after" only in what the file changed (the
+ * stored place stays authoritative, as in get_any()). */
+static bool model_before(struct import *im, int64_t id, struct model *before)
+{
+    if (im->st->ops->model_get(im->st, id, before) != ST_OK)
+        return false;
+    struct model_place stored = before->place;
+    place_of(im->st, &im->places, before);
+    before->place = stored;
+    return true;
 }
 
 static void data_row(struct import *im, const struct sheet_row *row)
@@ -1108,6 +1207,8 @@ static void data_row(struct import *im, const struct sheet_row *row)
     read_row(im, row, &rv);
     if (!rv.m.field && im->section_field && (!im->has[COL_FIELD] || !rv.texts[COL_FIELD] || !*rv.texts[COL_FIELD])) {
         rv.m.field = im->section_field;
+        free(rv.texts[COL_FIELD]); /* an empty cell's "" */
+        rv.texts[COL_FIELD] = xstrdup("section");
     }
 
     /* which model the row names */
@@ -1130,7 +1231,7 @@ static void data_row(struct import *im, const struct sheet_row *row)
     model_init(&m);
     bool existing = id > 0;
     if (existing) {
-        if (im->st->ops->model_get(im->st, id, &before) != ST_OK) {
+        if (!model_before(im, id, &before)) {
             problem(im, rn, "", "", N_("The model could not be read."), NULL);
             existing = false;
         } else {
@@ -1151,7 +1252,9 @@ static void data_row(struct import *im, const struct sheet_row *row)
     /* the unit */
     bool names_unit = rv.w.code || rv.w.province || rv.w.district || rv.w.commune;
     if (names_unit) {
-        if (!resolve_unit(im, rn, &rv.w, &m, col_label(im, COL_UNIT_CODE), col_label(im, COL_COMMUNE)))
+        if (!resolve_unit(im, rn, &rv.w, &m, rv.bad_date ? "" : m.registered_on, col_label(im, COL_UNIT_CODE),
+                          col_label(im, COL_COMMUNE),
+                          col_label(im, COL_DISTRICT)))
             rv.bad = true;
     } else if (!existing) {
         if (*col_label(im, COL_UNIT_CODE))
@@ -1160,7 +1263,10 @@ static void data_row(struct import *im, const struct sheet_row *row)
             missing_column(im, rn, COL_COMMUNE, N_("The unit is missing: give its code or its name."));
         rv.bad = true;
     }
-    if (!rv.bad && names_unit && !im->has[COL_LEVEL]) {
+    /* without a level column a new model is registered at its unit's level; a stored one
+     * keeps its own (a commune's model may be the district committee's) unless it moves */
+    bool moves = existing && (m.hierarchy != before.hierarchy || strcmp(m.unit_code, before.unit_code) != 0);
+    if (!rv.bad && names_unit && !im->has[COL_LEVEL] && (!existing || moves)) {
         struct iunit *u = cat_get(&im->cat, m.hierarchy, m.unit_code);
         m.level = !u ? LEVEL_COMMUNE : u->level == 1 ? LEVEL_PROVINCE : iu_district(u) ? LEVEL_DISTRICT : LEVEL_COMMUNE;
     } else if (!m.level) {
@@ -1191,7 +1297,7 @@ static void data_row(struct import *im, const struct sheet_row *row)
     }
     if (!existing && key[0] && im->st->ops->model_by_key(im->st, key, &id) == ST_OK && id > 0) {
         /* a file without keys, imported again: the same title in the same unit */
-        if (im->st->ops->model_get(im->st, id, &before) == ST_OK) {
+        if (model_before(im, id, &before)) {
             existing = true;
             model_free(&m);
             model_copy(&m, &before);
@@ -1219,6 +1325,18 @@ static void data_row(struct import *im, const struct sheet_row *row)
             report_verrs(im, rn, row, &v);
         else if (!place_of(im->st, &im->places, &m))
             problem(im, rn, col_label(im, COL_UNIT_CODE), m.unit_code, N_("Unknown unit."), NULL);
+        /* as in svc_model_update: the committee that decides is fixed once the model is registered */
+        else if (existing && before.status != STATUS_DRAFT && m.level != before.level)
+            problem(im, rn, col_label(im, COL_LEVEL), cell_of(im, row, COL_LEVEL),
+                    N_("The level and the unit change only while the model is a draft."), NULL);
+        else if (existing && before.status != STATUS_DRAFT &&
+                 (m.hierarchy != before.hierarchy || strcmp(m.unit_code, before.unit_code) != 0))
+            problem(im, rn, col_label(im, COL_UNIT_CODE),
+                    rv.w.code       ? rv.w.code
+                    : rv.w.commune  ? rv.w.commune
+                    : rv.w.district ? rv.w.district
+                                    : rv.w.province,
+                    N_("The level and the unit change only while the model is a draft."), NULL);
         else if (existing ? !authz_model_edit(im->a, &before) || !authz_model_edit(im->a, &m) : !authz_model_create(im->a, &m))
             problem(im, rn, col_label(im, COL_UNIT_CODE), m.unit_name ? m.unit_name : m.unit_code,
                     N_("This unit is outside your scope."), NULL);

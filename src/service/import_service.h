@@ -14,7 +14,7 @@ struct import_problem {
     const char *column_msgid; /* when the file has no such column: the header it lacks (a msgid) */
     char value[128];
     const char *msg;
-    char detail[160];
+    char detail[256];
 };
 #define IMPORT_PROBLEMS_KEPT 1000
 

@@ -135,17 +135,26 @@ static int take_year(char *h)
 
 int sheet_col_of(const char *h, const struct indicator *ind, int nind, char indicator[32], int *year)
 {
+    int strength;
+    return sheet_col_match(h, ind, nind, indicator, year, &strength);
+}
+
+int sheet_col_match(const char *h, const struct indicator *ind, int nind, char indicator[32], int *year, int *strength)
+{
     char *f = text_fold(h);
     int best_col = COL_NONE;
     size_t best = 0;
+    bool whole = false;
     indicator[0] = 0;
     *year = 0;
+    *strength = 0;
     if (!*f) {
         free(f);
         return COL_NONE;
     }
     if (best_alias(f, rownum_aliases) == strlen(f)) {
         free(f);
+        *strength = 1 << 16;
         return COL_ROWNUM;
     }
     for (int i = 0; i < sheet_ncols; i++) {
@@ -156,6 +165,7 @@ int sheet_col_of(const char *h, const struct indicator *ind, int nind, char indi
         if (m > best) {
             best = m;
             best_col = sheet_cols[i].id;
+            whole = m == strlen(f);
         }
     }
     /* results: "Số hộ tham gia (hộ) 2024" */
@@ -178,10 +188,13 @@ int sheet_col_of(const char *h, const struct indicator *ind, int nind, char indi
             best_col = COL_RESULT;
             snprintf(indicator, 32, "%s", ind[i].code);
             *year = y;
+            whole = m == strlen(g);
         }
     }
     free(g);
     free(f);
+    if (best_col != COL_NONE)
+        *strength = (whole ? 1 << 16 : 0) + (int)best;
     return best_col;
 }
 

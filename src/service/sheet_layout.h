@@ -30,6 +30,10 @@ extern const int sheet_ncols;
 /* The column a header names. For COL_RESULT, *indicator receives the indicator code
  * and *year a year written in the header (0 when none). h is any text from a cell. */
 int sheet_col_of(const char *h, const struct indicator *ind, int nind, char indicator[32], int *year);
+/* sheet_col_of, and how well h names that column (*strength, 0 for none): a name that is the
+ * whole header beats one the header only starts with, a longer name a shorter one — so that
+ * "Ngày đăng ký" is the registration date even after a "Ngày cập nhật" column. */
+int sheet_col_match(const char *h, const struct indicator *ind, int nind, char indicator[32], int *year, int *strength);
 
 /* Words of a value in the user's terms: the enum index (1..) of s among names and their
  * labels in every language and the aliases given, or 0. */

@@ -67,13 +67,11 @@ int rowbuf_set(struct sheet_rowbuf *rb, int col, const char *s, size_t len, cons
         while (cap <= col)
             cap *= 2;
         rb->off = xrealloc(rb->off, (size_t)cap * sizeof *rb->off);
-        rb->num = xrealloc(rb->num, (size_t)cap);
+        rb->num = xrealloc(rb->num, (size_t)cap * sizeof *rb->num);
         rb->capcols = cap;
     }
-    for (; rb->ncols <= col; rb->ncols++) {
+    for (; rb->ncols <= col; rb->ncols++)
         rb->off[rb->ncols] = SIZE_MAX;
-        rb->num[rb->ncols] = 0;
-    }
     rb->num[col] = 0;
     size_t at = rb->text.len;
     buf_add(&rb->text, s, len);
@@ -87,9 +85,9 @@ int rowbuf_set(struct sheet_rowbuf *rb, int col, const char *s, size_t len, cons
     return 0;
 }
 
-void rowbuf_mark_number(struct sheet_rowbuf *rb, int col)
+void rowbuf_number(struct sheet_rowbuf *rb, int col)
 {
-    if (col < rb->ncols)
+    if (col < rb->ncols && rb->off[col] != SIZE_MAX)
         rb->num[col] = 1;
 }
 
@@ -100,11 +98,14 @@ int rowbuf_emit(struct sheet_rowbuf *rb, int64_t row, sheet_row_fn fn, void *ctx
         n--;
     if (n > rb->capcells) {
         rb->cells = xrealloc(rb->cells, (size_t)n * sizeof *rb->cells);
+        rb->nums = xrealloc(rb->nums, (size_t)n * sizeof *rb->nums);
         rb->capcells = n;
     }
-    for (int i = 0; i < n; i++)
+    for (int i = 0; i < n; i++) {
         rb->cells[i] = rb->off[i] == SIZE_MAX ? "" : rb->text.p + rb->off[i];
-    struct sheet_row r = {.row = row, .n = n, .cells = rb->cells, .numeric = rb->num};
+        rb->nums[i] = rb->off[i] == SIZE_MAX ? 0 : rb->num[i];
+    }
+    struct sheet_row r = {.row = row, .n = n, .cells = rb->cells, .number = rb->nums};
     return fn(ctx, &r);
 }
 
@@ -114,6 +115,7 @@ void rowbuf_free(struct sheet_rowbuf *rb)
     free(rb->off);
     free(rb->num);
     free(rb->cells);
+    free(rb->nums);
     memset(rb, 0, sizeof *rb);
 }
 

@@ -4,7 +4,8 @@
  * Cells are delivered as the text the file stores, not validated: a CSV file's bytes
  * as they are (a NUL byte becomes 0x1A, SUB, which text_valid() rejects, so a bad
  * cell is still reported by row and column), an XLSX number as the text of its <v>
- * ("1234.5", "1E-3"), except that a number styled as a date comes out as "YYYY-MM-DD".
+ * ("1234.5", "1E-3", flagged in sheet_row.number), except that a number styled as a date
+ * comes out as "YYYY-MM-DD".
  * Booleans are "TRUE"/"FALSE", errors their text ("#N/A"). Nothing is trimmed. */
 #ifndef DVK_SHEET_H
 #define DVK_SHEET_H
@@ -15,8 +16,10 @@ struct sheet_row {
     int64_t row;        /* 1-based row number as the user sees it (spreadsheet row; CSV line record number) */
     int n;              /* number of cells: last non-empty column + 1 (0 for a blank row) */
     const char **cells; /* n strings, "" for an empty cell; valid only during the callback */
-    const unsigned char *numeric; /* n flags: 1 for a cell an XLSX workbook stores as a number
-                                   * (its text is then "1234.5": a '.' decimal point, no grouping) */
+    /* n flags: 1 for an XLSX number cell (not styled as a date), whose text is the file's
+     * "1234.5" or "1E-3", '.' the decimal point in every locale; 0 for text (always in CSV),
+     * which a caller reads in the user's conventions ("1.234" is a thousand in Vietnam). */
+    const unsigned char *number;
 };
 /* Return nonzero from the callback to stop reading (sheet_read then returns that value). */
 typedef int (*sheet_row_fn)(void *ctx, const struct sheet_row *r);

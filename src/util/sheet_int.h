@@ -35,9 +35,10 @@ int sheet_read_xlsx(const char *path, sheet_row_fn fn, sheet_progress_fn progres
 struct sheet_rowbuf {
     struct buf text;    /* the cells' texts, each NUL-terminated */
     size_t *off;        /* per column: offset of its text in text, or SIZE_MAX */
-    unsigned char *num; /* per column: 1 when the cell is a number as stored */
+    unsigned char *num; /* per column: an XLSX number (rowbuf_number) */
     int ncols, capcols; /* columns set so far (highest index + 1), capacity of off */
-    const char **cells; /* built by rowbuf_emit */
+    const char **cells; /* built by rowbuf_emit, with nums */
+    unsigned char *nums;
     int capcells;
 };
 
@@ -45,8 +46,8 @@ void rowbuf_start(struct sheet_rowbuf *rb);
 /* Sets column col (0-based, below lim->columns) to s[0..len); a NUL byte becomes 0x1A.
  * Returns -1, setting nothing, when the row's text would pass lim->row_bytes. */
 int rowbuf_set(struct sheet_rowbuf *rb, int col, const char *s, size_t len, const struct sheet_limits *lim);
-/* Marks column col (already set) as a number as the workbook stores it. */
-void rowbuf_mark_number(struct sheet_rowbuf *rb, int col);
+/* Marks column col, just set, as holding a number (sheet_row.number). */
+void rowbuf_number(struct sheet_rowbuf *rb, int col);
 /* Hands the row to fn as row number row; returns what fn returns. */
 int rowbuf_emit(struct sheet_rowbuf *rb, int64_t row, sheet_row_fn fn, void *ctx);
 void rowbuf_free(struct sheet_rowbuf *rb);

@@ -699,6 +699,7 @@ static void ws_cell(struct xlsx *x, struct ws_state *w)
     char *v = w->val.p ? w->val.p : "", date[32];
     size_t len = w->val.len;
     const char *t = w->type, *out = v;
+    bool number = false;
     if (strcmp(t, "s") == 0) {
         long long i = parse_index(v, INT32_MAX);
         if (i < 0 || i >= x->nsst) {
@@ -720,13 +721,15 @@ static void ws_cell(struct xlsx *x, struct ws_state *w)
     } else if (strcmp(t, "e") != 0 && w->style < x->nxf && x->date_xf[w->style] && serial_date(v, x->date1904, date)) {
         out = date;
         len = 10;
+    } else {
+        number = strcmp(t, "n") == 0 && len > 0;
     }
     if (rowbuf_set(&w->rb, w->col, out, len, x->lim) < 0) {
         char limit[32];
         xfail(x, SHEET_E_LARGE, "row %lld holds more than %s of text", (long long)w->row,
               sheet_size_text(x->lim->row_bytes, limit));
-    } else if ((t[0] == 0 || strcmp(t, "n") == 0) && out == v && len) {
-        rowbuf_mark_number(&w->rb, w->col);
+    } else if (number) {
+        rowbuf_number(&w->rb, w->col);
     }
 }
 

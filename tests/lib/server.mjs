@@ -56,6 +56,25 @@ export function runDvk(args, { timeout = 120000 } = {}) {
   });
 }
 
+/* Runs `dvk ARGS...` to completion whatever its exit status, for commands expected to fail:
+ * resolves to { code, stdout, stderr }; rejects only on a sanitizer report, a signal or a timeout.
+ * env: variables to set (or, as '', to clear) for this run. */
+export function runDvkStatus(args, { timeout = 120000, env = {} } = {}) {
+  return new Promise((resolve, reject) => {
+    execFile(BIN, args, { cwd: ROOT, env: { ...sanitizerEnv(), ...env }, timeout, maxBuffer: 64 << 20 },
+      (err, stdout, stderr) => {
+        const cmd = `dvk ${args.join(' ')}`;
+        if (hasSanitizerReport(stderr)) {
+          reject(new Error(`${cmd}: sanitizer report\n--- stderr ---\n${stderr}`));
+        } else if (err && typeof err.code !== 'number') {
+          reject(new Error(`${cmd}: ${err.message} (signal ${err.signal})\n--- stdout ---\n${stdout}\n--- stderr ---\n${stderr}`));
+        } else {
+          resolve({ code: err ? err.code : 0, stdout, stderr });
+        }
+      });
+  });
+}
+
 function freePort() {
   return new Promise((resolve, reject) => {
     const s = net.createServer();

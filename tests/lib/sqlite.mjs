@@ -33,3 +33,14 @@ export function q(s) {
 }
 
 export const now = () => Math.floor(Date.now() / 1000);
+
+/* Rows of one query as objects (sqlite3 -json); resolves to [] when there are none. */
+export function sqlJson(dbPath, statement) {
+  return new Promise((resolve, reject) => {
+    execFile('sqlite3', ['-bail', '-json', '-cmd', '.timeout 10000', dbPath, statement], { timeout: 30000, maxBuffer: 256 << 20 },
+      (err, stdout, stderr) => {
+        if (err || stderr.trim()) return reject(new Error(`sqlite3 ${statement}: ${err ? err.message : ''} ${stderr}`));
+        resolve(stdout.trim() ? JSON.parse(stdout) : []);
+      });
+  });
+}

@@ -24,7 +24,8 @@ struct got {
     int64_t last_row;
     int64_t stop_at;
     int stop_rc;
-    bool quiet; /* count only (big files) */
+    bool quiet;   /* count only (big files) */
+    bool numbers; /* write a number cell (sheet_row.number) as "#text" */
     uint64_t progress_done, progress_total;
     int progress_calls;
 };
@@ -41,7 +42,7 @@ static int collect(void *ctx, const struct sheet_row *r)
     if (!g->quiet) {
         buf_printf(&g->text, "%lld:", (long long)r->row);
         for (int i = 0; i < r->n; i++)
-            buf_printf(&g->text, "%s%s", i ? "|" : "", r->cells[i]);
+            buf_printf(&g->text, "%s%s%s", i ? "|" : "", g->numbers && r->number[i] ? "#" : "", r->cells[i]);
         buf_putc(&g->text, '\n');
     }
     return g->stop_at && r->row == g->stop_at ? g->stop_rc : 0;
@@ -357,6 +358,40 @@ static void test_xlsx_libxlsxwriter(void **state)
     assert_string_equal(err, "");
     assert_string_equal(buf_cstr(&g.text), register_rows);
     assert_true(g.progress_calls >= 1 && g.progress_done == g.progress_total);
+    buf_free(&g.text);
+    drop(path);
+}
+
+/* Number cells are told from text, so that "1.234" typed as text (a thousand in Vietnam) and
+ * the number 1.234 (a decimal point in the XML) are not read alike; date cells and booleans
+ * are not numbers; in CSV nothing is. */
+static void test_xlsx_number_flags(void **state)
+{
+    (void)state;
+    char *path = temp_path(".xlsx");
+    lxw_workbook *wb = workbook_new(path);
+    assert_non_null(wb);
+    write_register(wb);
+    assert_int_equal(workbook_close(wb), LXW_NO_ERROR);
+    struct got g = {.text = BUF_INIT, .numbers = true};
+    char err[256] = "";
+    assert_int_equal(read_path(path, &g, err, sizeof err), 0);
+    assert_string_equal(buf_cstr(&g.text), "1:DANH SÁCH MÔ HÌNH DÂN VẬN KHÉO\n"
+                                           "3:STT|Tên mô hình|Ngày|Kinh phí|Mã|Đạt\n"
+                                           "4:#1|Dân vận khéo — Xã Tam An|2025-07-01|#1234.5|0123|TRUE\n"
+                                           "5:#2|Mô hình xanh|2025-07-01|#1500000|#2|FALSE\n"
+                                           "6:||chỉ cột C\n"
+                                           "7:|#0.5||dòng 1\ndòng 2\rx\n"
+                                           "9:\n"
+                                           "11:cuối\n");
+    buf_free(&g.text);
+    drop(path);
+
+    static const char text[] = "a,1.5,2\n3,,x\n";
+    path = write_temp(text, strlen(text), ".csv");
+    g = (struct got){.text = BUF_INIT, .numbers = true};
+    assert_int_equal(read_path(path, &g, err, sizeof err), 0);
+    assert_string_equal(buf_cstr(&g.text), "1:a|1.5|2\n2:3||x\n");
     buf_free(&g.text);
     drop(path);
 }
@@ -790,6 +825,7 @@ int main(void)
         cmocka_unit_test(test_csv_stop),
         cmocka_unit_test(test_csv_refused),
         cmocka_unit_test(test_xlsx_libxlsxwriter),
+        cmocka_unit_test(test_xlsx_number_flags),
         cmocka_unit_test(test_xlsx_constant_memory),
         cmocka_unit_test(test_xlsx_large_streams),
         cmocka_unit_test(test_xlsx_minimal),
