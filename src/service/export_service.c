@@ -33,7 +33,16 @@ static void put_text(struct out *o, const char *s)
     if (o->format == EXPORT_CSV) {
         if (o->col)
             fputc(',', o->f);
-        csv_fwrite(o->f, s, strlen(s));
+        /* a cell Excel would run as a formula ("=HYPERLINK(...)") goes out as text: the import
+         * takes the apostrophe off again */
+        if (strchr("=+-@", *s) && *s) {
+            struct buf q = BUF_INIT;
+            buf_printf(&q, "'%s", s);
+            csv_fwrite(o->f, q.p, q.len);
+            buf_free(&q);
+        } else {
+            csv_fwrite(o->f, s, strlen(s));
+        }
     } else if (*s) {
         worksheet_write_string(o->ws, (lxw_row_t)o->row, (lxw_col_t)o->col, s, o->row ? NULL : o->bold);
     }
@@ -272,7 +281,8 @@ int svc_models_export(struct store *st, const struct actor *a, const struct mode
         free(ind);
         return rc;
     }
-    qsort(c.rc, (size_t)c.n, sizeof *c.rc, cmp_rescol);
+    if (c.n) /* qsort wants an array, even of none */
+        qsort(c.rc, (size_t)c.n, sizeof *c.rc, cmp_rescol);
     struct out o = {.format = format};
     if (format == EXPORT_CSV) {
         if (!(o.f = fopen(path, "wb"))) {

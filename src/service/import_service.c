@@ -493,7 +493,11 @@ static char *cell_text(struct import *im, int64_t row, const struct colmap *cm, 
                 NULL);
         return NULL;
     }
-    return text_nfc_trim(raw);
+    char *t = text_nfc_trim(raw);
+    /* "'=…": a formula-like text the export protected (or Excel's text marker) */
+    if (t[0] == '\'' && t[1] && strchr("=+-@", t[1]))
+        memmove(t, t + 1, strlen(t));
+    return t;
 }
 
 /* An XLSX number cell's text ("1234.5", "1E-3"): '.' is its decimal point, whatever the language. */
@@ -639,6 +643,17 @@ static bool resolve_unit(struct import *im, int64_t row, const struct where *w, 
             if (!order[i])
                 continue;
             struct iunit *x = cat_get(c, order[i], w->code);
+            /* Excel turns the code 00556 typed in a cell into the number 556: put the zeros back */
+            size_t cl = strlen(w->code);
+            if (!x && cl < 5 && strspn(w->code, "0123456789") == cl) {
+                static const int widths[] = {5, 3, 2};
+                for (size_t k = 0; k < 3 && !x; k++) {
+                    char padded[8];
+                    snprintf(padded, sizeof padded, "%0*d", widths[k], atoi(w->code));
+                    if ((int)cl < widths[k])
+                        x = cat_get(c, order[i], padded);
+                }
+            }
             struct unit village;
             if (!x && im->st->ops->unit_get(im->st, order[i], w->code, &village) == ST_OK) {
                 m->hierarchy = order[i];

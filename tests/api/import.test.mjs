@@ -1115,3 +1115,37 @@ test('progress: a large file reports bytes read while it runs, and all of them a
   }
   await waitJob(srv.base, again.json.url);
 });
+
+test('a formula-like text goes out of a CSV export as text and comes back unchanged', async () => {
+  const tok = 'CONGTHUC' + Date.now();
+  const title = `=HYPERLINK("http://example.invalid","${tok}")`;
+  const r = await importRows([
+    ['Tên mô hình', 'Lĩnh vực', 'Tập thể/Cá nhân', 'Tỉnh', 'Huyện', 'Xã', 'Ngày đăng ký', 'Tóm tắt'],
+    [title, 'Kinh tế', 'Tập thể', ...TAM_AN, '01/03/2024', '-giảm nghèo, +thu nhập'],
+  ]);
+  assertClean(r, 'done', 1, 1, 0, 0);
+  const out = path.join(dir, fileName('csv'));
+  await runDvk(['export', '--db', srv.dbPath, '--out', out, '--lang', 'en']);
+  const text = await readFile(out, 'utf8');
+  const row = text.split('\r\n').find((l) => l.includes(tok));
+  // Excel would run a cell that starts with = + - or @: the export puts an apostrophe first
+  assert.match(row, /"'=HYPERLINK\(""http:\/\/example\.invalid"",""CONGTHUC\d+""\)"/);
+  assert.match(row, /"'-giảm nghèo, \+thu nhập"/);
+  const back = await importCli(srv.dbPath, out, { lang: 'en' });
+  assert.deepEqual(back.problems, [], back.stdout);
+  const m = Object.values(await stored(tok))[0];
+  assert.equal(m.title, title);
+  assert.equal(m.summary, '-giảm nghèo, +thu nhập');
+});
+
+test('a unit code Excel turned into a number (556 for 00556) is found with its zeros', async () => {
+  const tok = 'MASO' + Date.now();
+  const r = await importRows([
+    ['Tên mô hình', 'Lĩnh vực', 'Tập thể/Cá nhân', 'Mã đơn vị', 'Danh mục', 'Ngày đăng ký'],
+    [`Mô hình ${tok} A`, 'Kinh tế', 'Tập thể', '556', '2024', '01/03/2024'],
+    [`Mô hình ${tok} B`, 'Kinh tế', 'Tập thể', '49', '2024', '01/03/2024'],
+  ]);
+  assertClean(r, 'done', 2, 2, 0, 0);
+  const m = await storedAs(tok, ['hierarchy', 'unit_code']);
+  assert.deepEqual(m, { [`Mô hình ${tok} A`]: [2024, '00556'], [`Mô hình ${tok} B`]: [2024, '49'] });
+});
