@@ -475,7 +475,10 @@ static bool is_subheader(struct import *im, const struct sheet_row *row)
         int y;
         if (!text_valid(row->cells[j], strlen(row->cells[j])))
             continue;
-        if (sheet_col_of(row->cells[j], im->ind, im->nind, ind, &y) != COL_NONE)
+        /* a sub-header names a column with the whole cell ("Xã", "Số hộ"); a data cell may only
+         * start like one ("Xã Tam An", "Mô hình trồng quế") */
+        int strength = 0;
+        if (sheet_col_match(row->cells[j], im->ind, im->nind, ind, &y, &strength) != COL_NONE && strength >= 1 << 16)
             named++;
         else if (is_year(row->cells[j]) && sheet_col_of(group, im->ind, im->nind, ind, &y) == COL_RESULT)
             named++, years++;

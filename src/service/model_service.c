@@ -348,7 +348,10 @@ int svc_model_update(struct store *st, const struct actor *a, struct model *m, i
         model_free(&before);
         return SVC_INVALID;
     }
-    if (m->typical && (!m->typical_reason || !*m->typical_reason))
+    /* the reason is asked when a model becomes typical (or loses it); a typical model imported
+     * from a register that gave none can still be edited */
+    if (m->typical && (!m->typical_reason || !*m->typical_reason) &&
+        (!before.typical || (before.typical_reason && *before.typical_reason)))
         verrs_add(v, "typical_reason", "Say why the model is typical.");
     rc = prepare(st, m, v);
     /* a move must stay inside the editor's scope */

@@ -1149,3 +1149,21 @@ test('a unit code Excel turned into a number (556 for 00556) is found with its z
   const m = await storedAs(tok, ['hierarchy', 'unit_code']);
   assert.deepEqual(m, { [`Mô hình ${tok} A`]: [2024, '00556'], [`Mô hình ${tok} B`]: [2024, '49'] });
 });
+
+test('a typical model imported without a reason can still be edited through the API', async () => {
+  const tok = 'LYDO' + Date.now();
+  const r = await importRows([
+    ['Tên mô hình', 'Lĩnh vực', 'Tập thể/Cá nhân', 'Tỉnh', 'Huyện', 'Xã', 'Ngày đăng ký', 'Điển hình'],
+    [`Mô hình ${tok}`, 'Kinh tế', 'Tập thể', ...TAM_AN, '01/03/2024', 'x'],
+  ]);
+  assertClean(r, 'done', 1, 1, 0, 0);
+  const m = Object.values(await stored(tok))[0];
+  assert.equal(m.typical, 1);
+  assert.equal(m.status, 'recognized');
+  const res = await api(srv.base, 'PATCH', `/api/v1/models/${m.id}`,
+    { body: { summary: 'Bổ sung tóm tắt' }, headers: { 'If-Match': '1' } });
+  assert.equal(res.status, 200, res.text);
+  assert.equal(res.json.summary, 'Bổ sung tóm tắt');
+  assert.equal(res.json.typical_reason, null);
+
+});
