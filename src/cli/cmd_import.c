@@ -8,6 +8,7 @@
 #include "http/i18n.h"
 #include "service/export_service.h"
 #include "service/import_service.h"
+#include "util/text.h"
 
 /* The language of messages: --lang, else the locale's (LC_ALL, LC_MESSAGES, LANG), else Vietnamese. */
 int cli_lang(const char *given)
@@ -92,7 +93,10 @@ int cmd_import(int argc, char **argv)
     actor_system(&sys);
     struct bar b = {isatty(2), lang, 0};
     const char *base = strrchr(file, '/');
-    struct import_opts o = {dry, base ? base + 1 : file, progress, &b};
+    char name[256];
+    snprintf(name, sizeof name, "%s", base ? base + 1 : file);
+    text_sanitize(name); /* a file name is bytes; the audit trail keeps text */
+    struct import_opts o = {dry, name, progress, &b};
     struct import_report r;
     int rc = svc_models_import(st, &sys, file, &o, &r);
     char n[5][32];

@@ -11,6 +11,7 @@
 #include "service/import_service.h"
 #include "util/buf.h"
 #include "util/log.h"
+#include "util/text.h"
 
 #define JOBS_MAX 32
 
@@ -120,6 +121,7 @@ static int start(const struct actor *a, char *path, const char *name, bool dry_r
     j->actor = *a;
     j->dry_run = dry_run;
     snprintf(j->name, sizeof j->name, "%s", name);
+    text_sanitize(j->name); /* cut inside a character, the job would not show as JSON */
     j->path = path;
     j->seq = ++seq;
     memcpy(id, j->id, IMPORT_JOB_ID);

@@ -61,13 +61,13 @@ bool authz_unit_edit(const struct actor *a, const struct model_place *p, int hie
     return registers(a) && authz_in_scope(a, p, hierarchy, unit_code);
 }
 
-/* The audit trail covers the whole installation (users, catalogues, every unit's
- * models): only an administrator without a unit scope reads it. */
 bool authz_import(const struct actor *a)
 {
     return a->role == ROLE_ADMIN || a->role == ROLE_STAFF;
 }
 
+/* The audit trail covers the whole installation (users, catalogues, every unit's
+ * models): only an administrator without a unit scope reads it. */
 bool authz_audit_read(const struct actor *a)
 {
     return a->role == ROLE_ADMIN && a->scope_col == PLACE_NONE;

@@ -35,7 +35,7 @@ static void put_text(struct out *o, const char *s)
             fputc(',', o->f);
         /* a cell Excel would run as a formula ("=HYPERLINK(...)") goes out as text: the import
          * takes the apostrophe off again */
-        if (strchr("=+-@", *s) && *s) {
+        if (strchr("=+-@'", *s) && *s) {
             struct buf q = BUF_INIT;
             buf_printf(&q, "'%s", s);
             csv_fwrite(o->f, q.p, q.len);
@@ -171,8 +171,13 @@ static void write_model(struct store *st, struct out *o, const struct model *m, 
         case COL_SUSTAIN: put_text(o, m->sustainability); break;
         case COL_TAGS: {
             struct buf b = BUF_INIT;
-            for (int t = 0; t < m->ntags; t++)
+            bool comma = false;
+            for (int t = 0; t < m->ntags; t++) {
                 buf_printf(&b, "%s%s", t ? "; " : "", m->tags[t]);
+                comma |= strchr(m->tags[t], ',') != NULL;
+            }
+            if (comma && m->ntags == 1) /* "a, b;": one tag, not two */
+                buf_putc(&b, ';');
             put_text(o, buf_cstr(&b));
             buf_free(&b);
             break;

@@ -247,6 +247,7 @@ struct import {
     int ncols;
     bool has[COL_COUNT];
     int section_field;  /* from a heading row "I. LĨNH VỰC KINH TẾ" */
+    bool csv;           /* the file is a CSV (not a workbook) */
     int num_lang;       /* how numbers written as text are read: the header's language (header_lang) */
     bool writing;       /* a real run with no problem so far, inside the transaction */
     bool deferred;      /* the models' indexes are built again before the commit */
@@ -293,6 +294,9 @@ static void problem(struct import *im, int64_t row, const char *column, const ch
         snprintf(p->value, sizeof p->value, "%s", "?");
     p->msg = msg;
     copy_cut(p->detail, sizeof p->detail, detail ? detail : "");
+    /* details quote the file's own bytes (an XML fragment, a name): shown, they must be text */
+    text_sanitize(p->column);
+    text_sanitize(p->detail);
 }
 
 static void col_letter(int j, char out[8])
@@ -410,7 +414,21 @@ static void map_columns(struct import *im, const struct sheet_row *sub)
             snprintf(cm->label, sizeof cm->label, "%s", letter);
         }
         free(below);
+        /* "Năm" alone is the results year; "Năm đăng ký" only starts like it */
+        if (cm->col == COL_RESULT_YEAR && strength[j] < 1 << 16)
+            cm->col = COL_NONE;
     }
+    /* the same indicator and year twice ("Số hộ", "Số hộ tham gia"): the column its header names
+     * best counts, the first of equals; the other is listed as not used */
+    for (int j = 0; j < n; j++)
+        for (int k = 0; k < j && im->cols[j].col == COL_RESULT; k++)
+            if (im->cols[k].col == COL_RESULT && im->cols[k].year == im->cols[j].year &&
+                strcmp(im->cols[k].indicator, im->cols[j].indicator) == 0) {
+                if (strength[j] > strength[k])
+                    im->cols[k].col = COL_NONE;
+                else
+                    im->cols[j].col = COL_NONE;
+            }
     /* a column named twice: the one its header names best counts ("Tên mô hình" rather than
      * "Tên đơn vị", which only starts like a title), the first of equals; the others are
      * listed as not used */
@@ -497,8 +515,8 @@ static char *cell_text(struct import *im, int64_t row, const struct colmap *cm, 
         return NULL;
     }
     char *t = text_nfc_trim(raw);
-    /* "'=…": a formula-like text the export protected (or Excel's text marker) */
-    if (t[0] == '\'' && t[1] && strchr("=+-@", t[1]))
+    /* "'=…": in a CSV, a text the export protected from being run as a formula */
+    if (im->csv && t[0] == '\'' && t[1] && strchr("=+-@'", t[1]))
         memmove(t, t + 1, strlen(t));
     return t;
 }
@@ -641,47 +659,79 @@ static bool resolve_unit(struct import *im, int64_t row, const struct where *w, 
     buf_printf(&shown, "%s%s%s%s%s", w->commune ? w->commune : "", w->commune && (w->district || w->province) ? ", " : "",
                w->district ? w->district : "", w->district && w->province ? ", " : "", w->province ? w->province : "");
     if (w->code) {
-        char *pk = w->province ? sheet_place_key(w->province) : NULL;
-        for (int i = 0; i < 2 && !u; i++) {
+        /* The code as written, and, for digits Excel may have stripped of their zeros (00556 as
+         * 556), the code padded to a commune's, a district's or a province's width. Names
+         * written beside it must agree with the unit; a code that still fits several units
+         * is reported, not guessed. */
+        char *keys[3] = {w->province ? sheet_place_key(w->province) : NULL,
+                         w->district ? sheet_place_key(w->district) : NULL,
+                         w->commune ? sheet_place_key(w->commune) : NULL};
+        char forms[4][16];
+        int nforms = 0;
+        size_t cl = strlen(w->code);
+        snprintf(forms[nforms++], sizeof forms[0], "%.15s", w->code);
+        if (cl < 5 && strspn(w->code, "0123456789") == cl) {
+            static const int widths[] = {5, 3, 2};
+            for (size_t k = 0; k < 3; k++)
+                if ((int)cl < widths[k])
+                    snprintf(forms[nforms++], sizeof forms[0], "%0*d", widths[k], atoi(w->code));
+        }
+        struct iunit *found[8];
+        int nfound = 0, nliteral = 0; /* found[0 .. nliteral) are the code as written */
+        for (int i = 0; i < 2; i++) {
             if (!order[i])
                 continue;
-            struct iunit *x = cat_get(c, order[i], w->code);
-            /* Excel turns the code 00556 typed in a cell into the number 556: put the zeros back */
-            size_t cl = strlen(w->code);
-            if (!x && cl < 5 && strspn(w->code, "0123456789") == cl) {
-                static const int widths[] = {5, 3, 2};
-                for (size_t k = 0; k < 3 && !x; k++) {
-                    char padded[8];
-                    snprintf(padded, sizeof padded, "%0*d", widths[k], atoi(w->code));
-                    if ((int)cl < widths[k])
-                        x = cat_get(c, order[i], padded);
+            for (int f = 0; f < nforms; f++) {
+                struct iunit *x = cat_get(c, order[i], forms[f]);
+                if (!x)
+                    continue;
+                /* each name given must be the unit's or one of its parents' at that level */
+                bool agrees = true;
+                for (struct iunit *p = x; p; p = p->parent[0] ? cat_get(c, p->h, p->parent) : NULL) {
+                    int slot = p->level == 1 ? 0 : iu_district(p) ? 1 : iu_commune(p) ? 2 : -1;
+                    if (slot >= 0 && keys[slot] && !key_eq(p, keys[slot]))
+                        agrees = false;
+                }
+                if (keys[2] && !iu_commune(x))
+                    agrees = false; /* a commune named, but the code is a district's or a province's */
+                if (agrees && nfound < 8) {
+                    found[nfound++] = x;
+                    if (f == 0)
+                        nliteral = nfound;
                 }
             }
-            struct unit village;
-            if (!x && im->st->ops->unit_get(im->st, order[i], w->code, &village) == ST_OK) {
-                m->hierarchy = order[i];
-                snprintf(m->unit_code, sizeof m->unit_code, "%s", village.code);
-                free(pk);
-                ok = true;
-                goto out;
-            }
-            if (!x)
-                continue;
-            if (pk) { /* a province named beside the code must be the unit's */
-                struct iunit *p = x;
-                while (p && p->parent[0])
-                    p = cat_get(c, p->h, p->parent);
-                if (!p || !key_eq(p, pk))
-                    continue;
-            }
-            u = x;
+            if (nfound)
+                break; /* the catalogue of the row's date first */
         }
-        free(pk);
-        if (!u) {
+        if (nliteral) /* the code as written wins over the same digits with zeros put back */
+            nfound = nliteral;
+        if (nfound == 0) {
+            struct unit village;
+            for (int i = 0; i < 2 && !u; i++)
+                /* a village a commune added (not in the catalogue kept in memory) */
+                if (order[i] && !cat_get(c, order[i], w->code) &&
+                    im->st->ops->unit_get(im->st, order[i], w->code, &village) == ST_OK) {
+                    m->hierarchy = order[i];
+                    snprintf(m->unit_code, sizeof m->unit_code, "%s", village.code);
+                    ok = true;
+                }
+        }
+        for (int k = 0; k < 3; k++)
+            free(keys[k]);
+        if (ok)
+            goto out;
+        if (nfound > 1) {
+            for (int k = 0; k < nfound; k++)
+                buf_printf(&cand, "%s%s (%s)", k ? "; " : "", found[k]->name, found[k]->code);
+            problem(im, row, col_unit, w->code, N_("Several units have this code: give the unit's name beside it."), cand.p);
+            goto out;
+        }
+        if (nfound == 0) {
             problem(im, row, col_unit, w->code, N_("No unit has this code in the catalogue (or not in the province named)."),
                     NULL);
             goto out;
         }
+        u = found[0];
     } else {
         int n = 0;
         for (int i = 0; i < 2 && !u && n <= 1; i++) {
@@ -806,11 +856,13 @@ static void set_str_col(char **slot, const char *v)
     model_set_str(slot, v && *v ? v : NULL);
 }
 
-static int split_tags(const char *s, char *tags[MODEL_MAX_TAGS])
+static int split_tags_max(const char *s, char **tags, int max)
 {
     int n = 0;
+    /* "a; b" (the export's way, which lets a tag hold a comma) or "a, b" */
+    const char *sep = strchr(s, ';') ? ";\n" : ",;\n";
     char *c = xstrdup(s), *save = NULL;
-    for (char *t = strtok_r(c, ";,\n", &save); t && n < MODEL_MAX_TAGS; t = strtok_r(NULL, ";,\n", &save)) {
+    for (char *t = strtok_r(c, sep, &save); t && n < max; t = strtok_r(NULL, sep, &save)) {
         char *x = text_nfc_trim(t);
         if (*x)
             tags[n++] = x;
@@ -819,6 +871,11 @@ static int split_tags(const char *s, char *tags[MODEL_MAX_TAGS])
     }
     free(c);
     return n;
+}
+
+static int split_tags(const char *s, char *tags[MODEL_MAX_TAGS])
+{
+    return split_tags_max(s, tags, MODEL_MAX_TAGS);
 }
 
 /* sheet_enum_of with a memory of the column's last value: files repeat "Kinh tế" thousands of times. */
@@ -950,6 +1007,18 @@ static void read_row(struct import *im, const struct sheet_row *row, struct rowv
             long y = strtol(v, &end, 10);
             if (*end || y < 1990 || y > 2100) {
                 problem(im, r, cm->label, v, N_("Not a year."), NULL);
+                rv->bad = true;
+            }
+            break;
+        }
+        case COL_TAGS: {
+            /* split_tags keeps MODEL_MAX_TAGS: more is a problem, not a silent cut */
+            char *tags[MODEL_MAX_TAGS + 1];
+            int n = split_tags_max(v, tags, MODEL_MAX_TAGS + 1);
+            for (int t = 0; t < n; t++)
+                free(tags[t]);
+            if (n > MODEL_MAX_TAGS) {
+                problem(im, r, cm->label, v, N_("At most 20 tags."), NULL);
                 rv->bad = true;
             }
             break;
@@ -1114,6 +1183,26 @@ static int audit_import(struct import *im, const struct model *before, const str
     return rc;
 }
 
+/* Whether a may record m's status (and typical flag) as decided on paper: the one who keeps
+ * a registration starts, registers and withdraws it; an appraiser records an appraisal; the
+ * committee of the model's level selects, rejects and recognizes (core/lifecycle.c). */
+static bool may_record_status(const struct actor *a, const struct model *m)
+{
+    if (m->typical && !authz_model_decide(a, m))
+        return false;
+    switch (m->status) {
+    case STATUS_DRAFT:
+    case STATUS_REGISTERED:
+    case STATUS_IMPLEMENTING:
+    case STATUS_WITHDRAWN:
+        return authz_model_register(a, m);
+    case STATUS_APPRAISED:
+        return authz_appraise(a, m) || authz_model_decide(a, m);
+    default:
+        return authz_model_decide(a, m);
+    }
+}
+
 static bool row_blank(const struct sheet_row *row)
 {
     for (int j = 0; j < row->n; j++)
@@ -1143,7 +1232,9 @@ static bool not_a_model(struct import *im, const struct sheet_row *row)
         if (p > c + (*c == '(') && (*p == 0 || (*p == ')' && p[1] == 0)))
             numbers++;
     }
-    if (filled >= 2 && numbers == filled)
+    /* "(1) (2) (3)" right under the header numbers the columns; later, numbers alone are a
+     * model's row with its texts missing (reported) */
+    if (filled >= 2 && numbers == filled && im->r->rows == 0)
         return true;
     /* "Tổng cộng" in the first filled cell, whichever column that is */
     for (int j = 0; j < row->n; j++) {
@@ -1190,6 +1281,10 @@ static bool not_a_model(struct import *im, const struct sheet_row *row)
             return false;
         if (named)
             im->section_field = named;
+        /* a number alone (a code, a count) is what remains of a model's row; a text is a
+         * heading or a footnote ("Người lập biểu") */
+        if (numbers == 1)
+            return false;
         return heading;
     }
     return false;
@@ -1232,8 +1327,11 @@ static void data_row(struct import *im, const struct sheet_row *row)
     /* which model the row names */
     const char *code = rv.texts[COL_CODE] && *rv.texts[COL_CODE] ? rv.texts[COL_CODE] : NULL;
     const char *ref = rv.texts[COL_REF] && *rv.texts[COL_REF] ? rv.texts[COL_REF] : NULL;
-    if (code && !is_dvk_code(code) && !ref)
-        ref = code, code = NULL;
+    /* Only a DVK code or a value in a reference column ("Mã tham chiếu") names a model: offices
+     * number their rows "01, 02…" in a "Mã" column of every register, and such a number must
+     * not reach a model of another register. */
+    if (code && !is_dvk_code(code))
+        code = NULL;
     int64_t id = 0;
     if (code && im->st->ops->model_by_key(im->st, code, &id) != ST_OK) {
         problem(im, rn, col_label(im, COL_CODE), code, N_("No model has this code."), NULL);
@@ -1252,6 +1350,13 @@ static void data_row(struct import *im, const struct sheet_row *row)
         if (!model_before(im, id, &before)) {
             problem(im, rn, "", "", N_("The model could not be read."), NULL);
             existing = false;
+        } else if (!authz_model_read(im->a, &before)) {
+            /* as the API's 404: whether a model exists outside one's scope is not told */
+            problem(im, rn, code ? col_label(im, COL_CODE) : col_label(im, COL_REF), code ? code : ref,
+                    code ? N_("No model has this code.") : N_("This reference already belongs to another model."), NULL);
+            existing = false;
+            model_free(&before);
+            model_init(&before);
         } else {
             model_copy(&m, &before);
         }
@@ -1313,6 +1418,18 @@ static void data_row(struct import *im, const struct sheet_row *row)
                     d);
         }
     }
+    if (existing && seen_key) {
+        /* by its code on one row and by its reference on another: still the same model */
+        char idkey[32];
+        int64_t first = 0;
+        snprintf(idkey, sizeof idkey, "id:%lld", (long long)before.id);
+        if (im->st->ops->import_seen(im->st, idkey, rn, &first) == ST_EXISTS) {
+            char d[64];
+            snprintf(d, sizeof d, "%lld", (long long)first);
+            problem(im, rn, code ? col_label(im, COL_CODE) : col_label(im, COL_REF), code ? code : ref,
+                    N_("The same model is already on another row of the file (row shown)."), d);
+        }
+    }
     if (!existing && key[0] && im->st->ops->model_by_key(im->st, key, &id) == ST_OK && id > 0) {
         /* a file without keys, imported again: the same title in the same unit */
         if (model_before(im, id, &before)) {
@@ -1358,8 +1475,9 @@ static void data_row(struct import *im, const struct sheet_row *row)
         else if (existing ? !authz_model_edit(im->a, &before) || !authz_model_edit(im->a, &m) : !authz_model_create(im->a, &m))
             problem(im, rn, col_label(im, COL_UNIT_CODE), m.unit_name ? m.unit_name : m.unit_code,
                     N_("This unit is outside your scope."), NULL);
-        else if ((m.status > STATUS_IMPLEMENTING || m.typical) && (!existing || m.status != before.status || m.typical != before.typical) &&
-                 !authz_model_decide(im->a, &m))
+        else if ((existing ? m.status != before.status || m.typical != before.typical
+                           : (m.status != STATUS_DRAFT && m.status != STATUS_REGISTERED) || m.typical) &&
+                 !may_record_status(im->a, &m))
             problem(im, rn, col_label(im, COL_STATUS), cell_of(im, row, COL_STATUS),
                     N_("Only the committee of this unit records this status."), NULL);
     }
@@ -1456,6 +1574,7 @@ int svc_models_import(struct store *st, const struct actor *a, const char *path,
     im.o = o;
     im.r = r;
     date_today(im.today);
+    im.csv = sheet_sniff(path) == SHEET_CSV;
     int rc = SVC_OK;
     if (cat_open(st, &im.cat) || svc_indicators(st, &im.ind, &im.nind) || st->ops->import_seen(st, NULL, 0, NULL) ||
         st->ops->bulk(st, true)) {

@@ -334,3 +334,32 @@ char *text_sort_key(const char *s)
     buf_free(&cases);
     return buf_detach(&key);
 }
+
+void text_sanitize(char *s)
+{
+    unsigned char *p = (unsigned char *)s;
+    while (*p) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t k = utf8proc_iterate(p, -1, &cp);
+        if (k <= 0) {
+            /* a character cut short at the very end is dropped; any other bad byte is marked */
+            size_t rest = strlen((char *)p);
+            if (rest < 4 && (*p & 0xC0) == 0xC0) {
+                bool tail = true;
+                for (size_t i = 1; i < rest; i++)
+                    tail &= (p[i] & 0xC0) == 0x80;
+                if (tail) {
+                    *p = 0;
+                    return;
+                }
+            }
+            *p++ = '?';
+            continue;
+        }
+        if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0)) {
+            for (utf8proc_ssize_t i = 0; i < k; i++)
+                p[i] = '?';
+        }
+        p += k;
+    }
+}

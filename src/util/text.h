@@ -33,6 +33,11 @@ char *text_fold(const char *s);
  * placements ("Hoà", "Hòa"). Printable ASCII, never empty; malloc'd. */
 char *text_sort_key(const char *s);
 
+/* Makes s valid text in place: each byte that does not start a well-formed UTF-8 character,
+ * and each control character, becomes '?'; a character cut at the end goes. For showing
+ * bytes that came from a file (messages, names). */
+void text_sanitize(char *s);
+
 /* Number of code points (for length limits that users see). */
 size_t text_chars(const char *s);
 

@@ -159,7 +159,7 @@ test('headers without diacritics, in capitals, in English, in any order; other c
     ['1', 'UBND xã Tam An', `${t} gần`, 'Kinh tế', 'Tập thể', '20368', '01/01/2025', '15/03/2024', '', '9'],
   ]);
   assertClean(near, 'done', 1, 1, 0, 0);
-  assert.deepEqual(near.ignored, ['B (Tên đơn vị)', 'G (Ngày cập nhật)']);
+  assert.deepEqual(near.ignored, ['B (Tên đơn vị)', 'G (Ngày cập nhật)', 'I (Số hộ)']);
   assert.equal((await stored(t))[`${t} gần`].registered_on, '2024-03-15');
   assert.deepEqual(await resultsOf(`${t} gần`), ['2024 households 9.0']);
 });
@@ -1166,4 +1166,65 @@ test('a typical model imported without a reason can still be edited through the 
   assert.equal(res.json.summary, 'Bổ sung tóm tắt');
   assert.equal(res.json.typical_reason, null);
 
+});
+
+// ---- from a review: rows that must not vanish or land on the wrong model --------------------
+
+test('an office\'s own row numbers in a "Mã" column never reach a model of another register', async () => {
+  const t = token('ma');
+  const head = ['Mã', 'Tên mô hình', 'Lĩnh vực', 'Tập thể/Cá nhân', 'Mã đơn vị', 'Ngày đăng ký'];
+  assertClean(await importRows([head, ['01', `${t} năm 2023`, 'Kinh tế', 'Tập thể', '20368', '15/03/2023']]), 'done', 1, 1, 0, 0);
+  assertClean(await importRows([head, ['01', `${t} năm 2024`, 'Kinh tế', 'Tập thể', '20368', '15/03/2024']]), 'done', 1, 1, 0, 0);
+  assert.deepEqual(Object.keys(await stored(t)).sort(), [`${t} năm 2023`, `${t} năm 2024`]);
+});
+
+test('a code Excel stripped of its zeros must agree with the names beside it', async () => {
+  const t = token('pad');
+  const head = ['Tên mô hình', 'Lĩnh vực', 'Tập thể/Cá nhân', 'Mã đơn vị', 'Tỉnh', 'Xã', 'Ngày đăng ký'];
+  // 19 is also a province's code (Thái Nguyên in 2024): the commune named decides
+  const r = await importRows([head, [`${t} a`, 'Kinh tế', 'Tập thể', '19', 'Hà Nội', 'Phường Điện Biên', '15/03/2024']]);
+  assertClean(r, 'done', 1, 1, 0, 0);
+  assert.deepEqual((await storedAs(t, ['hierarchy', 'unit_code', 'level']))[`${t} a`], [2024, '00019', 'commune']);
+});
+
+test('one model on two rows, once by its code and once by its reference, is reported', async () => {
+  const t = token('twice');
+  const head = ['Mã tham chiếu', 'Tên mô hình', 'Lĩnh vực', 'Tập thể/Cá nhân', 'Mã đơn vị', 'Ngày đăng ký'];
+  assertClean(await importRows([head, [`R-${t}`, `${t} gốc`, 'Kinh tế', 'Tập thể', '20368', '15/03/2024']]), 'done', 1, 1, 0, 0);
+  const code = Object.values(await stored(t))[0].code;
+  const r = await importRows([
+    ['Mã mô hình', 'Mã tham chiếu', 'Tên mô hình', 'Lĩnh vực', 'Tập thể/Cá nhân', 'Mã đơn vị', 'Ngày đăng ký'],
+    [code, '', `${t} sửa một`, 'Kinh tế', 'Tập thể', '20368', '15/03/2024'],
+    ['', `R-${t}`, `${t} sửa hai`, 'Kinh tế', 'Tập thể', '20368', '15/03/2024'],
+  ], { dry: true });
+  assert.deepEqual(r.problems, [line(3, 'B (Mã tham chiếu)', `R-${t}`, MSG.duplicate, '2')]);
+});
+
+test('a row left with numbers only, below the data, is reported; "Năm đăng ký" is not the results year', async () => {
+  const t = token('lone');
+  const head = ['STT', 'Tên mô hình', 'Lĩnh vực', 'Tập thể/Cá nhân', 'Mã đơn vị', 'Ngày đăng ký', 'Năm đăng ký', 'Số hộ tham gia'];
+  const r = await importRows([head,
+    ['1', `${t} đủ`, 'Kinh tế', 'Tập thể', '20368', '15/03/2024', '2024', '10'],
+    ['2', '', '', '', '20368', '', '', '120'],
+  ], { dry: true });
+  assert.ok(r.problems.length > 0 && r.problems.every((p) => p.startsWith('Row 3,')), r.stdout);
+  assert.deepEqual(r.ignored, ['G (Năm đăng ký)']);
+});
+
+test('more than 20 tags is a problem; a tag with a comma survives export and import', async () => {
+  const t = token('tags');
+  const head = ['Tên mô hình', 'Lĩnh vực', 'Tập thể/Cá nhân', 'Mã đơn vị', 'Ngày đăng ký', 'Từ khóa'];
+  const many = Array.from({ length: 25 }, (_, i) => `thẻ ${i + 1}`).join(', ');
+  const bad = await importRows([head, [`${t} nhiều`, 'Kinh tế', 'Tập thể', '20368', '15/03/2024', many]], { dry: true });
+  assert.equal(bad.problems.length, 1, bad.stdout);
+  assert.match(bad.problems[0], /^Row 2, column F \(Từ khóa\): «thẻ 1, thẻ 2.*» At most 20 tags\.$/);
+  assertClean(await importRows([head, [`${t} phẩy`, 'Kinh tế', 'Tập thể', '20368', '15/03/2024', 'Nông thôn mới, nâng cao;']]), 'done', 1, 1, 0, 0);
+  const id = Object.values(await stored(t))[0].id;
+  assert.equal((await sqlOk(srv.dbPath, `SELECT group_concat(tag, '|') FROM model_tags WHERE model_id = ${id};`)).trim(),
+    'Nông thôn mới, nâng cao');
+  const out = path.join(dir, fileName('csv'));
+  await runDvk(['export', '--db', srv.dbPath, '--out', out, '--lang', 'en']);
+  const back = await importCli(srv.dbPath, out, { lang: 'en' });
+  assert.deepEqual(back.problems, [], back.stdout);
+  assert.match(back.summary, / 0 updated, /);
 });
