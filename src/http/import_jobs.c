@@ -1,6 +1,7 @@
 /* import_jobs.c: a small table of import jobs, each run by a detached thread with its own
- * store connection. Jobs live in memory: a restart forgets them (their files go with them),
+ * store connection. Jobs live in memory: a restart forgets them (their files are removed then),
  * which loses nothing, since a job writes all or nothing in one transaction. */
+#include <dirent.h>
 #include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -36,9 +37,22 @@ static struct job jobs[JOBS_MAX];
 static unsigned long seq;
 static char db_url[4096];
 
-void import_jobs_init(const char *db)
+void import_jobs_init(const char *db, const char *datadir)
 {
     snprintf(db_url, sizeof db_url, "%s", db);
+    char dir[4200];
+    snprintf(dir, sizeof dir, "%s/imports", datadir);
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL)
+        if (strncmp(e->d_name, "upload-", 7) == 0) {
+            char p[4500];
+            snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+            unlink(p);
+        }
+    closedir(d);
 }
 
 static struct job *find(const char *id, const struct actor *a)
@@ -106,13 +120,21 @@ static struct job *slot(void)
     return oldest;
 }
 
+/* A real import holds the database's write lock until it ends: one at a time, and a few
+ * checks beside it, so that the pages' own writes wait seconds, not minutes. */
+#define REAL_JOBS_AT_ONCE 1
+#define DRY_JOBS_AT_ONCE 2
+
 static int start(const struct actor *a, char *path, const char *name, bool dry_run, char id[IMPORT_JOB_ID])
 {
     pthread_mutex_lock(&lock);
-    struct job *j = slot();
+    int running = 0;
+    for (int i = 0; i < JOBS_MAX; i++)
+        running += jobs[i].state == JOB_RUNNING && jobs[i].dry_run == dry_run;
+    struct job *j = running >= (dry_run ? DRY_JOBS_AT_ONCE : REAL_JOBS_AT_ONCE) ? NULL : slot();
     if (!j) {
         pthread_mutex_unlock(&lock);
-        return SVC_CONFLICT;
+        return SVC_THROTTLED;
     }
     j->state = JOB_RUNNING;
     unsigned char rnd[16];
@@ -172,8 +194,16 @@ int import_job_commit(const struct actor *a, const char *dry_id, char id[IMPORT_
     pthread_mutex_unlock(&lock);
     int rc = start(a, path, name, false, id);
     if (rc) {
-        unlink(path);
-        free(path);
+        /* busy: the dry run keeps its file, so that its button works a minute later */
+        pthread_mutex_lock(&lock);
+        d = find(dry_id, a);
+        if (d && !d->path)
+            d->path = path;
+        else {
+            unlink(path);
+            free(path);
+        }
+        pthread_mutex_unlock(&lock);
     }
     return rc;
 }

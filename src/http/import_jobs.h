@@ -8,13 +8,16 @@
 
 #define IMPORT_JOB_ID 33
 
-/* Where jobs open their own store connection; set once before threads start. */
-void import_jobs_init(const char *db_url);
+/* Where jobs open their own store connection; set once before threads start. Uploads a
+ * previous run left in DATADIR/imports (jobs live in memory) are removed. */
+void import_jobs_init(const char *db_url, const char *datadir);
 /* Starts importing path (a copy the job owns and removes when it is forgotten) for a.
- * name is the file's name as uploaded. Returns SVC_OK with id, or SVC_ERROR. */
+ * name is the file's name as uploaded. Returns SVC_OK with id, SVC_THROTTLED when as many
+ * imports of that kind run as may (one real import, two checks), or SVC_ERROR. */
 int import_job_start(const struct actor *a, const char *path, const char *name, bool dry_run, char id[IMPORT_JOB_ID]);
 /* A real import of the file a finished dry run read. SVC_NOTFOUND when the job is not a's,
- * SVC_CONFLICT when it is not a finished dry run without problems. */
+ * SVC_CONFLICT when it is not a finished dry run without problems, SVC_THROTTLED when busy
+ * (the dry run keeps its file). */
 int import_job_commit(const struct actor *a, const char *dry_id, char id[IMPORT_JOB_ID]);
 /* {"id", "state": "running"|"done"|"failed", "dry_run", "file", "bytes_done", "bytes_total", "rows",
  *  "report": {...} once done}; NULL when unknown or not a's. */

@@ -107,7 +107,7 @@ int page_import_post(struct rq *r)
                                      truthy(rq_form(r, "dry_run")), id)
                   : SVC_ERROR;
     free(path);
-    if (rc == SVC_CONFLICT)
+    if (rc == SVC_THROTTLED)
         return page_error(r, 503, N_("Too many imports are running; try again in a minute."));
     if (rc)
         return page_error(r, 500, N_("Something went wrong; nothing was changed."));
@@ -209,6 +209,8 @@ int page_import_commit(struct rq *r)
         return page_error(r, 404, N_("Page not found."));
     if (rc == SVC_CONFLICT)
         return page_error(r, 409, N_("This file was already imported, or its check found problems."));
+    if (rc == SVC_THROTTLED)
+        return page_error(r, 503, N_("Too many imports are running; try again in a minute."));
     if (rc)
         return page_error(r, 500, N_("Something went wrong; nothing was changed."));
     char loc[96];
@@ -232,7 +234,7 @@ int api_import_create(struct rq *r)
     char id[IMPORT_JOB_ID];
     int rc = path ? import_job_start(&r->actor, path, name && *name ? name : "upload", truthy(dry), id) : SVC_ERROR;
     free(path);
-    if (rc == SVC_CONFLICT)
+    if (rc == SVC_THROTTLED)
         return api_error(r, 503, "busy", N_("Too many imports are running; try again in a minute."), NULL);
     if (rc)
         return api_svc_error(r, SVC_ERROR);
@@ -256,6 +258,8 @@ int api_import_commit(struct rq *r)
     int rc = import_job_commit(&r->actor, r->params[0], id);
     if (rc == SVC_CONFLICT)
         return api_error(r, 409, "not_committable", N_("This file was already imported, or its check found problems."), NULL);
+    if (rc == SVC_THROTTLED)
+        return api_error(r, 503, "busy", N_("Too many imports are running; try again in a minute."), NULL);
     if (rc)
         return api_svc_error(r, rc);
     char loc[96];

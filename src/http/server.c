@@ -567,7 +567,6 @@ static void on_signal(int sig)
 int server_run(const struct server_opts *o)
 {
     i18n_init();
-    import_jobs_init(o->db);
     int n = o->threads > 0 ? o->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
     if (n < 1)
         n = 1;
@@ -581,6 +580,7 @@ int server_run(const struct server_opts *o)
         const char *slash = strrchr(db, '/');
         snprintf(datadir, sizeof datadir, "%.*s%sfiles", slash ? (int)(slash - db) : 0, db, slash ? "/" : "");
     }
+    import_jobs_init(o->db, datadir);
     int fd = open_listener(o->listen, o->port);
     if (fd < 0)
         return -1;

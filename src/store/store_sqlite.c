@@ -124,6 +124,8 @@ static int s_begin_read(struct store *base)
 static int s_commit(struct store *base)
 {
     struct sqlite_store *s = S(base);
+    if (s->depth == 0) /* an inner failure already rolled the transaction back */
+        return ST_ERR;
     if (--s->depth > 0)
         return ST_OK;
     int rc = flush_counters(s);
@@ -202,6 +204,16 @@ static int fill_sort_keys(struct sqlite_store *s)
                                        "SELECT id, title FROM models WHERE title_key = '' LIMIT 5000"};
     static const char *const upd[2] = {"UPDATE units SET name_key = ? WHERE rowid = ?",
                                        "UPDATE models SET title_key = ? WHERE id = ?"};
+    /* nothing to fill (the usual case): no write lock, so that a connection opens while an
+     * import holds it */
+    sqlite3_stmt *any = sq_once(s, "SELECT EXISTS (SELECT 1 FROM units WHERE name_key = '')"
+                                   " OR EXISTS (SELECT 1 FROM models WHERE title_key = '')");
+    if (!any)
+        return ST_ERR;
+    bool missing = sqlite3_step(any) == SQLITE_ROW && sqlite3_column_int(any, 0);
+    sqlite3_finalize(any);
+    if (!missing)
+        return ST_OK;
     if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
         return sq_fail(s, "fill_sort_keys");
     for (int t = 0; t < 2; t++) {

@@ -103,13 +103,19 @@ int s_defer_indexes(struct store *base, bool restore)
     }
     sqlite3_finalize(st);
     int out = rc == SQLITE_DONE ? ST_OK : sq_fail(s, "defer_indexes");
+    int dropped = 0;
     for (int i = 0; i < s->ndeferred && out == ST_OK; i++) {
         struct buf b = BUF_INIT;
         buf_printf(&b, "DROP INDEX \"%s\"", names[i]);
         if (sqlite3_exec(s->db, b.p, NULL, NULL, NULL) != SQLITE_OK)
             out = sq_fail(s, "drop_index");
+        else
+            dropped++;
         buf_free(&b);
     }
+    /* a drop failed part-way: the indexes already dropped come back now, not never */
+    for (int i = 0; out != ST_OK && i < dropped; i++)
+        sqlite3_exec(s->db, s->deferred[i], NULL, NULL, NULL);
     for (int i = 0; i < s->ndeferred; i++)
         free(names[i]);
     free(names);
