@@ -151,6 +151,11 @@ static char *search_text(const struct model *m, bool public)
     return buf_detach(&o);
 }
 
+char *svc_search_fold(const struct model *m, bool public)
+{
+    return search_text(m, public);
+}
+
 static int check_indicators(struct store *st, const struct model *m, struct verrs *v)
 {
     if (m->nresults == 0)
@@ -402,6 +407,17 @@ static bool given(const char *s)
     return s && *s;
 }
 
+/* "G:N": a group (0 to 2) and a non-negative number. */
+static bool search_key_valid(const char *k)
+{
+    if (k[0] < '0' || k[0] > '2' || k[1] != ':' || !k[2] || strlen(k) > 24)
+        return false;
+    for (const char *p = k + 2; *p; p++)
+        if (!isdigit((unsigned char)*p))
+            return false;
+    return true;
+}
+
 /* Subtree filter: which stored column holds this unit's level. */
 static int resolve_place(struct store *st, int h, const char *code, struct model_filter *f)
 {
@@ -535,6 +551,10 @@ static int list(struct store *st, const struct actor *a, bool showcase, const st
         else
             qf = text_fold(q->q);
     }
+    /* a search in a date order pages by its own key, "GROUP:ROWID" */
+    if (f.has_cursor && qf && *qf && (f.sort == SORT_REGISTERED_DESC || f.sort == SORT_REGISTERED_ASC) &&
+        !search_key_valid(f.cursor_key))
+        verrs_add(v, "cursor", "This page link is no longer valid.");
     if (v->n) {
         free(qf);
         return SVC_INVALID;
@@ -545,7 +565,10 @@ static int list(struct store *st, const struct actor *a, bool showcase, const st
     if (rc == SVC_OK && out->more && out->n > 0) {
         char key[sizeof f.cursor_key], raw[3200];
         const struct model *last = &out->items[out->n - 1];
-        model_sort_key(last, f.sort, key, sizeof key);
+        if (out->next_key[0])
+            snprintf(key, sizeof key, "%s", out->next_key);
+        else
+            model_sort_key(last, f.sort, key, sizeof key);
         snprintf(raw, sizeof raw, "%d|%s|%lld", f.sort, key, (long long)last->id);
         hex_encode(raw, next, NEXT_CURSOR_MAX);
     }
