@@ -416,11 +416,13 @@ test('POST /models/{id}/edit (with csrf): 303 for who may edit, 403 in scope oth
   }, pageActors());
 });
 
-/* The registration form as the page sends it. */
+/* The registration form as the page sends it. The matrix registers titles that differ
+ * only in their token in the same units, which the form would flag as similar models
+ * nearby: the box that confirms them is ticked (the warning has its own tests). */
 function registrationForm(a, u, title) {
   const m = validModel({ title, unit_code: u.code, hierarchy: u.h });
   return {
-    csrf: a.anonymous ? 'x' : a.session.csrf, op: 'save',
+    csrf: a.anonymous ? 'x' : a.session.csrf, op: 'save', similar_ok: '1',
     title: m.title, summary: m.summary, field: m.field, kind: m.kind, registration_level: m.registration_level,
     registered_on: '15/03/2024', hierarchy: String(u.h), unit_code: u.code, owner_type: m.owner_type, owner: m.owner,
     tags: m.tags.join(', '), situation: m.situation, objectives: m.objectives, content: m.content,
