@@ -97,26 +97,34 @@ static size_t chars(const char *w, size_t n)
     return k;
 }
 
-/* Appends the expression of one query word w[0..n): a prefix query for one or two
- * letters (the prefix indexes hold them), otherwise the indexed words that begin with
- * w, OR-ed. Returns false when no indexed word begins with w (nothing can match). */
-static int word_expr(struct sqlite_store *s, const char *w, size_t n, struct buf *e, bool *none)
+/* Appends the expression of one query word w[0..n), marked with a leading '.' for the
+ * title column (see 011_search.sql): a prefix query when the term has one or two
+ * characters (the prefix indexes hold them), otherwise the indexed words that begin with
+ * it, OR-ed. *none is set when no indexed word begins with it (nothing can match). */
+static int word_expr(struct sqlite_store *s, const char *w, size_t n, bool mark, struct buf *e, bool *none)
 {
     *none = false;
-    if (chars(w, n) <= 2) {
-        quoted(e, w, n);
+    struct buf term = BUF_INIT;
+    if (mark)
+        buf_putc(&term, '.');
+    buf_add(&term, w, n);
+    if (chars(term.p, term.len) <= 2) {
+        quoted(e, term.p, term.len);
         buf_putc(e, '*');
+        buf_free(&term);
         return ST_OK;
     }
     sqlite3_stmt *st = sq_stmt(s, Q_SEARCH_WORDS,
                                "SELECT word FROM search_words WHERE word >= ?1 AND word < ?2 ORDER BY word LIMIT ?3");
-    if (!st)
+    if (!st) {
+        buf_free(&term);
         return ST_ERR;
-    /* every word that begins with w sorts before w followed by the last code point */
+    }
+    /* every word that begins with the term sorts before it followed by the last code point */
     struct buf hi = BUF_INIT;
-    buf_add(&hi, w, n);
+    buf_add(&hi, term.p, term.len);
     buf_puts(&hi, "\xF4\x8F\xBF\xBF");
-    sqlite3_bind_text(st, 1, w, (int)n, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 1, term.p, (int)term.len, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 2, hi.p, (int)hi.len, SQLITE_TRANSIENT);
     sqlite3_bind_int(st, 3, MAX_EXPANSION + 1);
     buf_free(&hi);
@@ -134,23 +142,25 @@ static int word_expr(struct sqlite_store *s, const char *w, size_t n, struct buf
     sqlite3_reset(st);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
         buf_free(&terms);
+        buf_free(&term);
         return sq_fail(s, "search_words");
     }
     if (k == 0) {
         *none = true;
     } else if (k > MAX_EXPANSION) {
-        quoted(e, w, n);
+        quoted(e, term.p, term.len);
         buf_putc(e, '*');
     } else {
         buf_printf(e, "(%s)", terms.p);
     }
     buf_free(&terms);
+    buf_free(&term);
     return ST_OK;
 }
 
 struct search_exprs {
     struct buf all;   /* every word in the searched text, and the filters */
-    struct buf title; /* every word in the title, and the filters */
+    struct buf title; /* every word in the title, and the filters ("" when no title can match) */
     struct buf rest;  /* all, but not title */
     bool none;        /* a word no indexed word begins with: nothing matches */
 };
@@ -166,28 +176,41 @@ static void exprs_free(struct search_exprs *x)
 static int build_exprs(struct sqlite_store *s, const struct model_filter *f, struct search_exprs *x)
 {
     memset(x, 0, sizeof *x);
-    struct buf words = BUF_INIT, facets = BUF_INIT;
+    struct buf words = BUF_INIT, twords = BUF_INIT, facets = BUF_INIT;
     int nw = 0, rc = ST_OK;
+    bool no_title = false;
     for (const char *p = f->q_fold; *p && nw < MAX_WORDS && rc == ST_OK && !x->none;) {
         while (*p == ' ')
             p++;
         size_t n = strcspn(p, " ");
         if (!n)
             break;
-        if (nw++)
+        if (nw++) {
             buf_puts(&words, " AND ");
-        rc = word_expr(s, p, n, &words, &x->none);
+            buf_puts(&twords, " AND ");
+        }
+        bool none = false;
+        rc = word_expr(s, p, n, false, &words, &x->none);
+        if (rc == ST_OK && !no_title)
+            rc = word_expr(s, p, n, true, &twords, &none);
+        no_title |= none;
         p += n;
     }
     facets_expr(f, &facets);
-    const char *col = f->showcase ? "pub" : "body";
-    const char *and_facets = facets.len ? " AND {facets} : (" : "";
-    buf_printf(&x->all, "{%s} : (%s)%s%s%s", col, buf_cstr(&words), and_facets, buf_cstr(&facets),
-               facets.len ? ")" : "");
-    buf_printf(&x->title, "{title} : (%s)%s%s%s", buf_cstr(&words), and_facets, buf_cstr(&facets),
-               facets.len ? ")" : "");
-    buf_printf(&x->rest, "(%s) NOT ({title} : (%s))", x->all.p, buf_cstr(&words));
+    /* filter tokens are terms of their own: no column filter needed */
+    buf_printf(&x->all, "{%s} : (%s)", f->showcase ? "pub" : "body", buf_cstr(&words));
+    if (facets.len)
+        buf_printf(&x->all, " AND (%s)", facets.p);
+    if (no_title) {
+        buf_printf(&x->rest, "%s", x->all.p);
+    } else {
+        buf_printf(&x->title, "(%s)", buf_cstr(&twords));
+        if (facets.len)
+            buf_printf(&x->title, " AND (%s)", facets.p);
+        buf_printf(&x->rest, "(%s) NOT (%s)", x->all.p, buf_cstr(&twords));
+    }
     buf_free(&words);
+    buf_free(&twords);
     buf_free(&facets);
     return rc;
 }
@@ -386,13 +409,29 @@ int sq_search_list(struct sqlite_store *s, const struct model_filter *f, struct 
         rc = fts_keys(s, x.all.p, f, f->has_cursor ? after + 1 : 0, INT64_MAX, false, f->limit + 1, keys, &n);
     } else {
         /* title matches first, then the rest; newest first in each */
-        if (group <= 1)
+        if (group <= 1 && x.title.len)
             rc = fts_keys(s, x.title.p, f, 0, after, true, f->limit + 1, keys, &n);
         for (int i = 0; i < n; i++)
             groups[i] = 1;
         int from = n;
-        if (rc == ST_OK && n <= f->limit)
+        if (rc == ST_OK && n <= f->limit && !f->has_cursor) {
+            /* The first page holds every title match, so the rest are the other matches:
+             * read a few more of them than needed and leave those out, rather than ask
+             * FTS5 to test each match against the title expression (NOT). */
+            int64_t *more = xcalloc((size_t)f->limit + 2, sizeof *more);
+            int m = 0;
+            rc = fts_keys(s, x.all.p, f, 0, INT64_MAX, true, f->limit + 1, more, &m);
+            for (int i = 0; i < m && n <= f->limit; i++) {
+                bool title = false;
+                for (int k = 0; k < from && !title; k++)
+                    title = keys[k] == more[i];
+                if (!title)
+                    keys[n++] = more[i];
+            }
+            free(more);
+        } else if (rc == ST_OK && n <= f->limit) {
             rc = fts_keys(s, x.rest.p, f, 0, group == 2 ? after : INT64_MAX, true, f->limit + 1 - n, keys, &n);
+        }
         for (int i = from; i < n; i++)
             groups[i] = 2;
     }
@@ -413,6 +452,16 @@ out:
 
 /* ---- duplicate candidates ------------------------------------------------------------------ */
 
+/* A whole title word as its marked term. */
+static void title_term(struct buf *e, const char *w)
+{
+    struct buf t = BUF_INIT;
+    buf_putc(&t, '.');
+    buf_puts(&t, w);
+    quoted(e, t.p, t.len);
+    buf_free(&t);
+}
+
 int s_model_title_candidates(struct store *base, const struct model_filter *f, const char *const *words, int n,
                              struct model_page *out)
 {
@@ -424,18 +473,19 @@ int s_model_title_candidates(struct store *base, const struct model_filter *f, c
         n = 6; /* 15 pairs at most */
     /* at least two of the words: every pair, OR-ed */
     struct buf e = BUF_INIT, facets = BUF_INIT;
-    buf_puts(&e, "{title} : (");
+    /* title words are marked terms of the title column (see 011_search.sql) */
+    buf_putc(&e, '(');
     if (n == 1) {
-        quoted(&e, words[0], strlen(words[0]));
+        title_term(&e, words[0]);
     } else {
         bool first = true;
         for (int i = 0; i < n; i++)
             for (int j = i + 1; j < n; j++) {
                 buf_puts(&e, first ? "(" : " OR (");
                 first = false;
-                quoted(&e, words[i], strlen(words[i]));
+                title_term(&e, words[i]);
                 buf_puts(&e, " AND ");
-                quoted(&e, words[j], strlen(words[j]));
+                title_term(&e, words[j]);
                 buf_putc(&e, ')');
             }
     }
@@ -444,7 +494,7 @@ int s_model_title_candidates(struct store *base, const struct model_filter *f, c
     place_facet(&facets, &first, f->place_col, f->place_code, f->unit_hierarchy);
     place_facet(&facets, &first, f->scope_col, f->scope_code, f->scope_hierarchy);
     if (facets.len)
-        buf_printf(&e, " AND {facets} : (%s)", facets.p);
+        buf_printf(&e, " AND (%s)", facets.p);
     buf_free(&facets);
     struct model_filter range = {.typical = -1};
     int64_t *keys = xcalloc((size_t)f->limit + 1, sizeof *keys);

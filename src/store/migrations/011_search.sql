@@ -3,45 +3,56 @@
 --
 -- model_fts is contentless (the texts stay in models) with detail=column (no positions:
 -- dvk asks for words and columns, never phrases). Its columns:
---   title   title_fold     title matches are listed first
+--   title   the words of title_fold, each marked with a leading '.' ("dan" -> ".dan"):
+--           title words are terms of their own, with doclists as short as the titles
+--           that hold them, so "title matches first" costs no scan of the long doclists
+--           of words that are common in the rest of the text
 --   body    search_fold    what signed-in users search
 --   pub     public_fold    what the showcase searches (no person's name)
 --   facets  one token per filter value: _f_<field> _k_<kind> _s_<status> _t_<typical>
 --           _v_<public>, the stored place _p24_<code> _d24_ _c24_ _p25_ _c25_, and
 --           _u<hierarchy>_<unit code>; so filters, the reader's scope and the showcase
 --           are answered inside the index.
--- The tokenizer splits on ASCII spaces only ("ascii", with '_' inside tokens): the texts
--- are text_fold output already, so a token is exactly a folded word.
+-- The tokenizer splits on ASCII spaces only ("ascii", with '_' and '.' inside tokens): the
+-- texts are text_fold output already, so a token is exactly a folded word.
 -- rowid = (day number of registered_on) << 40 | id, so rowid order is the list's default
 -- order (newest registration first, id as tie-breaker): FTS5 hands over a page of matches
 -- in that order from its doclists, without collecting and sorting them, and a range of
 -- registration dates is a range of rowids.
--- Prefix indexes answer one- and two-letter prefixes; longer ones are expanded to the
--- words of search_words (every folded word ever indexed) before the query runs.
+-- Prefix indexes answer one- and two-character prefixes (".d" is two); longer ones are
+-- expanded to the words of search_words (every folded word ever indexed, and every
+-- marked title word) before the query runs.
 CREATE VIRTUAL TABLE model_fts USING fts5(
     title, body, pub, facets,
-    content = '', detail = column, prefix = '1 2', tokenize = "ascii tokenchars '_'"
+    content = '', detail = column, prefix = '1 2', tokenize = "ascii tokenchars '_.'"
 );
 
 CREATE TABLE search_words (
     word TEXT PRIMARY KEY
 ) WITHOUT ROWID;
 
--- What model_fts holds for each model: the one place the key and the facets are spelled.
+-- What model_fts holds for each model: the one place the key and the texts are spelled.
 CREATE VIEW model_search_rows (id, key, title, body, pub, facets) AS
-    SELECT id, (coalesce(CAST(julianday(registered_on) AS INTEGER), 0) << 40) | id, title_fold, search_fold, public_fold,
+    SELECT id, (coalesce(CAST(julianday(registered_on) AS INTEGER), 0) << 40) | id,
+           CASE WHEN title_fold = '' THEN '' ELSE '.' || replace(title_fold, ' ', ' .') END, search_fold, public_fold,
            '_f_' || field || ' _k_' || kind || ' _s_' || status || ' _t_' || typical || ' _v_' || public
                || coalesce(' _p24_' || p24, '') || coalesce(' _d24_' || d24, '') || coalesce(' _c24_' || c24, '')
                || coalesce(' _p25_' || p25, '') || coalesce(' _c25_' || c25, '')
                || ' _u' || hierarchy || '_' || replace(unit_code, '-', '_')
     FROM models;
 
--- The folded words of each model (folded text holds letters, digits and single spaces
--- only, so it splits as a JSON array; anything else is left out rather than failing).
+-- The words of each model, and its marked title words (folded text holds letters, digits
+-- and single spaces only, so it splits as a JSON array; anything else is left out rather
+-- than failing).
 CREATE VIEW model_search_words (id, word) AS
     SELECT m.id, j.value
     FROM models m, json_each(CASE WHEN instr(m.search_fold, '"') = 0 AND instr(m.search_fold, '\') = 0
                                   THEN '["' || replace(trim(m.search_fold), ' ', '","') || '"]' ELSE '[]' END) j
+    WHERE j.value <> ''
+    UNION ALL
+    SELECT m.id, '.' || j.value
+    FROM models m, json_each(CASE WHEN instr(m.title_fold, '"') = 0 AND instr(m.title_fold, '\') = 0
+                                  THEN '["' || replace(trim(m.title_fold), ' ', '","') || '"]' ELSE '[]' END) j
     WHERE j.value <> '';
 
 -- A contentless FTS5 row is deleted by handing back exactly what it was indexed with: the
