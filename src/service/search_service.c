@@ -5,6 +5,7 @@
 #include <string.h>
 #include "core/similar.h"
 #include "service/service.h"
+#include "util/buf.h"
 #include "util/text.h"
 
 #define N_(s) s /* a msgid, translated where it is shown */
@@ -13,9 +14,14 @@ const char *const proximity_names[NEAR_COUNT] = {"", "commune", "district", "pro
 const char *const proximity_labels[NEAR_COUNT] = {"", N_("Same commune"), N_("Same district"), N_("Same province"),
                                                   N_("In your area")};
 
-/* Candidates read per distance: a commune holds about a hundred models, a province
- * tens of thousands, of which only those sharing two significant words come back. */
-#define CANDIDATES 300
+/* Candidates read per distance. A commune or a district holds a few hundred or a few
+ * thousand models: the titles of all of them (the newest SCAN_MAX) are compared here. A
+ * province, or a whole country, holds tens of thousands: only the titles that share two
+ * significant words with this one (the index's word pairs), the newest PAIRS_MAX. A pair
+ * query is slow where few models are (each pair must look far for its next match), a
+ * full read where many are: each distance gets the one that suits it. */
+#define SCAN_MAX 3000
+#define PAIRS_MAX 300
 
 void similar_list_free(struct similar_list *l)
 {
@@ -32,47 +38,60 @@ static bool listed(const struct similar_list *l, int64_t id)
     return false;
 }
 
-/* Adds the similar ones among the candidates of one distance, most similar first. */
+/* Adds the similar ones among the candidates of one distance, most similar first (the
+ * newest first among equals: candidates come newest first). */
 static int one_distance(struct store *st, const struct actor *a, const struct title_words *tw, struct model_filter *f,
-                        int proximity, int64_t exclude_id, struct similar_list *out)
+                        bool scan, int proximity, int64_t exclude_id, struct similar_list *out)
 {
     const char *words[SIMILAR_MAX_WORDS];
     for (int i = 0; i < tw->n; i++)
         words[i] = tw->w[i];
-    struct model_page p;
-    f->limit = CANDIDATES;
-    if (st->ops->model_title_candidates(st, f, words, tw->n, &p) != ST_OK)
+    struct title_candidate *c;
+    int nc;
+    f->limit = scan ? SCAN_MAX : PAIRS_MAX;
+    if (st->ops->model_title_candidates(st, f, words, scan ? 0 : tw->n, &c, &nc) != ST_OK)
         return SVC_ERROR;
-    /* candidates come newest first; a stable choice of the best keeps that order among equals */
-    int score[CANDIDATES];
-    for (int i = 0; i < p.n; i++) {
+    int *score = xcalloc((size_t)nc + 1, sizeof *score);
+    for (int i = 0; i < nc; i++) {
         score[i] = -1;
-        const struct model *m = &p.items[i];
-        if (m->id == exclude_id || listed(out, m->id) || !authz_model_read(a, m))
+        if (c[i].id == exclude_id || listed(out, c[i].id))
             continue;
-        char *fold = text_fold(m->title ? m->title : "");
-        struct title_words mw;
-        similar_words(fold, &mw);
-        free(fold);
-        if (similar_enough(tw, &mw))
-            score[i] = similar_score(tw, &mw);
+        struct title_words cw;
+        similar_words(c[i].title_fold, &cw);
+        if (similar_enough(tw, &cw))
+            score[i] = similar_score(tw, &cw);
     }
+    int rc = SVC_OK;
     while (out->n < SIMILAR_MAX) {
         int best = -1;
-        for (int i = 0; i < p.n; i++)
+        for (int i = 0; i < nc; i++)
             if (score[i] >= 0 && (best < 0 || score[i] > score[best]))
                 best = i;
         if (best < 0)
             break;
-        struct similar_model *sm = &out->items[out->n++];
-        sm->m = p.items[best];
-        model_init(&p.items[best]); /* moved */
-        sm->proximity = proximity;
-        sm->score = score[best];
         score[best] = -1;
+        struct similar_model *sm = &out->items[out->n];
+        int got = st->ops->model_get(st, c[best].id, &sm->m);
+        if (got == ST_NOTFOUND)
+            continue;
+        if (got != ST_OK) {
+            rc = SVC_ERROR;
+            break;
+        }
+        /* the index answered in the reader's scope already; the rule itself decides */
+        if (!authz_model_read(a, &sm->m)) {
+            model_free(&sm->m);
+            continue;
+        }
+        sm->proximity = proximity;
+        struct title_words cw;
+        similar_words(c[best].title_fold, &cw);
+        sm->score = similar_score(tw, &cw);
+        out->n++;
     }
-    model_page_free(&p);
-    return SVC_OK;
+    free(score);
+    title_candidates_free(c, nc);
+    return rc;
 }
 
 int svc_model_similar(struct store *st, const struct actor *a, const char *title, int hierarchy, const char *unit_code,
@@ -116,15 +135,17 @@ int svc_model_similar(struct store *st, const struct actor *a, const char *title
     };
     int rc = SVC_OK;
     if (!have_unit) {
+        /* a commune's (or a village's) reader has few models: read them all */
+        bool small = a->scope_col == PLACE_C24 || a->scope_col == PLACE_C25 || a->scope_col == PLACE_UNIT;
         f.place_col = PLACE_NONE;
-        rc = one_distance(st, a, &tw, &f, NEAR_SCOPE, exclude_id, out);
+        rc = one_distance(st, a, &tw, &f, small, NEAR_SCOPE, exclude_id, out);
     }
     for (size_t i = 0; have_unit && i < sizeof near / sizeof near[0] && rc == SVC_OK && out->n < SIMILAR_MAX; i++) {
         if (!near[i].code[0])
             continue;
         f.place_col = near[i].col;
         snprintf(f.place_code, sizeof f.place_code, "%s", near[i].code);
-        rc = one_distance(st, a, &tw, &f, near[i].proximity, exclude_id, out);
+        rc = one_distance(st, a, &tw, &f, near[i].proximity != NEAR_PROVINCE, near[i].proximity, exclude_id, out);
     }
     if (rc != SVC_OK)
         similar_list_free(out);

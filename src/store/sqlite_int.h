@@ -66,7 +66,7 @@ int sq_models_by_ids(struct sqlite_store *s, const int64_t *ids, int n, struct m
 /* store_sqlite_search.c: full-text search (migration 011). */
 int sq_search_list(struct sqlite_store *s, const struct model_filter *f, struct model_page *out);
 int s_model_title_candidates(struct store *base, const struct model_filter *f, const char *const *words, int n,
-                             struct model_page *out);
+                             struct title_candidate **out, int *count);
 
 /* store_sqlite_auth.c: users, sessions, tokens, throttling, audit. */
 void sq_read_user(sqlite3_stmt *st, int i, struct user *out);

@@ -55,6 +55,12 @@ void model_page_free(struct model_page *p);
 /* Sort key of m under sort (what a cursor carries). */
 void model_sort_key(const struct model *m, int sort, char *out, size_t outsz);
 
+struct title_candidate {
+    int64_t id;
+    char *title_fold; /* malloc'd */
+};
+void title_candidates_free(struct title_candidate *c, int n);
+
 struct unit_list {
     struct unit *items;
     int n;
@@ -163,11 +169,12 @@ struct store_ops {
      * models whose title holds every word come first, then the others, newest first in
      * each group; next_key is then set. The total of a search is capped (MODEL_COUNT_CAP). */
     int (*model_list)(struct store *s, const struct model_filter *f, struct model_page *out);
-    /* Duplicate candidates: models whose title holds at least two of the n folded words
-     * (the word when n is 1), newest first, at most f->limit, within f's place and scope
-     * filters (the other filters and q_fold are ignored). */
+    /* Duplicate candidates: the id and title_fold of models within f's place and scope
+     * filters (the other filters and q_fold are ignored), newest first, at most f->limit;
+     * with n > 0 words (folded), only those whose title holds at least two of them (the
+     * word when n is 1). The caller frees out with title_candidates_free. */
     int (*model_title_candidates)(struct store *s, const struct model_filter *f, const char *const *words, int n,
-                                  struct model_page *out);
+                                  struct title_candidate **out, int *count);
     int (*model_count)(struct store *s, int64_t *out);
     /* Up to limit model ids above after_id, ascending, with their hierarchy and unit. */
     int (*model_units)(struct store *s, int64_t after_id, int limit, struct model_unit_ref *out, int *n);

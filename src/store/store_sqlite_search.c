@@ -463,53 +463,67 @@ static void title_term(struct buf *e, const char *w)
 }
 
 int s_model_title_candidates(struct store *base, const struct model_filter *f, const char *const *words, int n,
-                             struct model_page *out)
+                             struct title_candidate **out, int *count)
 {
     struct sqlite_store *s = S(base);
-    memset(out, 0, sizeof *out);
-    if (n <= 0)
-        return ST_OK;
+    *out = NULL;
+    *count = 0;
     if (n > 6)
         n = 6; /* 15 pairs at most */
-    /* at least two of the words: every pair, OR-ed */
     struct buf e = BUF_INIT, facets = BUF_INIT;
-    /* title words are marked terms of the title column (see 011_search.sql) */
-    buf_putc(&e, '(');
-    if (n == 1) {
-        title_term(&e, words[0]);
-    } else {
-        bool first = true;
-        for (int i = 0; i < n; i++)
-            for (int j = i + 1; j < n; j++) {
-                buf_puts(&e, first ? "(" : " OR (");
-                first = false;
-                title_term(&e, words[i]);
-                buf_puts(&e, " AND ");
-                title_term(&e, words[j]);
-                buf_putc(&e, ')');
-            }
-    }
-    buf_putc(&e, ')');
     bool first = true;
     place_facet(&facets, &first, f->place_col, f->place_code, f->unit_hierarchy);
     place_facet(&facets, &first, f->scope_col, f->scope_code, f->scope_hierarchy);
-    if (facets.len)
-        buf_printf(&e, " AND (%s)", facets.p);
-    buf_free(&facets);
-    struct model_filter range = {.typical = -1};
-    int64_t *keys = xcalloc((size_t)f->limit + 1, sizeof *keys);
-    int k = 0;
-    int rc = fts_keys(s, e.p, &range, 0, INT64_MAX, true, f->limit, keys, &k);
-    buf_free(&e);
-    if (rc == ST_OK) {
-        struct model_filter lf = *f;
-        lf.limit = k;
-        rc = page_of(s, &lf, keys, NULL, k, out);
-        out->next_key[0] = 0;
-        out->total = out->n;
+    if (n > 0) {
+        /* title words are marked terms of the title column (see 011_search.sql); at least
+         * two of them: every pair, OR-ed */
+        buf_putc(&e, '(');
+        if (n == 1) {
+            title_term(&e, words[0]);
+        } else {
+            bool one = true;
+            for (int i = 0; i < n; i++)
+                for (int j = i + 1; j < n; j++) {
+                    buf_puts(&e, one ? "(" : " OR (");
+                    one = false;
+                    title_term(&e, words[i]);
+                    buf_puts(&e, " AND ");
+                    title_term(&e, words[j]);
+                    buf_putc(&e, ')');
+                }
+        }
+        buf_putc(&e, ')');
+        if (facets.len)
+            buf_printf(&e, " AND (%s)", facets.p);
+    } else if (facets.len) {
+        buf_printf(&e, "%s", facets.p);
+    } else {
+        /* no place and no words: every model (not asked for by the service) */
+        buf_puts(&e, "\"_v_0\" OR \"_v_1\"");
     }
-    free(keys);
-    if (rc != ST_OK)
-        model_page_free(out);
-    return rc;
+    buf_free(&facets);
+    sqlite3_stmt *st = sq_once(s, "SELECT f.rowid & 1099511627775, m.title_fold FROM model_fts f"
+                                  " JOIN models m ON m.id = (f.rowid & 1099511627775)"
+                                  " WHERE model_fts MATCH ?1 ORDER BY f.rowid DESC LIMIT ?2");
+    if (!st) {
+        buf_free(&e);
+        return ST_ERR;
+    }
+    sqlite3_bind_text(st, 1, e.p, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int(st, 2, f->limit);
+    buf_free(&e);
+    int cap = 0, rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        *out = grow(*out, &cap, *count, sizeof **out);
+        (*out)[*count].id = sqlite3_column_int64(st, 0);
+        (*out)[(*count)++].title_fold = sq_col_dup(st, 1);
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) {
+        title_candidates_free(*out, *count);
+        *out = NULL;
+        *count = 0;
+        return sq_fail(s, "title candidates");
+    }
+    return ST_OK;
 }
