@@ -55,8 +55,11 @@ describe('what q finds', () => {
     ['dan van kheo', () => [dvk]],
     ['DÂN VẬN', () => [dvk]],
     ['Dân Vận Khéo', () => [dvk]],
-    ['d', () => [duong, dvk, tagged]], // Đường, Dân, dẫn; nothing of the others starts with d
-    ['đ', () => [duong, dvk, tagged]],
+    ['d', () => [duong, dvk, owner, tagged, other]], // Đường, Dân, dẫn, and every code (DVK-…)
+    ['đ', () => [duong, dvk, owner, tagged, other]],
+    ['du', () => [duong]], // only "Đường" starts with du
+    ['đư', () => [duong]],
+    ['ĐƯ', () => [duong]],
     ['đường hoa', () => [duong]],
     ['duong hoa', () => [duong]],
     ['Đu\u031Bo\u031B\u0300ng hoa', () => [duong]], // "Đường" with decomposed marks
@@ -85,6 +88,12 @@ describe('what q finds', () => {
     // Tam An is in the unit path of every model here; search the title words only through a word no place has
     assert.deepEqual(await find({ q: `thanh ${t2}` }), [thanh.id]);
     assert.deepEqual(await find({ q: `hanh ${t2}` }), []);
+  });
+
+  test('the code finds a model, whole or by its number', async () => {
+    assert.deepEqual(await find({ q: duong.code }), [duong.id]);
+    assert.deepEqual(await find({ q: `${duong.code.split('-')[2]} ${tok}` }), [duong.id]);
+    assert.deepEqual(await find({ q: duong.code.toLowerCase().replace(/-/g, ' ') }), [duong.id]);
   });
 
   test('a search text of only punctuation is no search', async () => {

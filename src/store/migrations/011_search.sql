@@ -7,7 +7,8 @@
 --           title words are terms of their own, with doclists as short as the titles
 --           that hold them, so "title matches first" costs no scan of the long doclists
 --           of words that are common in the rest of the text
---   body    search_fold    what signed-in users search
+--   body    search_fold    what signed-in users search, and the code ("dvk 2025 000123": the
+--                          code is given by the insert, after search_fold was made)
 --   pub     public_fold    what the showcase searches (no person's name)
 --   facets  one token per filter value: _f_<field> _k_<kind> _s_<status> _t_<typical>
 --           _v_<public>, the stored place _p24_<code> _d24_ _c24_ _p25_ _c25_, and
@@ -34,7 +35,8 @@ CREATE TABLE search_words (
 -- What model_fts holds for each model: the one place the key and the texts are spelled.
 CREATE VIEW model_search_rows (id, key, title, body, pub, facets) AS
     SELECT id, (coalesce(CAST(julianday(registered_on) AS INTEGER), 0) << 40) | id,
-           CASE WHEN title_fold = '' THEN '' ELSE '.' || replace(title_fold, ' ', ' .') END, search_fold, public_fold,
+           CASE WHEN title_fold = '' THEN '' ELSE '.' || replace(title_fold, ' ', ' .') END,
+           search_fold || ' ' || lower(replace(code, '-', ' ')), public_fold,
            '_f_' || field || ' _k_' || kind || ' _s_' || status || ' _t_' || typical || ' _v_' || public
                || coalesce(' _p24_' || p24, '') || coalesce(' _d24_' || d24, '') || coalesce(' _c24_' || c24, '')
                || coalesce(' _p25_' || p25, '') || coalesce(' _c25_' || c25, '')
@@ -47,7 +49,8 @@ CREATE VIEW model_search_rows (id, key, title, body, pub, facets) AS
 CREATE VIEW model_search_words (id, word) AS
     SELECT m.id, j.value
     FROM models m, json_each(CASE WHEN instr(m.search_fold, '"') = 0 AND instr(m.search_fold, '\') = 0
-                                  THEN '["' || replace(trim(m.search_fold), ' ', '","') || '"]' ELSE '[]' END) j
+                                  THEN '["' || replace(trim(m.search_fold || ' ' || lower(replace(m.code, '-', ' '))),
+                                                       ' ', '","') || '"]' ELSE '[]' END) j
     WHERE j.value <> ''
     UNION ALL
     SELECT m.id, '.' || j.value
