@@ -150,7 +150,7 @@ int page_models_list(struct rq *r)
                N_("Model"), m->id, m->title, qf, m->code);
             if (m->typical)
                 hf(r, " <span class=\"badge\">%t</span>", N_("Typical"));
-            if (qf && m->summary) {
+            if (qf && *qf && m->summary) {
                 char *snip = text_snippet(m->summary, qf, SNIPPET_CHARS);
                 hf(r, "<br><small class=\"snippet\">%M</small>", snip, qf);
                 free(snip);

@@ -37,7 +37,7 @@ static void quoted(struct buf *e, const char *s, size_t n)
 }
 
 /* A filter token: prefix then value, every character but letters and digits as '_',
- * as the triggers of 011_search.sql write them. */
+ * as model_search_rows (011_search.sql) writes them. */
 static void facet(struct buf *e, bool *first, const char *prefix, const char *value)
 {
     struct buf t = BUF_INIT;
@@ -217,8 +217,8 @@ static int build_exprs(struct sqlite_store *s, const struct model_filter *f, str
 
 /* ---- running it ------------------------------------------------------------------------ */
 
-/* The rowid range of the registration dates, and the cursor: ?2 <= rowid < ?3 (descending)
- * or ?2 < rowid < ?3 (ascending, the cursor as the lower bound). */
+/* ?2 <= rowid < ?3 (the cursor's side of the list), narrowed to the registration dates
+ * ?4 to ?5 (from, to; NULL: open). */
 #define RANGE_SQL                                                                                      \
     " AND rowid >= max(?2, coalesce(CAST(julianday(?4) AS INTEGER), 0) << 40)"                         \
     " AND rowid < min(?3, coalesce(CAST(julianday(?5) AS INTEGER) + 1, 4194304) << 40)"
