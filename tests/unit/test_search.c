@@ -1,6 +1,6 @@
-/* test_search.c: unit tests of what search shows and decides without a database:
- * matches marked in the original text (text_match_spans, text_snippet) and the
- * duplicate rule of titles (core/similar). */
+/* test_search.c: unit tests of search: matches marked in the original text
+ * (text_match_spans, text_snippet), the duplicate rule of titles (core/similar), and the
+ * store's search beyond its count cap (more matches than the API tests can make). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,7 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <unistd.h>
 #include "core/similar.h"
+#include "service/service.h"
 #include "util/buf.h"
 #include "util/text.h"
 
@@ -142,6 +144,118 @@ static void test_similar(void **state)
     assert_false(alike("", "Đường hoa"));
 }
 
+/* ---- the store's search beyond its count cap ------------------------------------------ */
+
+/* MODEL_COUNT_CAP + 40 models whose titles say "camera", and 10 that do not, written
+ * straight through the store (triggers and all) in one ward. */
+#define MANY (MODEL_COUNT_CAP + 40)
+
+static void put_model(struct store *st, const char *title, unsigned i)
+{
+    struct model m;
+    model_init(&m);
+    m.title = xstrdup(title);
+    m.field = FIELD_DEFENSE_SECURITY;
+    m.kind = KIND_COLLECTIVE;
+    m.level = LEVEL_COMMUNE;
+    m.status = STATUS_REGISTERED;
+    m.hierarchy = 2025;
+    snprintf(m.unit_code, sizeof m.unit_code, "00004");
+    snprintf(m.place.p25, sizeof m.place.p25, "01");
+    snprintf(m.place.c25, sizeof m.place.c25, "00004");
+    model_set_str(&m.unit_path, "Phường Ba Đình, Thành phố Hà Nội");
+    char day[32];
+    snprintf(day, sizeof day, "20%02u-%02u-%02u", 10 + i % 15, 1 + i % 12, 1 + i % 28);
+    memcpy(m.registered_on, day, sizeof m.registered_on - 1);
+    char *sf = svc_search_fold(&m, false), *pf = svc_search_fold(&m, true);
+    assert_int_equal(st->ops->model_insert(st, &m, sf, pf), ST_OK);
+    free(sf);
+    free(pf);
+    model_free(&m);
+}
+
+static void test_capped(void **state)
+{
+    (void)state;
+    char path[64];
+    snprintf(path, sizeof path, "/tmp/dvk-test-search-%d.db", (int)getpid());
+    unlink(path);
+    struct store *st = store_open_sqlite(path);
+    assert_non_null(st);
+    struct unit p = {2025, "01", "Thành phố Hà Nội", "city", "", 1}, w = {2025, "00004", "Phường Ba Đình", "ward", "01", 2};
+    assert_int_equal(st->ops->unit_put(st, &p), ST_OK);
+    assert_int_equal(st->ops->unit_put(st, &w), ST_OK);
+    assert_int_equal(st->ops->begin(st), ST_OK);
+    char title[64];
+    for (unsigned i = 0; i < MANY; i++) {
+        snprintf(title, sizeof title, "Camera an ninh tổ %u", i);
+        put_model(st, title, i);
+    }
+    for (unsigned i = 0; i < 10; i++) {
+        snprintf(title, sizeof title, "Đường hoa %u", i);
+        put_model(st, title, i);
+    }
+    assert_int_equal(st->ops->commit(st), ST_OK);
+
+    struct model_filter f;
+    memset(&f, 0, sizeof f);
+    f.typical = -1;
+    f.limit = 50;
+    f.q_fold = "camera";
+    struct model_page pg;
+    /* ranked: a page, a capped total, the cursor of the page's own order */
+    assert_int_equal(st->ops->model_list(st, &f, &pg), ST_OK);
+    assert_int_equal(pg.n, 50);
+    assert_true(pg.more);
+    assert_true(pg.total_capped);
+    assert_int_equal(pg.total, MODEL_COUNT_CAP);
+    assert_true(strncmp(pg.next_key, "1:", 2) == 0);
+    for (int i = 1; i < pg.n; i++) /* newest first */
+        assert_true(strcmp(pg.items[i - 1].registered_on, pg.items[i].registered_on) >= 0);
+    model_page_free(&pg);
+    /* by name: the list is scanned in that order (too many matches to sort), still capped */
+    f.sort = SORT_TITLE;
+    assert_int_equal(st->ops->model_list(st, &f, &pg), ST_OK);
+    assert_int_equal(pg.n, 50);
+    assert_true(pg.total_capped);
+    char prev[3100] = "";
+    for (int i = 0; i < pg.n; i++) {
+        char key[3100];
+        assert_non_null(strstr(pg.items[i].title, "Camera"));
+        model_sort_key(&pg.items[i], SORT_TITLE, key, sizeof key);
+        assert_true(strcmp(prev, key) <= 0);
+        snprintf(prev, sizeof prev, "%s", key);
+    }
+    /* the next page goes on from the last one */
+    f.has_cursor = true;
+    snprintf(f.cursor_key, sizeof f.cursor_key, "%s", prev);
+    f.cursor_id = pg.items[pg.n - 1].id;
+    model_page_free(&pg);
+    assert_int_equal(st->ops->model_list(st, &f, &pg), ST_OK);
+    assert_int_equal(pg.n, 50);
+    char key[3100];
+    model_sort_key(&pg.items[0], SORT_TITLE, key, sizeof key);
+    assert_true(strcmp(prev, key) <= 0);
+    model_page_free(&pg);
+    /* a few matches: counted exactly */
+    memset(&f, 0, sizeof f);
+    f.typical = -1;
+    f.limit = 50;
+    f.q_fold = "duong hoa";
+    assert_int_equal(st->ops->model_list(st, &f, &pg), ST_OK);
+    assert_int_equal(pg.n, 10);
+    assert_false(pg.total_capped);
+    assert_int_equal(pg.total, 10);
+    model_page_free(&pg);
+    st->ops->close(st);
+    char x[80];
+    unlink(path);
+    snprintf(x, sizeof x, "%s-wal", path);
+    unlink(x);
+    snprintf(x, sizeof x, "%s-shm", path);
+    unlink(x);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -149,6 +263,7 @@ int main(void)
         cmocka_unit_test(test_cp_offset),
         cmocka_unit_test(test_snippet),
         cmocka_unit_test(test_similar),
+        cmocka_unit_test(test_capped),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
