@@ -1053,8 +1053,8 @@ int sq_models_by_ids(struct sqlite_store *s, const int64_t *ids, int n, struct m
     for (int i = 0; i < n; i++)
         buf_printf(&json, "%s%lld", i ? "," : "", (long long)ids[i]);
     buf_putc(&json, ']');
-    sqlite3_stmt *st = sq_once(s, "SELECT " MODEL_READ_COLS MODEL_READ_FROM
-                                  " WHERE m.id IN (SELECT value FROM json_each(?))");
+    sqlite3_stmt *st = sq_stmt(s, Q_MODELS_BY_IDS, "SELECT " MODEL_READ_COLS MODEL_READ_FROM
+                                                   " WHERE m.id IN (SELECT value FROM json_each(?))");
     if (!st) {
         buf_free(&json);
         return ST_ERR;
@@ -1073,7 +1073,7 @@ int sq_models_by_ids(struct sqlite_store *s, const int64_t *ids, int n, struct m
                 break;
             }
     }
-    sqlite3_finalize(st);
+    sqlite3_reset(st);
     int rc = step == SQLITE_DONE ? ST_OK : sq_fail(s, "models_by_ids");
     /* a row deleted in between leaves a hole: close it up, keeping the order */
     int k = 0;

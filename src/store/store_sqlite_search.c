@@ -242,10 +242,10 @@ static void bind_range(sqlite3_stmt *st, const struct model_filter *f, int64_t l
 static int fts_keys(struct sqlite_store *s, const char *expr, const struct model_filter *f, int64_t lo, int64_t hi,
                     bool desc, int limit, int64_t *keys, int *n)
 {
-    sqlite3_stmt *st = sq_once(s, desc ? "SELECT rowid FROM model_fts WHERE model_fts MATCH ?1" RANGE_SQL
-                                         " ORDER BY rowid DESC LIMIT ?6"
-                                       : "SELECT rowid FROM model_fts WHERE model_fts MATCH ?1" RANGE_SQL
-                                         " ORDER BY rowid ASC LIMIT ?6");
+    sqlite3_stmt *st = desc ? sq_stmt(s, Q_SEARCH_DESC, "SELECT rowid FROM model_fts WHERE model_fts MATCH ?1" RANGE_SQL
+                                                        " ORDER BY rowid DESC LIMIT ?6")
+                            : sq_stmt(s, Q_SEARCH_ASC, "SELECT rowid FROM model_fts WHERE model_fts MATCH ?1" RANGE_SQL
+                                                       " ORDER BY rowid ASC LIMIT ?6");
     if (!st)
         return ST_ERR;
     sqlite3_bind_text(st, 1, expr, -1, SQLITE_TRANSIENT);
@@ -254,7 +254,7 @@ static int fts_keys(struct sqlite_store *s, const char *expr, const struct model
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW)
         keys[(*n)++] = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
+    sqlite3_reset(st);
     return rc == SQLITE_DONE ? ST_OK : sq_fail(s, "search");
 }
 
@@ -267,8 +267,8 @@ static int fts_count(struct sqlite_store *s, const char *expr, const struct mode
         buf_free(&key);
         return ST_OK;
     }
-    sqlite3_stmt *st = sq_once(s, "SELECT count(*) FROM (SELECT 1 FROM model_fts WHERE model_fts MATCH ?1" RANGE_SQL
-                                  " LIMIT ?6)");
+    sqlite3_stmt *st = sq_stmt(s, Q_SEARCH_COUNT, "SELECT count(*) FROM (SELECT 1 FROM model_fts WHERE model_fts MATCH ?1"
+                                                  RANGE_SQL " LIMIT ?6)");
     if (!st) {
         buf_free(&key);
         return ST_ERR;
@@ -279,7 +279,7 @@ static int fts_count(struct sqlite_store *s, const char *expr, const struct mode
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW)
         *total = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
+    sqlite3_reset(st);
     if (rc != SQLITE_ROW) {
         buf_free(&key);
         return sq_fail(s, "search count");
