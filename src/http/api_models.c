@@ -6,6 +6,7 @@
 #include "http/handlers.h"
 #include "http/i18n.h"
 #include "service/service.h"
+#include "util/text.h"
 
 /* Model id from the path; 0 when it is not a positive integer. */
 int64_t path_id(const char *s)
@@ -178,6 +179,20 @@ out:
     return status;
 }
 
+/* Where the words of q_fold match text: [[start, end], ...] in code points ([] for NULL). */
+static json_t *highlight(const char *text, const char *q_fold)
+{
+    json_t *a = json_array();
+    if (!text)
+        return a;
+    struct text_span sp[64];
+    int n = text_match_spans(text, q_fold, sp, 64);
+    for (int i = 0; i < n; i++)
+        json_array_append_new(a, json_pack("[I, I]", (json_int_t)text_cp_offset(text, sp[i].start),
+                                           (json_int_t)text_cp_offset(text, sp[i].end)));
+    return a;
+}
+
 /* Query parameters of a model list, shared with the list page. */
 void model_query_from(struct rq *r, struct model_query *q)
 {
@@ -216,13 +231,58 @@ int api_models_list(struct rq *r)
         return api_error(r, 400, "bad_parameter", v.e[0].msg, v.e[0].field);
     if (rc)
         return api_svc_error(r, rc);
+    char *qf = q.q && *q.q ? text_fold(q.q) : NULL;
     json_t *items = json_array();
-    for (int i = 0; i < page.n; i++)
-        json_array_append_new(items, model_to_json(&page.items[i]));
-    json_t *o = json_pack("{s:o, s:I, s:o}", "items", items, "total", (json_int_t)page.total, "next",
-                          next[0] ? json_string(next) : json_null());
+    for (int i = 0; i < page.n; i++) {
+        json_t *it = model_to_json(&page.items[i]);
+        if (qf && *qf)
+            json_object_set_new(it, "highlight",
+                                json_pack("{s:o, s:o}", "title", highlight(page.items[i].title, qf), "summary",
+                                          highlight(page.items[i].summary, qf)));
+        json_array_append_new(items, it);
+    }
+    free(qf);
+    json_t *o = json_pack("{s:o, s:I, s:b, s:o}", "items", items, "total", (json_int_t)page.total, "total_capped",
+                          page.total_capped, "next", next[0] ? json_string(next) : json_null());
     model_page_free(&page);
     return json_reply(r, 200, o);
+}
+
+int api_models_similar(struct rq *r)
+{
+    static const char *const known[] = {"title", "hierarchy", "unit_code", "exclude", "lang"};
+    for (int i = 0; i < r->nquery; i++) {
+        bool ok = false;
+        for (size_t k = 0; k < sizeof known / sizeof known[0]; k++)
+            ok |= strcmp(known[k], r->query[i].key) == 0;
+        if (!ok)
+            return api_error(r, 400, "unknown_parameter", N_("Unknown parameter."), r->query[i].key);
+    }
+    const char *h = rq_query(r, "hierarchy"), *ex = rq_query(r, "exclude");
+    int hierarchy = h && *h ? (strlen(h) == 4 ? atoi(h) : 0) : 2025;
+    int64_t exclude = ex && *ex ? path_id(ex) : 0;
+    if (ex && *ex && !exclude)
+        return api_error(r, 400, "bad_parameter", N_("Not a model id."), "exclude");
+    struct similar_list l;
+    struct verrs v = {0};
+    int rc = svc_model_similar(r->st, &r->actor, rq_query(r, "title"), hierarchy, rq_query(r, "unit_code"), exclude,
+                               &l, &v);
+    if (rc == SVC_INVALID)
+        return api_error(r, 400, "bad_parameter", v.e[0].msg, v.e[0].field);
+    if (rc)
+        return api_svc_error(r, rc);
+    json_t *items = json_array();
+    for (int i = 0; i < l.n; i++) {
+        const struct model *m = &l.items[i].m;
+        json_array_append_new(items, json_pack("{s:I, s:s, s:s, s:s, s:i, s:s, s:s?, s:s, s:s, s:i}", "id",
+                                               (json_int_t)m->id, "code", m->code, "title", m->title ? m->title : "",
+                                               "status", model_status_names[m->status], "hierarchy", m->hierarchy,
+                                               "unit_code", m->unit_code, "unit_name", m->unit_name, "registered_on",
+                                               m->registered_on, "proximity", proximity_names[l.items[i].proximity],
+                                               "score", l.items[i].score));
+    }
+    similar_list_free(&l);
+    return json_reply(r, 200, json_pack("{s:o}", "items", items));
 }
 
 int api_indicators(struct rq *r)

@@ -12,6 +12,7 @@ int api_unit_get(struct rq *r);
 int api_unit_children(struct rq *r);
 int api_village_create(struct rq *r);
 int api_models_list(struct rq *r);
+int api_models_similar(struct rq *r);
 int api_models_create(struct rq *r);
 int api_model_get(struct rq *r);
 int api_model_patch(struct rq *r);

@@ -3,9 +3,11 @@
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "http/http.h"
 #include "http/i18n.h"
+#include "util/text.h"
 
 void html_escape(struct buf *b, const char *s)
 {
@@ -46,6 +48,28 @@ void url_escape(struct buf *b, const char *s)
     }
 }
 
+#define MAX_MARKS 64
+
+void html_marked(struct buf *b, const char *s, const char *q_fold)
+{
+    if (!s)
+        return;
+    struct text_span sp[MAX_MARKS];
+    int n = q_fold && *q_fold ? text_match_spans(s, q_fold, sp, MAX_MARKS) : 0;
+    size_t at = 0;
+    for (int i = 0; i < n; i++) {
+        char *plain = xstrndup(s + at, sp[i].start - at), *hit = xstrndup(s + sp[i].start, sp[i].end - sp[i].start);
+        html_escape(b, plain);
+        buf_puts(b, "<mark>");
+        html_escape(b, hit);
+        buf_puts(b, "</mark>");
+        free(plain);
+        free(hit);
+        at = sp[i].end;
+    }
+    html_escape(b, s + at);
+}
+
 void hf(struct rq *r, const char *fmt, ...)
 {
     va_list ap;
@@ -73,6 +97,11 @@ void hf(struct rq *r, const char *fmt, ...)
         case 'u':
             url_escape(&r->out, va_arg(ap, const char *));
             break;
+        case 'M': {
+            const char *text = va_arg(ap, const char *);
+            html_marked(&r->out, text, va_arg(ap, const char *));
+            break;
+        }
         case 'N':
             fmt_number(r->lang, va_arg(ap, double), tmp, sizeof tmp);
             buf_puts(&r->out, tmp);

@@ -112,10 +112,14 @@ json_t *api_body(struct rq *r, int *status);
  *   %s  text, HTML-escaped (NULL prints nothing)   %t  msgid, translated then escaped
  *   %d  int   %I  int64_t   %u  URL-component-encoded text   %N double as a local number
  *   %D  YYYY-MM-DD as a local date                  %%  a percent sign
+ *   %M  two arguments, text and a folded query (text_fold; NULL or "": none): the text
+ *       escaped, with the parts that match the query in <mark> (text_match_spans)
  *   %R  raw HTML: only for fragments built by hf() itself — the one unescaped form. */
 void hf(struct rq *r, const char *fmt, ...);
 /* Escapes s into b (text and attribute contexts alike: & < > " '). */
 void html_escape(struct buf *b, const char *s);
+/* Escapes s into b with the parts that match q_fold wrapped in <mark> (hf's %M). */
+void html_marked(struct buf *b, const char *s, const char *q_fold);
 void url_escape(struct buf *b, const char *s);
 
 /* Page frame (page_layout.c). */

@@ -11,6 +11,9 @@
 
 /* ---- the list -------------------------------------------------------------------- */
 
+/* Code points of the summary excerpt under a title found by a search. */
+#define SNIPPET_CHARS 160
+
 static void select_enum(struct rq *r, const char *name, const char *label, const char *const *names,
                         const char *const *labels, int count, const char *current, bool any)
 {
@@ -103,7 +106,14 @@ int page_models_list(struct rq *r)
         hf(r, "<p class=\"error\" role=\"alert\">%t: %s</p>", v.e[0].msg, v.e[0].field);
         return page_end(r, 400);
     }
-    hf(r, "<p class=\"count\" aria-live=\"polite\">%t: <strong>%N</strong></p>", N_("Models found"), (double)page.total);
+    if (page.total_capped)
+        hf(r, "<p class=\"count\" aria-live=\"polite\">%t: <strong>%t %N</strong></p>", N_("Models found"),
+           N_("more than"), (double)page.total);
+    else
+        hf(r, "<p class=\"count\" aria-live=\"polite\">%t: <strong>%N</strong></p>", N_("Models found"),
+           (double)page.total);
+    /* the words searched for are marked in titles and in an excerpt of the summary */
+    char *qf = q.q && *q.q ? text_fold(q.q) : NULL;
     if (page.n == 0) {
         hf(r, "<p class=\"empty\">%t <a href=\"/models/new\">%t</a></p>", N_("No model matches."),
            N_("Register a model"));
@@ -136,10 +146,15 @@ int page_models_list(struct rq *r)
                 hf(r, "<td class=\"pick\"><input type=\"checkbox\" name=\"id\" value=\"%I\" id=\"pick-%I\" "
                       "aria-label=\"%t %s\"></td>",
                    m->id, m->id, N_("Choose"), m->code);
-            hf(r, "<td data-label=\"%t\"><a href=\"/models/%I\">%s</a> <small class=\"code\">%s</small>",
-               N_("Model"), m->id, m->title, m->code);
+            hf(r, "<td data-label=\"%t\"><a href=\"/models/%I\">%M</a> <small class=\"code\">%s</small>",
+               N_("Model"), m->id, m->title, qf, m->code);
             if (m->typical)
                 hf(r, " <span class=\"badge\">%t</span>", N_("Typical"));
+            if (qf && *qf && m->summary) {
+                char *snip = text_snippet(m->summary, qf, SNIPPET_CHARS);
+                hf(r, "<br><small class=\"snippet\">%M</small>", snip, qf);
+                free(snip);
+            }
             hf(r, "</td><td data-label=\"%t\">%t</td><td data-label=\"%t\">%t</td><td data-label=\"%t\">%s</td>"
                   "<td data-label=\"%t\">%D</td><td data-label=\"%t\">%t</td></tr>",
                N_("Field"), model_field_labels[m->field], N_("Kind"), model_kind_labels[m->kind], N_("Unit"),
@@ -160,6 +175,7 @@ int page_models_list(struct rq *r)
         if (next[0])
             list_link(r, next);
     }
+    free(qf);
     model_page_free(&page);
     return page_end(r, 200);
 }
@@ -259,6 +275,7 @@ struct form_state {
     const char *browse;       /* unit code whose children are listed; "" for the provinces; NULL: no list */
     bool searched;
     const char *notice;       /* a msgid shown above the form */
+    const struct similar_list *similar; /* similar models nearby, to confirm a registration against */
 };
 
 static const char *field_error(const struct verrs *v, const char *field)
@@ -397,6 +414,32 @@ static void unit_picker(struct rq *r, const struct model *m, const struct verrs 
     hf(r, "</div></fieldset>");
 }
 
+/* Models nearby with a similar name, under the name of a new model: filled here when a
+ * submitted registration has some (then registering needs the box ticked), or live by
+ * app.js from GET /api/v1/models/similar while the name is typed. */
+static void similar_box(struct rq *r, const struct similar_list *l)
+{
+    hf(r, "<div id=\"similar\" class=\"similar\" aria-live=\"polite\" data-heading=\"%t\" data-confirm=\"%t\" "
+          "data-near-commune=\"%t\" data-near-district=\"%t\" data-near-province=\"%t\" data-near-scope=\"%t\">",
+       N_("Models with a similar name are already registered nearby. Check that yours is not one of them:"),
+       N_("Register anyway: my model is not one of these"), proximity_labels[NEAR_COMMUNE],
+       proximity_labels[NEAR_DISTRICT], proximity_labels[NEAR_PROVINCE], proximity_labels[NEAR_SCOPE]);
+    if (l && l->n) {
+        hf(r, "<p role=\"alert\"><strong>%t</strong></p><ul>",
+           N_("Models with a similar name are already registered nearby. Check that yours is not one of them:"));
+        for (int i = 0; i < l->n; i++) {
+            const struct model *m = &l->items[i].m;
+            /* a new tab: what was typed here stays */
+            hf(r, "<li><a href=\"/models/%I\" target=\"_blank\" rel=\"noopener\">%s</a> <small>%s · %s · %t</small></li>",
+               m->id, m->title, m->code, nz(m->unit_name), proximity_labels[l->items[i].proximity]);
+        }
+        hf(r, "</ul><div class=\"field check\"><input type=\"checkbox\" id=\"i-similar_ok\" name=\"similar_ok\" "
+              "value=\"1\"><label for=\"i-similar_ok\">%t</label></div>",
+           N_("Register anyway: my model is not one of these"));
+    }
+    hf(r, "</div>");
+}
+
 static int render_form(struct rq *r, const struct model *m, const struct verrs *v, const struct form_state *fs,
                        int status)
 {
@@ -425,6 +468,8 @@ static int render_form(struct rq *r, const struct model *m, const struct verrs *
        N_("Save"));
     hf(r, "<h2>%t</h2>", N_("The model"));
     input(r, v, "title", N_("Name of the model"), N_("e.g. \"Tổ tự quản an ninh trật tự thôn An Thiện\""), m->title, "text", true);
+    if (!edit)
+        similar_box(r, fs->similar);
     input(r, v, "summary", N_("Summary"), N_("One or two sentences: what it does and for whom."), m->summary, "textarea", false);
     select_field(r, v, "field", N_("Field"), model_field_names, model_field_labels, FIELD_COUNT, m->field, true);
     select_field(r, v, "kind", N_("Kind"), model_kind_names, model_kind_labels, KIND_COUNT, m->kind, true);
@@ -613,6 +658,20 @@ int page_model_create(struct rq *r)
         goto out;
     const char *op = rq_form(r, "op");
     m.status = op && strcmp(op, "draft") == 0 ? STATUS_DRAFT : STATUS_REGISTERED;
+    /* A model like one already registered nearby is registered only once the user said
+     * it is another one (the API does not ask: its clients call /api/v1/models/similar). */
+    if (!rq_form(r, "similar_ok") && m.title) {
+        struct similar_list sl;
+        struct verrs sv = {0};
+        if (svc_model_similar(r->st, &r->actor, m.title, m.hierarchy == 2024 ? 2024 : 2025, m.unit_code, 0, &sl,
+                              &sv) == SVC_OK &&
+            sl.n > 0) {
+            struct form_state fs = {.unit_q = rq_form(r, "unit_q"), .similar = &sl};
+            status = render_form(r, &m, NULL, &fs, 200);
+            similar_list_free(&sl);
+            goto out;
+        }
+    }
     struct verrs v = {0};
     int rc = svc_model_create(r->st, &r->actor, &m, &v);
     if (rc == SVC_INVALID) {

@@ -5,6 +5,7 @@
 #include <string.h>
 #include "http/handlers.h"
 #include "http/i18n.h"
+#include "util/text.h"
 
 int page_public_list(struct rq *r)
 {
@@ -26,16 +27,19 @@ int page_public_list(struct rq *r)
        N_("Search"), q.q ? q.q : "", N_("Search"));
     if (page.n == 0)
         hf(r, "<p class=\"empty\">%t</p>", N_("No model matches."));
+    /* the words searched for are marked in titles and summaries */
+    char *qf = q.q && *q.q ? text_fold(q.q) : NULL;
     hf(r, "<ul class=\"cards\">");
     for (int i = 0; i < page.n; i++) {
         const struct model *m = &page.items[i];
-        hf(r, "<li><h2><a href=\"/public/models/%I\">%s</a></h2><p class=\"small\">%t · %s</p>", m->id, m->title,
+        hf(r, "<li><h2><a href=\"/public/models/%I\">%M</a></h2><p class=\"small\">%t · %s</p>", m->id, m->title, qf,
            model_field_labels[m->field], m->unit_name ? m->unit_name : "");
         if (m->summary)
-            hf(r, "<p>%s</p>", m->summary);
+            hf(r, "<p>%M</p>", m->summary, qf);
         hf(r, "</li>");
     }
     hf(r, "</ul>");
+    free(qf);
     if (next[0])
         hf(r, "<p class=\"pager\"><a rel=\"next\" href=\"/public?q=%u&amp;cursor=%u\">%t →</a></p>", q.q ? q.q : "", next,
            N_("Next page"));

@@ -17,6 +17,8 @@ const struct route routes[] = {
     {"GET", "/api/v1/models", api_models_list, R_JSON | R_AUTH, 0},
     {"POST", "/api/v1/models", api_models_create, R_JSON | R_AUTH, 1 * MB},
     {"GET", "/api/v1/models/export", page_models_export, R_AUTH, 0},
+    /* before /api/v1/models/{}, which would take "similar" for an id */
+    {"GET", "/api/v1/models/similar", api_models_similar, R_JSON | R_AUTH, 0},
     {"GET", "/api/v1/models/{}", api_model_get, R_JSON | R_AUTH, 0},
     {"PATCH", "/api/v1/models/{}", api_model_patch, R_JSON | R_AUTH, 1 * MB},
     {"POST", "/api/v1/models/{}/transitions", api_model_transition, R_JSON | R_AUTH, 64 * KB},

@@ -130,8 +130,6 @@ static int place_model(struct store *st, struct model *m, struct verrs *v)
 
 /* ---- create / update ------------------------------------------------------------ */
 
-/* The folded words a model is found by; for the showcase, without the name of a
- * person who owns it. */
 /* Folded text of the parts, joined by single spaces ("" for none). */
 static char *fold_parts(const char *const *parts, int n, char *const *more, int nmore)
 {
@@ -187,6 +185,14 @@ int model_write(struct store *st, struct model *m, int expected_version)
     free(sf);
     free(pf);
     return rc;
+}
+
+char *svc_search_fold(const struct model *m, bool public)
+{
+    char *sf, *pf;
+    search_texts(m, &sf, &pf);
+    free(public ? sf : pf);
+    return public ? pf : sf;
 }
 
 static int check_indicators(struct store *st, const struct model *m, struct verrs *v)
@@ -438,6 +444,17 @@ static bool given(const char *s)
     return s && *s;
 }
 
+/* "G:N": a group (0 to 2) and a non-negative number. */
+static bool search_key_valid(const char *k)
+{
+    if (k[0] < '0' || k[0] > '2' || k[1] != ':' || !k[2] || strlen(k) > 24)
+        return false;
+    for (const char *p = k + 2; *p; p++)
+        if (!isdigit((unsigned char)*p))
+            return false;
+    return true;
+}
+
 /* Subtree filter: which stored column holds this unit's level. */
 static int resolve_place(struct store *st, int h, const char *code, struct model_filter *f)
 {
@@ -571,6 +588,10 @@ static int list(struct store *st, const struct actor *a, bool showcase, const st
         else
             qf = text_fold(q->q);
     }
+    /* a search in a date order pages by its own key, "GROUP:ROWID" */
+    if (f.has_cursor && qf && *qf && (f.sort == SORT_REGISTERED_DESC || f.sort == SORT_REGISTERED_ASC) &&
+        !search_key_valid(f.cursor_key))
+        verrs_add(v, "cursor", "This page link is no longer valid.");
     if (v->n) {
         free(qf);
         return SVC_INVALID;
@@ -581,7 +602,10 @@ static int list(struct store *st, const struct actor *a, bool showcase, const st
     if (rc == SVC_OK && out->more && out->n > 0) {
         char key[sizeof f.cursor_key], raw[3200];
         const struct model *last = &out->items[out->n - 1];
-        model_sort_key(last, f.sort, key, sizeof key);
+        if (out->next_key[0])
+            snprintf(key, sizeof key, "%s", out->next_key);
+        else
+            model_sort_key(last, f.sort, key, sizeof key);
         snprintf(raw, sizeof raw, "%d|%s|%lld", f.sort, key, (long long)last->id);
         hex_encode(raw, next, NEXT_CURSOR_MAX);
     }

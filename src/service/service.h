@@ -108,6 +108,10 @@ int svc_model_import(struct store *st, const struct actor *a, struct model *m, s
  * services that have already validated, placed and authorized m (the spreadsheet import). */
 int model_write_new(struct store *st, struct model *m);
 int model_write(struct store *st, struct model *m, int expected_version);
+/* The folded words a model is found by (its search_fold), or with public, those the
+ * showcase searches (public_fold: without the name of a person who owns it). Reads
+ * m->unit_path (set by placing the model). malloc'd. */
+char *svc_search_fold(const struct model *m, bool public);
 /* Reads one model with its unit path; SVC_NOTFOUND also when it is outside a's scope. */
 int svc_model_get(struct store *st, const struct actor *a, int64_t id, struct model *out);
 /* Stores m (already merged with its patch) when the stored version is expected_version. */
@@ -126,6 +130,30 @@ int svc_model_list(struct store *st, const struct actor *a, const struct model_q
 int svc_showcase_list(struct store *st, const struct model_query *q, struct model_page *out, char next[NEXT_CURSOR_MAX],
                       struct verrs *v);
 int svc_showcase_get(struct store *st, int64_t id, struct model *out);
+
+/* ---- similar models: the duplicate warning (service/search_service.c) ---------- */
+#define SIMILAR_MAX 5
+/* How near a similar model is to the unit asked about. */
+enum proximity { NEAR_NONE, NEAR_COMMUNE, NEAR_DISTRICT, NEAR_PROVINCE, NEAR_SCOPE, NEAR_COUNT };
+extern const char *const proximity_names[NEAR_COUNT];  /* "commune", "district", ... */
+extern const char *const proximity_labels[NEAR_COUNT]; /* msgids */
+struct similar_model {
+    struct model m;
+    int proximity;
+    int score; /* percent, see core/similar.h */
+};
+struct similar_list {
+    struct similar_model items[SIMILAR_MAX];
+    int n;
+};
+void similar_list_free(struct similar_list *l);
+/* Up to SIMILAR_MAX models that a may read whose titles are similar to title
+ * (core/similar.h), nearest first: in the commune of the unit (hierarchy, unit_code),
+ * then its district, then its province; most similar first at each distance. Without a
+ * unit (NULL or ""), anywhere a may read. exclude_id (0: none) is never listed.
+ * SVC_INVALID with v naming the parameter; SVC_FORBIDDEN for an actor without a scope. */
+int svc_model_similar(struct store *st, const struct actor *a, const char *title, int hierarchy, const char *unit_code,
+                      int64_t exclude_id, struct similar_list *out, struct verrs *v);
 
 /* JSON codec of models (service/model_json.c): the one place model JSON is read and written.
  * model_from_json applies the members of obj onto m: unknown members and wrong types give

@@ -10,6 +10,7 @@ enum {
     Q_MODEL_GET, Q_MODEL_UPDATE, Q_TAGS_DEL, Q_TAG_ADD, Q_TAGS_GET, Q_RES_DEL, Q_RES_ADD, Q_RES_GET, Q_MODEL_COUNT,
     Q_USER_ADD, Q_USER_BY_LOGIN, Q_UNIT_PARENT, Q_SESSION_GET, Q_SESSION_TOUCH, Q_TOKEN_USER, Q_AUDIT_ADD, Q_DATA_VERSION,
     Q_COUNTER_SET, Q_BEGIN_READ, Q_MODEL_BY_CODE, Q_MODEL_BY_KEY, Q_SEEN_ADD, Q_SEEN_GET,
+    Q_SEARCH_WORDS, Q_SEARCH_DESC, Q_SEARCH_ASC, Q_SEARCH_COUNT, Q_MODELS_BY_IDS,
     Q_COUNT
 };
 
@@ -58,6 +59,23 @@ void sq_bind_text_empty(sqlite3_stmt *st, int i, const char *v);
 char *sq_col_dup(sqlite3_stmt *st, int i);
 /* Column i copied into out, "" for SQL NULL. */
 void sq_col_cpy(sqlite3_stmt *st, int i, char *out, size_t outsz);
+
+/* store_sqlite.c: lists shared with the search. */
+/* The total cached for key on this connection, if any (the cache is emptied when the database changed). */
+bool sq_count_get(struct sqlite_store *s, const char *key, int64_t *total);
+/* Remembers total for key; takes key (malloc'd). */
+void sq_count_put(struct sqlite_store *s, char *key, int64_t total);
+/* A list by scanning models in the filter's order (q_fold as word prefixes in search_fold
+ * or public_fold); counts the total when count is true. */
+int sq_list_scan(struct sqlite_store *s, const struct model_filter *f, bool count, struct model_page *out);
+/* Reads the models ids[0..n) into out[], in that order, with their tags and results;
+ * returns how many were found (ids no longer stored are skipped), or ST_ERR. */
+int sq_models_by_ids(struct sqlite_store *s, const int64_t *ids, int n, struct model *out);
+
+/* store_sqlite_search.c: full-text search (migration 011). */
+int sq_search_list(struct sqlite_store *s, const struct model_filter *f, struct model_page *out);
+int s_model_title_candidates(struct store *base, const struct model_filter *f, const char *const *words, int n,
+                             struct title_candidate **out, int *count);
 
 /* store_sqlite_auth.c: users, sessions, tokens, throttling, audit. */
 void sq_read_user(sqlite3_stmt *st, int i, struct user *out);

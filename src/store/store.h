@@ -34,19 +34,32 @@ struct model_filter {
     int sort;
     int limit;
     bool has_cursor;         /* keyset: rows strictly after (cursor_key, cursor_id) */
-    char cursor_key[3100]; /* a 300-character title of 4-byte characters: its sort key holds 2,700 bytes */
+    char cursor_key[3100]; /* a 300-character title of 4-byte characters: its sort key holds 2,700 bytes;
+                            * with q_fold and a date order, the next_key of the page before */
     int64_t cursor_id;
 };
+
+/* A search (q_fold given) counts its matches only up to this many: counting every
+ * match of a common word among millions of models would cost more than the page. */
+#define MODEL_COUNT_CAP 10000
 
 struct model_page {
     struct model *items; /* n models, each model_free'd by model_page_free */
     int n;
     int64_t total;
+    bool total_capped;   /* more than MODEL_COUNT_CAP matched; total is MODEL_COUNT_CAP */
     bool more;           /* rows follow the last one */
+    char next_key[64];   /* when set, the cursor key of the last row (a search's own order) */
 };
 void model_page_free(struct model_page *p);
 /* Sort key of m under sort (what a cursor carries). */
 void model_sort_key(const struct model *m, int sort, char *out, size_t outsz);
+
+struct title_candidate {
+    int64_t id;
+    char *title_fold; /* malloc'd */
+};
+void title_candidates_free(struct title_candidate *c, int n);
 
 struct unit_list {
     struct unit *items;
@@ -153,7 +166,17 @@ struct store_ops {
      * ST_CONFLICT when the version moved, ST_NOTFOUND when m->id is absent. */
     int (*model_update)(struct store *s, struct model *m, int expected_version, const char *search_fold,
                         const char *public_fold);
+    /* With q_fold, a search: every word must start a word of the searched text (search_fold,
+     * or public_fold for the showcase). In the default order (SORT_REGISTERED_DESC) the
+     * models whose title holds every word come first, then the others, newest first in
+     * each group; next_key is then set. The total of a search is capped (MODEL_COUNT_CAP). */
     int (*model_list)(struct store *s, const struct model_filter *f, struct model_page *out);
+    /* Duplicate candidates: the id and title_fold of models within f's place and scope
+     * filters (the other filters and q_fold are ignored), newest first, at most f->limit;
+     * with n > 0 words (folded), only those whose title holds at least two of them (the
+     * word when n is 1). The caller frees out with title_candidates_free. */
+    int (*model_title_candidates)(struct store *s, const struct model_filter *f, const char *const *words, int n,
+                                  struct title_candidate **out, int *count);
     int (*model_count)(struct store *s, int64_t *out);
     /* Up to limit model ids above after_id, ascending, with their hierarchy and unit. */
     int (*model_units)(struct store *s, int64_t after_id, int limit, struct model_unit_ref *out, int *n);

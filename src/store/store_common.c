@@ -13,6 +13,13 @@ void model_page_free(struct model_page *p)
     memset(p, 0, sizeof *p);
 }
 
+void title_candidates_free(struct title_candidate *c, int n)
+{
+    for (int i = 0; i < n; i++)
+        free(c[i].title_fold);
+    free(c);
+}
+
 void unit_list_free(struct unit_list *l)
 {
     free(l->items);

@@ -1026,23 +1026,36 @@ static char *count_key(const struct model_filter *f, const char *where)
     return buf_detach(&b);
 }
 
-static int s_model_list(struct store *base, const struct model_filter *f, struct model_page *out)
+bool sq_count_get(struct sqlite_store *s, const char *key, int64_t *total)
 {
-    struct sqlite_store *s = S(base);
+    counts_check(s);
+    for (int i = 0; i < COUNT_CACHE; i++)
+        if (s->counts[i].key && strcmp(s->counts[i].key, key) == 0) {
+            *total = s->counts[i].total;
+            return true;
+        }
+    return false;
+}
+
+void sq_count_put(struct sqlite_store *s, char *key, int64_t total)
+{
+    struct count_entry *e = &s->counts[s->next_slot];
+    s->next_slot = (s->next_slot + 1) % COUNT_CACHE;
+    free(e->key);
+    e->key = key;
+    e->total = total;
+}
+
+int sq_list_scan(struct sqlite_store *s, const struct model_filter *f, bool count, struct model_page *out)
+{
     memset(out, 0, sizeof *out);
     struct buf where = BUF_INIT, sql = BUF_INIT;
     filter_sql(f, &where);
     int rc = ST_ERR;
     sqlite3_stmt *st = NULL;
 
-    counts_check(s);
-    char *key = count_key(f, where.p);
-    int hit = -1;
-    for (int i = 0; i < COUNT_CACHE && hit < 0; i++)
-        if (s->counts[i].key && strcmp(s->counts[i].key, key) == 0)
-            hit = i;
-    if (hit >= 0) {
-        out->total = s->counts[hit].total;
+    char *key = count ? count_key(f, where.p) : NULL;
+    if (!count || sq_count_get(s, key, &out->total)) {
         free(key);
     } else {
         /* the WHERE clause is made of constant SQL only; every value is bound by filter_bind */
@@ -1061,11 +1074,7 @@ static int s_model_list(struct store *base, const struct model_filter *f, struct
         out->total = sqlite3_column_int64(st, 0);
         sqlite3_finalize(st);
         st = NULL;
-        struct count_entry *e = &s->counts[s->next_slot];
-        s->next_slot = (s->next_slot + 1) % COUNT_CACHE;
-        free(e->key);
-        e->key = key;
-        e->total = out->total;
+        sq_count_put(s, key, out->total);
     }
 
     int sort = f->sort >= 0 && f->sort < SORT_COUNT ? f->sort : SORT_REGISTERED_DESC;
@@ -1109,6 +1118,62 @@ out:
     buf_free(&where);
     buf_free(&sql);
     return rc;
+}
+
+static int s_model_list(struct store *base, const struct model_filter *f, struct model_page *out)
+{
+    if (f->q_fold && *f->q_fold)
+        return sq_search_list(S(base), f, out); /* store_sqlite_search.c */
+    return sq_list_scan(S(base), f, true, out);
+}
+
+int sq_models_by_ids(struct sqlite_store *s, const int64_t *ids, int n, struct model *out)
+{
+    struct buf json = BUF_INIT;
+    buf_putc(&json, '[');
+    for (int i = 0; i < n; i++)
+        buf_printf(&json, "%s%lld", i ? "," : "", (long long)ids[i]);
+    buf_putc(&json, ']');
+    sqlite3_stmt *st = sq_stmt(s, Q_MODELS_BY_IDS, "SELECT " MODEL_READ_COLS MODEL_READ_FROM
+                                                   " WHERE m.id IN (SELECT value FROM json_each(?))");
+    if (!st) {
+        buf_free(&json);
+        return ST_ERR;
+    }
+    sqlite3_bind_text(st, 1, json.p, (int)json.len, SQLITE_TRANSIENT);
+    buf_free(&json);
+    int got = 0, step;
+    bool *seen = xcalloc((size_t)n + 1, sizeof *seen);
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        int64_t id = sqlite3_column_int64(st, 0);
+        for (int i = 0; i < n; i++)
+            if (ids[i] == id && !seen[i]) {
+                read_model(s, st, &out[i]);
+                seen[i] = true;
+                got++;
+                break;
+            }
+    }
+    sqlite3_reset(st);
+    int rc = step == SQLITE_DONE ? ST_OK : sq_fail(s, "models_by_ids");
+    /* a row deleted in between leaves a hole: close it up, keeping the order */
+    int k = 0;
+    for (int i = 0; i < n; i++) {
+        if (!seen[i])
+            continue;
+        if (k != i)
+            out[k] = out[i];
+        k++;
+    }
+    free(seen);
+    if (rc == ST_OK && k && read_children_batch(s, out, k))
+        rc = ST_ERR;
+    if (rc) {
+        for (int i = 0; i < k; i++)
+            model_free(&out[i]);
+        return rc;
+    }
+    return k;
 }
 
 static int s_model_count(struct store *base, int64_t *out)
@@ -1200,6 +1265,7 @@ static const struct store_ops sqlite_ops = {
     .model_get = s_model_get,
     .model_update = s_model_update,
     .model_list = s_model_list,
+    .model_title_candidates = s_model_title_candidates,
     .model_count = s_model_count,
     .model_units = s_model_units,
     .model_set_place = s_model_set_place,
@@ -1262,9 +1328,14 @@ struct store *store_open_sqlite(const char *path)
     }
     sqlite3_busy_timeout(s->db, 5000);
     char *err = NULL;
-    /* synchronous=FULL: an acknowledged write survives a power cut, not only a crash. */
-    if (sqlite3_exec(s->db, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL;", NULL, NULL,
-                     &err) != SQLITE_OK) {
+    /* synchronous=FULL: an acknowledged write survives a power cut, not only a crash.
+     * cache_size: up to 64 MB of pages per connection (SQLite's default is 2 MB): a write
+     * touches a dozen indexes and the search index, and a million models outgrow 2 MB
+     * at once (measured: 100,000 models written in 58 s with 2 MB, 34 s with 64 MB). */
+    if (sqlite3_exec(s->db,
+                     "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL;"
+                     " PRAGMA cache_size=-65536;",
+                     NULL, NULL, &err) != SQLITE_OK) {
         log_error("sqlite: %s: %s", path, err);
         sqlite3_free(err);
         s_close(&s->base);

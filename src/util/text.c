@@ -363,3 +363,188 @@ void text_sanitize(char *s)
         p += k;
     }
 }
+
+/* ---- search matches ------------------------------------------------------------------ */
+
+size_t text_cp_offset(const char *s, size_t byte)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < byte && s[i]; i++)
+        if (((unsigned char)s[i] & 0xc0) != 0x80)
+            n++;
+    return n;
+}
+
+/* One code point folded as text_fold folds it: its letters and digits go to out (at most 8)
+ * and their number is returned; 0 for a mark or anything else folding drops (it stays
+ * inside a word); -1 for a separator. */
+static int fold_cp(utf8proc_int32_t cp, utf8proc_int32_t out[8])
+{
+    if (cp < 0x80) {
+        if ((cp >= 'a' && cp <= 'z') || (cp >= '0' && cp <= '9')) {
+            out[0] = cp;
+            return 1;
+        }
+        if (cp >= 'A' && cp <= 'Z') {
+            out[0] = cp + 32;
+            return 1;
+        }
+        return -1;
+    }
+    utf8proc_int32_t d[8];
+    int last = 0;
+    utf8proc_ssize_t n = utf8proc_decompose_char(
+        cp, d, 8, UTF8PROC_DECOMPOSE | UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK | UTF8PROC_COMPAT, &last);
+    if (n < 0 || n > 8)
+        return -1;
+    int k = 0;
+    for (utf8proc_ssize_t i = 0; i < n; i++) {
+        utf8proc_int32_t c = d[i] == 0x0111 ? 'd' : d[i];
+        utf8proc_category_t cat = utf8proc_category(c);
+        if ((cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO) ||
+            (cat >= UTF8PROC_CATEGORY_ND && cat <= UTF8PROC_CATEGORY_NO))
+            out[k++] = c;
+        else
+            return k ? k : -1; /* a compatibility form such as "½": its digits before the slash */
+    }
+    return k;
+}
+
+/* Only white space in s[from, to)? */
+static bool blank_between(const char *s, size_t from, size_t to)
+{
+    while (from < to) {
+        size_t k = space_at(s + from);
+        if (!k)
+            return false;
+        from += k;
+    }
+    return true;
+}
+
+#define MAX_QUERY_WORDS 32
+#define MAX_FOLDED_WORD 256
+
+int text_match_spans(const char *s, const char *q_fold, struct text_span *out, int max)
+{
+    const char *qw[MAX_QUERY_WORDS];
+    size_t ql[MAX_QUERY_WORDS];
+    int nq = 0;
+    for (const char *p = q_fold ? q_fold : ""; *p && nq < MAX_QUERY_WORDS;) {
+        while (*p == ' ')
+            p++;
+        if (!*p)
+            break;
+        const char *e = strchr(p, ' ');
+        if (!e)
+            e = p + strlen(p);
+        qw[nq] = p;
+        ql[nq++] = (size_t)(e - p);
+        p = e;
+    }
+    int n = 0;
+    if (nq == 0 || max <= 0 || !s)
+        return 0;
+    const utf8proc_uint8_t *u = (const utf8proc_uint8_t *)s;
+    size_t len = strlen(s), pos = 0;
+    while (pos < len) {
+        utf8proc_int32_t cp, f[8];
+        utf8proc_ssize_t cl = utf8proc_iterate(u + pos, (utf8proc_ssize_t)(len - pos), &cp);
+        if (cl <= 0)
+            break;
+        if (fold_cp(cp, f) <= 0) {
+            pos += (size_t)cl;
+            continue;
+        }
+        /* a word: its folded bytes, and where each one ends in s */
+        char fw[MAX_FOLDED_WORD];
+        size_t ends[MAX_FOLDED_WORD], fl = 0, ws = pos;
+        while (pos < len) {
+            cl = utf8proc_iterate(u + pos, (utf8proc_ssize_t)(len - pos), &cp);
+            if (cl <= 0)
+                break;
+            int k = fold_cp(cp, f);
+            if (k < 0)
+                break;
+            pos += (size_t)cl;
+            if (k == 0 && fl > 0 && fl <= MAX_FOLDED_WORD)
+                ends[fl - 1] = pos; /* a combining mark belongs to the character before it */
+            for (int i = 0; i < k; i++) {
+                utf8proc_uint8_t enc[4];
+                utf8proc_ssize_t el = utf8proc_encode_char(f[i], enc);
+                for (utf8proc_ssize_t j = 0; j < el && fl < MAX_FOLDED_WORD; j++) {
+                    fw[fl] = (char)enc[j];
+                    ends[fl++] = pos;
+                }
+            }
+        }
+        size_t best = 0;
+        for (int i = 0; i < nq; i++)
+            if (ql[i] > best && ql[i] <= fl && memcmp(fw, qw[i], ql[i]) == 0)
+                best = ql[i];
+        if (!best)
+            continue;
+        size_t end = ends[best - 1];
+        if (n > 0 && blank_between(s, out[n - 1].end, ws))
+            out[n - 1].end = end;
+        else if (n < max)
+            out[n++] = (struct text_span){ws, end};
+        else
+            break;
+    }
+    return n;
+}
+
+/* Start of the character before byte i of s (i > 0). */
+static size_t prev_char(const char *s, size_t i)
+{
+    do
+        i--;
+    while (i > 0 && ((unsigned char)s[i] & 0xc0) == 0x80);
+    return i;
+}
+
+char *text_snippet(const char *s, const char *q_fold, size_t max_chars)
+{
+    size_t len = strlen(s);
+    if (text_chars(s) <= max_chars)
+        return xstrdup(s);
+    struct text_span sp;
+    size_t start = 0;
+    if (text_match_spans(s, q_fold, &sp, 1) == 1) {
+        /* about a third of the room before the match, starting on a word */
+        start = sp.start;
+        for (size_t back = 0; start > 0 && back < max_chars / 3; back++)
+            start = prev_char(s, start);
+        if (start > 0) {
+            while (start < sp.start && !space_at(s + start))
+                start++;
+            while (start < sp.start && space_at(s + start))
+                start += space_at(s + start);
+        }
+    }
+    /* max_chars code points from start, then back to the end of a word */
+    size_t end = start, chars = 0;
+    while (end < len && chars < max_chars) {
+        end++;
+        while (end < len && ((unsigned char)s[end] & 0xc0) == 0x80)
+            end++;
+        chars++;
+    }
+    if (end < len) {
+        size_t e = end;
+        while (e > start && !space_at(s + prev_char(s, e)))
+            e = prev_char(s, e);
+        if (e > start)
+            end = e;
+    }
+    while (end > start && space_at(s + prev_char(s, end)))
+        end = prev_char(s, end);
+    struct buf b = BUF_INIT;
+    if (start > 0)
+        buf_puts(&b, "… ");
+    buf_add(&b, s + start, end - start);
+    if (end < len)
+        buf_puts(&b, " …");
+    return buf_detach(&b);
+}

@@ -41,4 +41,27 @@ void text_sanitize(char *s);
 /* Number of code points (for length limits that users see). */
 size_t text_chars(const char *s);
 
+/* ---- search matches ----------------------------------------------------------------
+ * A word of a text matches a folded query (text_fold output: words separated by single
+ * spaces) when its folded form starts with one of the query's words: the rule of the
+ * search itself, so what is marked is why a model was found. */
+
+/* A byte range [start, end) of the original text. */
+struct text_span {
+    size_t start, end;
+};
+/* The parts of s that match q_fold: for each word of s that starts with a query word,
+ * the characters of s that make up the longest such prefix (a whole character with its
+ * combining marks, never half of one). Spans are in order; neighbours with only white
+ * space between them are merged ("Dân vận khéo" is one span). Writes at most max spans
+ * to out and returns how many. */
+int text_match_spans(const char *s, const char *q_fold, struct text_span *out, int max);
+
+/* An excerpt of s of about max_chars code points around its first match of q_fold (or
+ * its start), cut at word boundaries, with "…" where it was cut. malloc'd. */
+char *text_snippet(const char *s, const char *q_fold, size_t max_chars);
+
+/* The code point offset of byte offset `byte` of s (for APIs that count characters). */
+size_t text_cp_offset(const char *s, size_t byte);
+
 #endif

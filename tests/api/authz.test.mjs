@@ -256,6 +256,24 @@ test('GET /api/v1/models?q=: a search for an out-of-scope model\'s words finds n
   }, apiActors());
 });
 
+test('GET /api/v1/models/similar: a model is offered as a near-duplicate only to whom may read it', async (t) => {
+  const columns = [];
+  for (const [key, unitKey] of MODEL_DEFS) {
+    columns.push({ label: key, m: models[key] });
+    columns.push({ label: `${key} @unit`, m: models[key], u: UNITS[unitKey] });
+  }
+  await matrix(t, 'GET /api/v1/models/similar?title=<its title>[&unit_code=<its unit>] — cells: is it listed', columns, async (a, c) => {
+    const qs = new URLSearchParams({ title: c.m.title });
+    if (c.u) { qs.set('unit_code', c.u.code); qs.set('hierarchy', String(c.u.h)); }
+    const r = await call(a, 'GET', `/api/v1/models/similar?${qs}`);
+    if (a.anonymous) return { got: r.status, want: 401, problem: apiProblem(r) };
+    if (r.status !== 200) return { got: r.status, want: 200 };
+    const unreadable = r.json.items.filter((it) => { const m = registry.find((x) => x.id === it.id); return !m || !canRead(a, m); });
+    const problem = unreadable.length ? `lists unreadable ${JSON.stringify(unreadable.map((x) => x.id))}` : null;
+    return { got: r.json.items.some((it) => it.id === c.m.id) ? 1 : 0, want: canRead(a, c.m) ? 1 : 0, problem };
+  }, apiActors());
+});
+
 test('PATCH /api/v1/models/{id}: admin/staff in scope, officer while draft or registered; 403 in scope otherwise, 404 outside', async (t) => {
   await matrix(t, 'PATCH /api/v1/models/{id}', modelColumns(), async (a, c) => {
     const before = await adminGet(c.m.id);
@@ -416,11 +434,13 @@ test('POST /models/{id}/edit (with csrf): 303 for who may edit, 403 in scope oth
   }, pageActors());
 });
 
-/* The registration form as the page sends it. */
+/* The registration form as the page sends it. The matrix registers titles that differ
+ * only in their token in the same units, which the form would flag as similar models
+ * nearby: the box that confirms them is ticked (the warning has its own tests). */
 function registrationForm(a, u, title) {
   const m = validModel({ title, unit_code: u.code, hierarchy: u.h });
   return {
-    csrf: a.anonymous ? 'x' : a.session.csrf, op: 'save',
+    csrf: a.anonymous ? 'x' : a.session.csrf, op: 'save', similar_ok: '1',
     title: m.title, summary: m.summary, field: m.field, kind: m.kind, registration_level: m.registration_level,
     registered_on: '15/03/2024', hierarchy: String(u.h), unit_code: u.code, owner_type: m.owner_type, owner: m.owner,
     tags: m.tags.join(', '), situation: m.situation, objectives: m.objectives, content: m.content,

@@ -405,6 +405,7 @@ test('/api/v1 without a token or session → 401 "unauthenticated" on every rout
     ['GET', '/api/v1/me'], ['GET', '/api/v1/indicators'], ['GET', '/api/v1/units'], ['GET', '/api/v1/units/20368?hierarchy=2024'],
     ['GET', '/api/v1/units/20368/children?hierarchy=2024'], ['POST', '/api/v1/units/20368/villages?hierarchy=2024', { name: 'Thôn X' }],
     ['GET', '/api/v1/models'], ['GET', '/api/v1/models?unit=49&hierarchy=2024'], ['POST', '/api/v1/models', validModel()],
+    ['GET', '/api/v1/models?q=to%20tu%20quan'], ['GET', `/api/v1/models/similar?title=${encodeURIComponent(m.title)}`],
     ['GET', `/api/v1/models/${m.id}`], ['PATCH', `/api/v1/models/${m.id}`, { summary: 'x' }], ['GET', '/api/v1/audit'],
   ];
   const creds = [

@@ -152,7 +152,9 @@ async function lifecycle(js) {
   const sessions = [officer, staff, appraiser, anon];
   try {
     const tk = token('bl');
-    const title = `Dân vận khéo: nhà sạch, vườn đẹp ${tk}`;
+    // each run registers in the officer's commune: titles of their own, or the second would
+    // be asked to confirm it is not the first (similar.test.mjs tests that warning)
+    const title = js ? `Dân vận khéo: nhà sạch, vườn đẹp ${tk}` : `Dân vận khéo: ngõ xóm sáng, xanh ${tk}`;
 
     // 1. the officer registers the model through the form (the commune is already chosen)
     let r = await officer.page.goto(`${srv.base}/models/new`);

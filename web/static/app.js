@@ -1,4 +1,5 @@
-/* app.js: type-ahead for the unit picker. Everything works without it. */
+/* app.js: type-ahead for the unit picker, drafts of the registration form and similar
+ * models under its name. Everything works without it. */
 (function () {
   'use strict';
   var input = document.getElementById('i-unit_q');
@@ -55,7 +56,7 @@
   var form = document.querySelector('form[data-draft]');
   if (!form || !window.localStorage || !window.JSON) return;
   var key = 'dvk-draft-' + form.getAttribute('data-draft');
-  var skip = { csrf: 1, op: 1, unit_pick: 1, unit_browse: 1 };
+  var skip = { csrf: 1, op: 1, unit_pick: 1, unit_browse: 1, similar_ok: 1 };
   function fields() {
     return Array.prototype.filter.call(form.elements, function (el) {
       return el.name && !skip[el.name] && el.type !== 'submit' && el.type !== 'button' && el.type !== 'file';
@@ -116,4 +117,82 @@
   if (/^\/models\/[0-9]+$/.test(location.pathname)) {
     try { localStorage.removeItem(pending); } catch (e) {}
   }
+})();
+
+/* Similar models nearby: while the name of a new model is typed, models with a similar
+ * name in its commune, district or province are listed under it (the server lists the
+ * same ones when the form is sent, and then asks to confirm: the box below). */
+(function () {
+  'use strict';
+  var box = document.getElementById('similar');
+  var title = document.getElementById('i-title');
+  if (!box || !title || !title.form || !window.fetch) return;
+  var form = title.form;
+  var timer = null, seq = 0, shown = null;
+  function value(name, dflt) { var el = form.elements[name]; return el && el.value ? el.value : dflt; }
+  function render(items) {
+    var key = items.map(function (m) { return m.id; }).join(',');
+    if (key === shown) return;
+    shown = key;
+    var ok = form.elements.similar_ok;
+    var checked = !!(ok && ok.checked);
+    while (box.firstChild) box.removeChild(box.firstChild);
+    if (!items.length) return;
+    var p = document.createElement('p');
+    var strong = document.createElement('strong');
+    strong.textContent = box.getAttribute('data-heading');
+    p.appendChild(strong);
+    box.appendChild(p);
+    var ul = document.createElement('ul');
+    items.forEach(function (m) {
+      var li = document.createElement('li');
+      var a = document.createElement('a');
+      a.href = '/models/' + m.id;
+      a.target = '_blank';
+      a.rel = 'noopener';
+      a.textContent = m.title;
+      var small = document.createElement('small');
+      small.textContent = ' ' + [m.code, m.unit_name || '', box.getAttribute('data-near-' + m.proximity) || ''].join(' · ');
+      li.appendChild(a);
+      li.appendChild(small);
+      ul.appendChild(li);
+    });
+    box.appendChild(ul);
+    var div = document.createElement('div');
+    div.className = 'field check';
+    var cb = document.createElement('input');
+    cb.type = 'checkbox';
+    cb.id = 'i-similar_ok';
+    cb.name = 'similar_ok';
+    cb.value = '1';
+    cb.checked = checked;
+    var label = document.createElement('label');
+    label.htmlFor = 'i-similar_ok';
+    label.textContent = box.getAttribute('data-confirm');
+    div.appendChild(cb);
+    div.appendChild(label);
+    box.appendChild(div);
+  }
+  function check() {
+    var t = title.value.trim();
+    if (t.length < 3) { render([]); return; }
+    var mine = ++seq;
+    var url = '/api/v1/models/similar?title=' + encodeURIComponent(t) +
+      '&hierarchy=' + encodeURIComponent(value('hierarchy', '2025'));
+    var unit = value('unit_code', '');
+    if (unit) url += '&unit_code=' + encodeURIComponent(unit);
+    fetch(url, { credentials: 'same-origin' })
+      .then(function (r) { return r.ok ? r.json() : { items: [] }; })
+      .then(function (d) { if (mine === seq) render(d.items || []); })
+      .catch(function () {});
+  }
+  title.addEventListener('input', function () {
+    clearTimeout(timer);
+    timer = setTimeout(check, 400);
+  });
+  // a form the server filled in (after a picker step) is checked at once
+  if (title.value.trim() && !box.firstChild) check();
+  form.addEventListener('change', function (ev) {
+    if (ev.target === title || ev.target.name === 'unit_code') { clearTimeout(timer); timer = setTimeout(check, 400); }
+  });
 })();
