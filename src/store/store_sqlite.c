@@ -97,29 +97,29 @@ static int s_exec_q(struct sqlite_store *s, int id, const char *sql)
     return rc == SQLITE_DONE ? ST_OK : sq_fail(s, sql);
 }
 
-static int s_begin(struct store *base)
+/* Opens the outermost transaction with sql (statement id); inner begins only count. */
+static int begin_as(struct store *base, int id, const char *sql)
 {
     struct sqlite_store *s = S(base);
     if (s->depth++ > 0)
         return ST_OK;
-    int rc = s_exec_q(s, Q_BEGIN, "BEGIN IMMEDIATE");
+    int rc = s_exec_q(s, id, sql);
     if (rc)
         s->depth = 0;
     return rc;
 }
 
-static int flush_counters(struct sqlite_store *s);
+static int s_begin(struct store *base)
+{
+    return begin_as(base, Q_BEGIN, "BEGIN IMMEDIATE");
+}
 
 static int s_begin_read(struct store *base)
 {
-    struct sqlite_store *s = S(base);
-    if (s->depth++ > 0)
-        return ST_OK;
-    int rc = s_exec_q(s, Q_BEGIN_READ, "BEGIN");
-    if (rc)
-        s->depth = 0;
-    return rc;
+    return begin_as(base, Q_BEGIN_READ, "BEGIN");
 }
+
+static int flush_counters(struct sqlite_store *s);
 
 static int s_commit(struct store *base)
 {
