@@ -220,6 +220,19 @@ int page_import_commit(struct rq *r)
 
 /* ---- API -------------------------------------------------------------------------------- */
 
+/* The answer to a request that started a job (rc from import_job_start or _commit). */
+static int job_started(struct rq *r, int rc, const char id[IMPORT_JOB_ID])
+{
+    if (rc == SVC_THROTTLED)
+        return api_error(r, 503, "busy", N_("Too many imports are running; try again in a minute."), NULL);
+    if (rc)
+        return api_svc_error(r, rc);
+    char loc[96];
+    snprintf(loc, sizeof loc, "/api/v1/imports/%s", id);
+    rq_add_header(r, "location", loc);
+    return json_reply(r, 202, json_pack("{s:s, s:s, s:s}", "id", id, "state", "running", "url", loc));
+}
+
 int api_import_create(struct rq *r)
 {
     if (!authz_import(&r->actor))
@@ -234,14 +247,7 @@ int api_import_create(struct rq *r)
     char id[IMPORT_JOB_ID];
     int rc = path ? import_job_start(&r->actor, path, name && *name ? name : "upload", truthy(dry), id) : SVC_ERROR;
     free(path);
-    if (rc == SVC_THROTTLED)
-        return api_error(r, 503, "busy", N_("Too many imports are running; try again in a minute."), NULL);
-    if (rc)
-        return api_svc_error(r, SVC_ERROR);
-    char loc[96];
-    snprintf(loc, sizeof loc, "/api/v1/imports/%s", id);
-    rq_add_header(r, "location", loc);
-    return json_reply(r, 202, json_pack("{s:s, s:s, s:s}", "id", id, "state", "running", "url", loc));
+    return job_started(r, rc, id);
 }
 
 int api_import_get(struct rq *r)
@@ -258,14 +264,7 @@ int api_import_commit(struct rq *r)
     int rc = import_job_commit(&r->actor, r->params[0], id);
     if (rc == SVC_CONFLICT)
         return api_error(r, 409, "not_committable", N_("This file was already imported, or its check found problems."), NULL);
-    if (rc == SVC_THROTTLED)
-        return api_error(r, 503, "busy", N_("Too many imports are running; try again in a minute."), NULL);
-    if (rc)
-        return api_svc_error(r, rc);
-    char loc[96];
-    snprintf(loc, sizeof loc, "/api/v1/imports/%s", id);
-    rq_add_header(r, "location", loc);
-    return json_reply(r, 202, json_pack("{s:s, s:s, s:s}", "id", id, "state", "running", "url", loc));
+    return job_started(r, rc, id);
 }
 
 /* GET /models/export and /api/v1/models/export: ?format=csv|xlsx and the list's filters. */
