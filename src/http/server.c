@@ -112,17 +112,6 @@ void rq_add_header(struct rq *r, const char *name, const char *value)
     }
 }
 
-static int hexval(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* ---- text at the edge ----------------------------------------------------------
  * Every value a request brings — query pair, path segment, form field, upload part
  * and its file name, JSON string (api_body) — must be valid UTF-8 text
@@ -160,8 +149,8 @@ static const char *url_decode(struct rq *r, const char *s, size_t len)
     for (size_t i = 0; i < len; i++) {
         if (s[i] == '+')
             out[j++] = ' ';
-        else if (s[i] == '%' && i + 2 < len && hexval(s[i + 1]) >= 0 && hexval(s[i + 2]) >= 0) {
-            out[j++] = (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
+        else if (s[i] == '%' && i + 2 < len && text_hex_digit(s[i + 1]) >= 0 && text_hex_digit(s[i + 2]) >= 0) {
+            out[j++] = (char)(text_hex_digit(s[i + 1]) * 16 + text_hex_digit(s[i + 2]));
             i += 2;
         } else
             out[j++] = s[i];

@@ -16,6 +16,7 @@
 #include <expat.h>
 #include <zip.h>
 #include "util/sheet_int.h"
+#include "util/text.h"
 
 #define CHUNK (64 * 1024)    /* bytes read from the zip at a time, and the progress step */
 #define NS_SEP '|'           /* expat's separator in "namespace|local"; never part of an XML name */
@@ -215,17 +216,6 @@ static void no_end(void *ud, const XML_Char *name)
 
 /* ---- cell text ------------------------------------------------------------ */
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* Excel writes characters XML cannot carry as _xHHHH_ (a CR is _x000D_) and a literal "_x"
  * that looks like one as _x005F_x. Decodes s[0..len) in place (a code point takes at most
  * 3 bytes of the 7 it replaces) and returns the new length. NUL becomes SUB, as in sheet.c. */
@@ -234,8 +224,8 @@ static size_t unescape_x(char *s, size_t len)
     size_t i = 0, o = 0;
     while (i < len) {
         int h[4];
-        if (s[i] == '_' && i + 7 <= len && s[i + 1] == 'x' && s[i + 6] == '_' && (h[0] = hexval(s[i + 2])) >= 0 &&
-            (h[1] = hexval(s[i + 3])) >= 0 && (h[2] = hexval(s[i + 4])) >= 0 && (h[3] = hexval(s[i + 5])) >= 0) {
+        if (s[i] == '_' && i + 7 <= len && s[i + 1] == 'x' && s[i + 6] == '_' && (h[0] = text_hex_digit(s[i + 2])) >= 0 &&
+            (h[1] = text_hex_digit(s[i + 3])) >= 0 && (h[2] = text_hex_digit(s[i + 4])) >= 0 && (h[3] = text_hex_digit(s[i + 5])) >= 0) {
             unsigned cp = (unsigned)(h[0] << 12 | h[1] << 8 | h[2] << 4 | h[3]);
             if (cp == 0)
                 cp = 0x1A;

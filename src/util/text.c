@@ -548,3 +548,14 @@ char *text_snippet(const char *s, const char *q_fold, size_t max_chars)
         buf_puts(&b, " …");
     return buf_detach(&b);
 }
+
+int text_hex_digit(int c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}

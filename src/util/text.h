@@ -38,6 +38,9 @@ char *text_sort_key(const char *s);
  * bytes that came from a file (messages, names). */
 void text_sanitize(char *s);
 
+/* The value of a hexadecimal digit (either case), or -1. */
+int text_hex_digit(int c);
+
 /* Number of code points (for length limits that users see). */
 size_t text_chars(const char *s);
 
