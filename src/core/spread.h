@@ -14,6 +14,7 @@ struct replication {
     char *note;               /* owned */
     char created_at[21];
     char login[64];
+    struct model_place place; /* of unit_code in both hierarchies (set by the service) */
     /* read-only, filled on read */
     char unit_name[160];
     char parent_code[32];

@@ -47,6 +47,7 @@ const struct route routes[] = {
     {"POST", "/api/v1/imports", api_import_create, R_AUTH, 15 * MB},
     {"GET", "/api/v1/imports/{}", api_import_get, R_JSON | R_AUTH, 0},
     {"POST", "/api/v1/imports/{}/commit", api_import_commit, R_AUTH, 0},
+    {"GET", "/api/v1/reports/{}", api_report, R_AUTH, 0},
 
     {"GET", "/", page_home, R_PUBLIC, 0},
     {"GET", "/login", page_login, R_PUBLIC, 0},

@@ -38,7 +38,8 @@ int svc_replication_add(struct store *st, const struct actor *a, int64_t model_i
     struct unit u;
     if (!unit_hierarchy_valid(r->hierarchy))
         verrs_add(v, "hierarchy", "The hierarchy must be 2024 or 2025.");
-    else if (!unit_code_valid(r->unit_code) || st->ops->unit_get(st, r->hierarchy, r->unit_code, &u) != ST_OK)
+    else if (!unit_code_valid(r->unit_code) || st->ops->unit_get(st, r->hierarchy, r->unit_code, &u) != ST_OK ||
+             svc_unit_place(st, r->hierarchy, r->unit_code, &r->place) != SVC_OK)
         verrs_add(v, "unit_code", "Unknown unit.");
     else if ((r->hierarchy == m.hierarchy && strcmp(r->unit_code, m.unit_code) == 0) ||
              (r->hierarchy == 2024 && strcmp(r->unit_code, m.place.c24) == 0) ||

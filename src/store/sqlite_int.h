@@ -132,4 +132,12 @@ int s_attachment_insert(struct store *base, struct attachment *a);
 int s_attachment_get(struct store *base, int64_t id, struct attachment *out);
 int s_attachment_list(struct store *base, const char *entity, int64_t entity_id, struct attachment **out, int *n);
 
+/* store_sqlite_report.c: the report queries. */
+int s_report_models(struct store *base, const struct report_filter *f, struct report_rows *out);
+int s_report_results(struct store *base, const struct report_filter *f, struct report_rows *out);
+int s_report_events(struct store *base, const struct report_filter *f, struct report_rows *out);
+int s_report_awards(struct store *base, const struct report_filter *f, struct report_rows *out);
+int s_report_replications(struct store *base, const struct report_filter *f, struct report_rows *out);
+int s_report_units(struct store *base, const struct report_filter *f, struct report_rows *out);
+
 #endif

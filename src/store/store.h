@@ -130,6 +130,38 @@ struct model_unit_ref {
     char unit_code[32];
 };
 
+/* ---- reports (store_sqlite_report.c; service/report_service.c folds the rows) ---- */
+enum report_date { RDATE_REGISTERED, RDATE_RECOGNIZED };
+struct report_filter {
+    int hierarchy;        /* of the roll-up: 2024 or 2025 */
+    int place_col;        /* the subtree (PLACE_P24 .. PLACE_C25, or PLACE_UNIT); PLACE_NONE: the country */
+    char place_code[32];
+    int group_col;        /* what names each row: the place column one level down (PLACE_P24 .. PLACE_C25),
+                           * or PLACE_UNIT under a commune: a village of `hierarchy`, or the commune */
+    int commune_level;    /* of `hierarchy` (3 in 2024, 2 in 2025) */
+    int scope_col;        /* the reader's scope, as in model_filter */
+    char scope_code[32];
+    int scope_hierarchy;  /* with PLACE_UNIT */
+    char from[11], to[11]; /* inclusive dates */
+    int status;           /* enum model_status; 0: every status but draft */
+    int field, kind;      /* 0: any */
+    int date;             /* enum report_date: which day of a model the period is about */
+};
+/* One group of a report query; which members mean something depends on the query. */
+struct report_row {
+    char key[32];         /* the group's unit code ("" where the model has no unit at that level) */
+    char sub[32];         /* report_results: the indicator code */
+    int field, kind, level, typical, year;
+    int a, b;             /* report_awards: recipient type, form; report_events: conference kind */
+    int64_t n, n2;
+    double sum;
+};
+struct report_rows {
+    struct report_row *items;
+    int n, cap;
+};
+void report_rows_free(struct report_rows *r);
+
 struct store;
 struct store_ops {
     const char *engine;
@@ -263,6 +295,25 @@ struct store_ops {
     /* Remembers that an import met key on row (a scratch table of this connection, emptied
      * with key NULL); when key was met before, *first_row receives that row and ST_EXISTS is returned. */
     int (*import_seen)(struct store *s, const char *key, int64_t row, int64_t *first_row);
+
+    /* Reports. report_models: models whose date f->date lies in the period, by key, field,
+     * kind, level, typical and that date's year (n). */
+    int (*report_models)(struct store *s, const struct report_filter *f, struct report_rows *out);
+    /* Indicator values of the years of the period, of models matching f (any registration
+     * date): by key, field and indicator (sub): sum, and n models. */
+    int (*report_results)(struct store *s, const struct report_filter *f, struct report_rows *out);
+    /* Conferences held in the period under the subtree: by key, level and kind (a): n. */
+    int (*report_events)(struct store *s, const struct report_filter *f, struct report_rows *out);
+    /* Awards dated in the period (their decision, else their conference, else their record)
+     * under the subtree: by key, level of their conference (0: none), recipient type (a) and
+     * form (b): n, sum of amounts, n2 distinct models. */
+    int (*report_awards)(struct store *s, const struct report_filter *f, struct report_rows *out);
+    /* Replications since a day of the period, of models matching f's status, field and kind,
+     * under the subtree: by key: n replications, n2 distinct reached units (communes, or with
+     * PLACE_UNIT the units themselves). */
+    int (*report_replications)(struct store *s, const struct report_filter *f, struct report_rows *out);
+    /* Communes under each key (with PLACE_UNIT: the villages and the commune itself, 1 each). */
+    int (*report_units)(struct store *s, const struct report_filter *f, struct report_rows *out);
 
     int (*audit_append)(struct store *s, const struct audit_entry *e);
     int (*audit_list)(struct store *s, const struct audit_filter *f, struct audit_list *out);

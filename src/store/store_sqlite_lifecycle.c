@@ -12,8 +12,10 @@ int s_model_transition(struct store *base, int64_t id, int from, int to, const s
     char now[21];
     date_now_iso(now);
     /* typical belongs to recognized models only: leaving that state clears it */
+    /* the day of recognition is the decision's date, or today's (migration 013) */
     sqlite3_stmt *st = sq_once(s, "UPDATE models SET status = ?1, version = version + 1, updated_at = ?2,"
-                                  " typical = CASE WHEN ?1 = 'recognized' THEN typical ELSE 0 END"
+                                  " typical = CASE WHEN ?1 = 'recognized' THEN typical ELSE 0 END,"
+                                  " recognized_on = CASE WHEN ?1 = 'recognized' THEN coalesce(?5, substr(?2, 1, 10)) END"
                                   " WHERE id = ?3 AND status = ?4");
     if (!st)
         return ST_ERR;
@@ -21,6 +23,7 @@ int s_model_transition(struct store *base, int64_t id, int from, int to, const s
     sq_bind_text(st, 2, now);
     sqlite3_bind_int64(st, 3, id);
     sq_bind_text(st, 4, model_status_names[from]);
+    sq_bind_text(st, 5, e->decision_date);
     if (sq_done(s, st, "model_transition") != ST_OK)
         return ST_ERR;
     if (sqlite3_changes(s->db) == 0)

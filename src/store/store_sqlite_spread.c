@@ -11,7 +11,7 @@ int s_replication_insert(struct store *base, struct replication *r)
     struct sqlite_store *s = S(base);
     date_now_iso(r->created_at);
     sqlite3_stmt *st = sq_once(s, "INSERT INTO replications (model_id, hierarchy, unit_code, since, replica_model_id, note,"
-                                  " created_at, login) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+                                  " created_at, login, p24, d24, c24, p25, c25) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     if (!st)
         return ST_ERR;
     sqlite3_bind_int64(st, 1, r->model_id);
@@ -22,6 +22,11 @@ int s_replication_insert(struct store *base, struct replication *r)
     sq_bind_text(st, 6, r->note);
     sq_bind_text(st, 7, r->created_at);
     sq_bind_text_empty(st, 8, r->login);
+    sq_bind_text(st, 9, r->place.p24);
+    sq_bind_text(st, 10, r->place.d24);
+    sq_bind_text(st, 11, r->place.c24);
+    sq_bind_text(st, 12, r->place.p25);
+    sq_bind_text(st, 13, r->place.c25);
     int rc = sqlite3_step(st);
     sqlite3_finalize(st);
     if (rc == SQLITE_CONSTRAINT)
