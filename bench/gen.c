@@ -89,12 +89,13 @@ static int exec(sqlite3 *db, const char *sql)
 }
 
 /* Removes the indexes of models (but the one of its unique code, which the store needs)
- * and its search triggers, keeping their SQL in t. */
+ * and its search and tally triggers (migrations 011, 013), keeping their SQL in t. */
 static int set_aside(sqlite3 *db, struct aside *t)
 {
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(db, "SELECT type, name, sql FROM sqlite_master WHERE tbl_name = 'models' AND sql IS NOT NULL"
-                               " AND (type = 'index' OR (type = 'trigger' AND name LIKE 'models\\_fts\\_%' ESCAPE '\\'))"
+                               " AND (type = 'index' OR (type = 'trigger' AND (name LIKE 'models\\_fts\\_%' ESCAPE '\\'"
+                               " OR name LIKE 'models\\_tally\\_%' ESCAPE '\\')))"
                                " ORDER BY type = 'trigger', name", -1, &st, NULL) != SQLITE_OK)
         return -1;
     char drop[MAX_ASIDE][96];
@@ -124,7 +125,8 @@ static int set_aside(sqlite3 *db, struct aside *t)
 }
 
 /* Builds the indexes, indexes the models written since set_aside for search (through
- * migration 011's views) and puts the triggers back, in one transaction. */
+ * migration 011's views), counts the tally again and puts the triggers back, in one
+ * transaction. */
 static int put_back(sqlite3 *db, struct aside *t)
 {
     if (exec(db, "BEGIN IMMEDIATE"))
@@ -137,8 +139,15 @@ static int put_back(sqlite3 *db, struct aside *t)
     const char *const fill[] = {"INSERT INTO model_fts (rowid, title, body, pub, facets)"
                                 " SELECT key, title, body, pub, facets FROM model_search_rows WHERE id > ?",
                                 "INSERT OR IGNORE INTO search_words (word) SELECT word FROM model_search_words"
-                                " WHERE id > ?"};
-    for (int k = 0; k < 2; k++) {
+                                " WHERE id > ?",
+                                /* the tally of migration 013, counted again from every model */
+                                "DELETE FROM model_tally WHERE ? IS NOT NULL",
+                                "INSERT INTO model_tally SELECT status, coalesce(p24, ''), coalesce(p25, ''),"
+                                " CAST(substr(registered_on, 1, 4) AS INTEGER), CASE WHEN status = 'recognized' THEN"
+                                " CAST(substr(coalesce(recognized_on, registered_on), 1, 4) AS INTEGER) ELSE 0 END,"
+                                " field, kind, registration_level, typical, count(*) FROM models WHERE ? IS NOT NULL"
+                                " GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9"};
+    for (int k = 0; k < 4; k++) {
         if (sqlite3_prepare_v2(db, fill[k], -1, &st, NULL) != SQLITE_OK) {
             fprintf(stderr, "gen: %s: %s\n", fill[k], sqlite3_errmsg(db));
             return exec(db, "ROLLBACK"), -1;

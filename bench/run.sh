@@ -52,7 +52,7 @@ measure() {
 # the sqlite3 shell running the statements of file $1 (one query each, or $2 statements
 # per query) over and over, REPEAT queries in all, from one process: queries/s
 baseline_file() {
-    repeat=2000
+    repeat=${REPEAT:-2000}
     per=${2:-1}
     lines=$(grep -c . "$1")
     : > "$tmp/q.sql"
@@ -63,6 +63,12 @@ baseline_file() {
     sqlite3 "$tmp/b.db" < "$tmp/q.sql"
     t1=$(date +%s.%N)
     echo "$k $t0 $t1" | awk '{printf "%.0f", $1 / ($3 - $2)}'
+}
+
+# the sqlite3 shell's milliseconds per run of one statement (the mean of 10 runs after one)
+baseline_ms() {
+    { echo ".output /dev/null"; echo "$1"; echo ".timer on"; k=0; while [ $k -lt 10 ]; do echo "$1"; k=$((k + 1)); done; } > "$tmp/ms.sql"
+    sqlite3 "$tmp/b.db" < "$tmp/ms.sql" 2>&1 | awk '/^Run Time/ {t += $4; n++} END {printf "%.1f", n ? 1000 * t / n : -1}'
 }
 
 # one statement as the baseline
@@ -131,6 +137,34 @@ p99=$(echo "$m" | awk '{print $3}')
 echo "$p99 $N $SEARCH_CONNS" | awk '{v = $1; if (v ~ /us$/) v /= 1000; else if (v ~ /ms$/) v += 0; else if (v ~ /s$/) v *= 1000;
     printf "search p99 %s on %d models with %d connections: %s (target: p99 <= 20 ms on 1,000,000 models)\n",
     $1, $2, $3, v <= 20 ? "at most 20 ms" : "MORE than 20 ms"}'
+
+# ---- reports ----------------------------------------------------------------------------
+# One connection, one report at a time: the targets are the time one roll-up takes
+# (issue 6: a province <= 50 ms, the whole country <= 200 ms). The baseline is the same
+# question as one plain GROUP BY in the sqlite3 shell over the same file (it may use the
+# indexes of migration 013; it reads no summary table and writes no JSON).
+echo
+printf '%-44s %12s %10s %10s %8s %14s %7s\n' "report (one connection)" "dvk req/s" "p50" "p99" "non-2xx" "sqlite3 ms/q" "target"
+period="from=2010-01-01&to=2024-12-31"
+report_row() {
+    label=$1 url=$2 sql=$3 target=$4
+    m=$(measure "$url" -t1 -c1)
+    ms=$(baseline_ms "$sql")
+    set -- $m
+    ok=$(echo "$3 $target" | awk '{v = $1; if (v ~ /us$/) v /= 1000; else if (v ~ /ms$/) v += 0; else if (v ~ /s$/) v *= 1000;
+        print (v <= $2 ? "p99<=" : "MISSED ") $2 "ms"}')
+    printf '%-44s %12s %10s %10s %8s %14s %7s\n' "$label" "$1" "$2" "$3" "$4" "$ms" "$ok"
+}
+report_row "province roll-up by district (2024)" "$base/api/v1/reports/by_unit?hierarchy=2024&unit=$prov&$period" \
+    "SELECT d24, field, kind, typical, count(*) FROM models WHERE p24 = '$prov' AND status = 'recognized' AND registered_on BETWEEN '2010-01-01' AND '2024-12-31' GROUP BY 1, 2, 3, 4;" 50
+report_row "province roll-up by commune (2025)" "$base/api/v1/reports/by_unit?hierarchy=2025&unit=48&$period" \
+    "SELECT c25, field, kind, typical, count(*) FROM models WHERE p25 = '48' AND status = 'recognized' AND registered_on BETWEEN '2010-01-01' AND '2024-12-31' GROUP BY 1, 2, 3, 4;" 50
+report_row "country roll-up by province (2024)" "$base/api/v1/reports/by_unit?hierarchy=2024&$period" \
+    "SELECT p24, field, kind, typical, count(*) FROM models WHERE status = 'recognized' AND registered_on BETWEEN '2010-01-01' AND '2024-12-31' GROUP BY 1, 2, 3, 4;" 200
+report_row "country, all statuses, mid-year to mid-year" "$base/api/v1/reports/by_unit?hierarchy=2025&status=all&from=2012-07-01&to=2024-06-30" \
+    "SELECT p25, field, kind, typical, count(*) FROM models WHERE status <> 'draft' AND registered_on BETWEEN '2012-07-01' AND '2024-06-30' GROUP BY 1, 2, 3, 4;" 200
+report_row "country time series (2025)" "$base/api/v1/reports/timeseries?hierarchy=2025&$period" \
+    "SELECT substr(registered_on, 1, 4), count(*) FROM models WHERE status <> 'draft' AND registered_on BETWEEN '2010-01-01' AND '2024-12-31' GROUP BY 1;" 200
 
 rss=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status")
 echo

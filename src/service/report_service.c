@@ -266,11 +266,12 @@ static void settle_unassigned(struct report_table *t)
     }
 }
 
-static int models(struct ctx *c, int date, int status, struct report_rows *out)
+static int models(struct ctx *c, int date, int status, int dims, struct report_rows *out)
 {
     struct report_filter f = c->f;
     f.date = date;
     f.status = status;
+    f.dims = dims;
     return c->st->ops->report_models(c->st, &f, out) == ST_OK ? SVC_OK : SVC_ERROR;
 }
 
@@ -286,7 +287,7 @@ static int build_summary(struct ctx *c)
 {
     struct report *r = c->r;
     struct report_rows rows = {0};
-    if (models(c, RDATE_REGISTERED, r->status, &rows))
+    if (models(c, RDATE_REGISTERED, r->status, RD_FIELD | RD_KIND | RD_TYPICAL, &rows))
         return SVC_ERROR;
     for (int i = 0; i < rows.n; i++) {
         const struct report_row *x = &rows.items[i];
@@ -332,7 +333,7 @@ static int build_by_unit(struct ctx *c)
     if (unit_rows(c, t))
         return SVC_ERROR;
     struct report_rows rows = {0};
-    if (models(c, RDATE_REGISTERED, r->status, &rows))
+    if (models(c, RDATE_REGISTERED, r->status, RD_KEY | RD_FIELD | RD_KIND | RD_TYPICAL, &rows))
         return SVC_ERROR;
     for (int i = 0; i < rows.n; i++) {
         const struct report_row *x = &rows.items[i];
@@ -361,7 +362,7 @@ static int build_by_level(struct ctx *c)
     for (int i = 1; i < LEVEL_COUNT; i++)
         row_add(t, reg_level_names[i], reg_level_labels[i], true, ROW_ITEM);
     struct report_rows rows = {0};
-    if (models(c, RDATE_REGISTERED, r->status, &rows))
+    if (models(c, RDATE_REGISTERED, r->status, RD_LEVEL | RD_KIND | RD_TYPICAL, &rows))
         return SVC_ERROR;
     for (int i = 0; i < rows.n; i++) {
         const struct report_row *x = &rows.items[i];
@@ -544,7 +545,8 @@ static int build_timeseries(struct ctx *c)
         row_add(t, k, k, false, ROW_ITEM);
     }
     struct report_rows reg = {0}, rec = {0};
-    if (models(c, RDATE_REGISTERED, 0, &reg) || models(c, RDATE_RECOGNIZED, STATUS_RECOGNIZED, &rec)) {
+    if (models(c, RDATE_REGISTERED, 0, RD_YEAR | RD_TYPICAL, &reg) ||
+        models(c, RDATE_RECOGNIZED, STATUS_RECOGNIZED, RD_YEAR | RD_TYPICAL, &rec)) {
         report_rows_free(&reg);
         report_rows_free(&rec);
         return SVC_ERROR;

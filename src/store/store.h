@@ -132,6 +132,8 @@ struct model_unit_ref {
 
 /* ---- reports (store_sqlite_report.c; service/report_service.c folds the rows) ---- */
 enum report_date { RDATE_REGISTERED, RDATE_RECOGNIZED };
+/* What report_models groups by (the others come back as "" or 0): fewer groups, less work. */
+enum report_dim { RD_KEY = 1, RD_FIELD = 2, RD_KIND = 4, RD_LEVEL = 8, RD_TYPICAL = 16, RD_YEAR = 32, RD_ALL = 63 };
 struct report_filter {
     int hierarchy;        /* of the roll-up: 2024 or 2025 */
     int place_col;        /* the subtree (PLACE_P24 .. PLACE_C25, or PLACE_UNIT); PLACE_NONE: the country */
@@ -146,6 +148,7 @@ struct report_filter {
     int status;           /* enum model_status; 0: every status but draft */
     int field, kind;      /* 0: any */
     int date;             /* enum report_date: which day of a model the period is about */
+    int dims;             /* enum report_dim mask for report_models; 0 means RD_ALL */
 };
 /* One group of a report query; which members mean something depends on the query. */
 struct report_row {

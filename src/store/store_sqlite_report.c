@@ -128,12 +128,20 @@ static int models_raw(struct sqlite_store *s, const struct report_filter *f, con
                       struct report_rows *out)
 {
     const char *day = f->date == RDATE_RECOGNIZED ? "coalesce(m.recognized_on, m.registered_on)" : "m.registered_on";
+    int d = f->dims ? f->dims : RD_ALL;
     struct buf b = BUF_INIT;
     buf_puts(&b, "SELECT ");
-    key_sql(&b, f, "m");
-    buf_printf(&b, ", m.field, m.kind, m.registration_level, m.typical, CAST(substr(%s, 1, 4) AS INTEGER), count(*)"
-                   " FROM models m",
-               day);
+    if (d & RD_KEY)
+        key_sql(&b, f, "m");
+    else
+        buf_puts(&b, "''");
+    buf_printf(&b, ", %s, %s, %s, %s, ", d & RD_FIELD ? "m.field" : "''", d & RD_KIND ? "m.kind" : "''",
+               d & RD_LEVEL ? "m.registration_level" : "''", d & RD_TYPICAL ? "m.typical" : "0");
+    if (d & RD_YEAR)
+        buf_printf(&b, "CAST(substr(%s, 1, 4) AS INTEGER)", day);
+    else
+        buf_puts(&b, "0");
+    buf_puts(&b, ", count(*) FROM models m");
     /* with several statuses the planner would rather read a place's rows through the list's
      * index and then the table; the covering index answers from its own pages */
     if (f->place_col == PLACE_P24 || f->place_col == PLACE_P25)
@@ -160,23 +168,99 @@ static int models_raw(struct sqlite_store *s, const struct report_filter *f, con
     return read_model_rows(s, st, out);
 }
 
+/* Groups of a report_models answer, merged in C: the tally's rows come in its key's order,
+ * not the report's, and sorting them for a GROUP BY would cost more than reading them. */
+struct groups {
+    struct report_rows *out;
+    int first;     /* rows of out before this query's */
+    int *slot;     /* open addressing: index into out->items + 1, 0 = free */
+    size_t cap;
+};
+
+static size_t group_hash(const struct report_row *r)
+{
+    size_t h = 14695981039346656037u;
+    for (const char *p = r->key; *p; p++)
+        h = (h ^ (unsigned char)*p) * 1099511628211u;
+    int v[] = {r->field, r->kind, r->level, r->typical, r->year};
+    for (int i = 0; i < 5; i++)
+        h = (h ^ (size_t)v[i]) * 1099511628211u;
+    return h;
+}
+
+static bool group_same(const struct report_row *a, const struct report_row *b)
+{
+    return a->field == b->field && a->kind == b->kind && a->level == b->level && a->typical == b->typical &&
+           a->year == b->year && strcmp(a->key, b->key) == 0;
+}
+
+static void group_grow(struct groups *g)
+{
+    free(g->slot);
+    g->cap = g->cap ? g->cap * 2 : 1024;
+    g->slot = xmalloc(g->cap * sizeof *g->slot);
+    memset(g->slot, 0, g->cap * sizeof *g->slot);
+    for (int i = g->first; i < g->out->n; i++) {
+        size_t h = group_hash(&g->out->items[i]) & (g->cap - 1);
+        while (g->slot[h])
+            h = (h + 1) & (g->cap - 1);
+        g->slot[h] = i + 1;
+    }
+}
+
+/* Adds r (read into a scratch row) to its group. */
+static void group_add(struct groups *g, const struct report_row *r)
+{
+    if ((size_t)(g->out->n - g->first + 1) * 2 > g->cap)
+        group_grow(g);
+    size_t h = group_hash(r) & (g->cap - 1);
+    while (g->slot[h]) {
+        struct report_row *x = &g->out->items[g->slot[h] - 1];
+        if (group_same(x, r)) {
+            x->n += r->n;
+            return;
+        }
+        h = (h + 1) & (g->cap - 1);
+    }
+    *row_add(g->out) = *r;
+    g->slot[h] = g->out->n;
+}
+
 /* Whole years y0..y1 of the country, from model_tally. */
 static int models_tally(struct sqlite_store *s, const struct report_filter *f, int y0, int y1, struct report_rows *out)
 {
     const char *ycol = f->date == RDATE_RECOGNIZED ? "ryear" : "year";
+    int d = f->dims ? f->dims : RD_ALL;
     struct buf b = BUF_INIT;
-    buf_printf(&b, "SELECT t.%s, t.field, t.kind, t.registration_level, t.typical, t.%s, sum(t.n) FROM model_tally t"
-                   " WHERE 1",
-               f->hierarchy == 2025 ? "p25" : "p24", ycol);
+    buf_printf(&b, "SELECT %s, %s, %s, %s, %s, %s, t.n FROM model_tally t WHERE 1",
+               d & RD_KEY ? (f->hierarchy == 2025 ? "t.p25" : "t.p24") : "''", d & RD_FIELD ? "t.field" : "''",
+               d & RD_KIND ? "t.kind" : "''", d & RD_LEVEL ? "t.registration_level" : "''",
+               d & RD_TYPICAL ? "t.typical" : "0", d & RD_YEAR ? (f->date == RDATE_RECOGNIZED ? "t.ryear" : "t.year") : "0");
     model_where(&b, f, "t");
-    buf_printf(&b, " AND t.%s BETWEEN ? AND ? GROUP BY 1, 2, 3, 4, 5, 6 HAVING sum(t.n) <> 0", ycol);
+    buf_printf(&b, " AND t.%s BETWEEN ? AND ? AND t.n <> 0", ycol);
     sqlite3_stmt *st = sq_once(s, b.p);
     buf_free(&b);
     if (!st)
         return ST_ERR;
     sqlite3_bind_int(st, 1, y0);
     sqlite3_bind_int(st, 2, y1);
-    return read_model_rows(s, st, out);
+    struct groups g = {.out = out, .first = out->n};
+    int rc;
+    struct report_row r;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        memset(&r, 0, sizeof r);
+        sq_col_cpy(st, 0, r.key, sizeof r.key);
+        r.field = enum_of(model_field_names, FIELD_COUNT, sqlite3_column_text(st, 1));
+        r.kind = enum_of(model_kind_names, KIND_COUNT, sqlite3_column_text(st, 2));
+        r.level = enum_of(reg_level_names, LEVEL_COUNT, sqlite3_column_text(st, 3));
+        r.typical = sqlite3_column_int(st, 4);
+        r.year = sqlite3_column_int(st, 5);
+        r.n = sqlite3_column_int64(st, 6);
+        group_add(&g, &r);
+    }
+    sqlite3_finalize(st);
+    free(g.slot);
+    return rc == SQLITE_DONE ? ST_OK : sq_fail(s, "report_models");
 }
 
 static int year_of(const char *d)
