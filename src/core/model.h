@@ -81,6 +81,9 @@ struct model {
     int version;
     char created_at[21], updated_at[21];
     struct model_place place;
+    /* In a 2024 commune that was split between several 2025 communes: the one chosen for this
+     * model ("" until chosen); place.c25 follows it. */
+    char commune_2025[32];
     struct model_result results[MODEL_MAX_RESULTS];
     int nresults;
     /* Read-only, filled by the store on read. */

@@ -84,6 +84,7 @@ int api_import_get(struct rq *r);
 int api_import_commit(struct rq *r);
 /* api_reports.c */
 int api_report(struct rq *r);
+int page_model_commune25(struct rq *r);
 struct report_query;
 /* Reads a report's query parameters; returns the name of an unknown one, or NULL. */
 const char *report_query_from(struct rq *r, struct report_query *q);

@@ -228,6 +228,22 @@ int page_model_typical(struct rq *r)
     return rc == SVC_OK ? back_to(r, id) : refused(r, id, status_of(rc), &v, NULL);
 }
 
+/* POST /models/{id}/commune-2025: the new commune of a model of a split old commune. */
+int page_model_commune25(struct rq *r)
+{
+    int64_t id = path_id(r->params[0]);
+    struct model m;
+    int rc = id ? svc_model_get(r->st, &r->actor, id, &m) : SVC_NOTFOUND;
+    if (rc)
+        return refused(r, id, status_of(rc), NULL, NULL);
+    const char *ver = rq_form(r, "version"), *c = rq_form(r, "commune_2025");
+    snprintf(m.commune_2025, sizeof m.commune_2025, "%s", c && strlen(c) < sizeof m.commune_2025 ? c : "?");
+    struct verrs v = {0};
+    rc = svc_model_update(r->st, &r->actor, &m, ver ? atoi(ver) : -1, &v);
+    model_free(&m);
+    return rc == SVC_OK ? back_to(r, id) : refused(r, id, status_of(rc), &v, NULL);
+}
+
 int page_model_results(struct rq *r)
 {
     int64_t id = path_id(r->params[0]);

@@ -188,6 +188,37 @@ static void dd_text(struct rq *r, const char *label, const char *value)
         hf(r, "<dt>%t</dt><dd class=\"pre\">%s</dd>", label, value);
 }
 
+/* A model of a 2024 commune that was split in 2025: its new commune, or the choice of it. */
+static void split_commune(struct rq *r, const struct model *m)
+{
+    struct unit_list opts;
+    if (svc_split_options(r->st, m, &opts) != SVC_OK || opts.n == 0)
+        return;
+    hf(r, "<dt>%t</dt><dd>", N_("Commune after the 2025 merger"));
+    const char *chosen = NULL;
+    for (int i = 0; i < opts.n; i++)
+        if (strcmp(opts.items[i].code, m->place.c25) == 0)
+            chosen = opts.items[i].name;
+    if (chosen)
+        hf(r, "%s ", chosen);
+    else
+        hf(r, "<span class=\"warn\">%t</span> ",
+           N_("Not chosen yet: the old commune was split, so reports show this model as not assigned."));
+    if (authz_model_edit(&r->actor, m)) {
+        hf(r, "<form method=\"post\" action=\"/models/%I/commune-2025\" class=\"inline\">", m->id);
+        csrf_field(r);
+        hf(r, "<input type=\"hidden\" name=\"version\" value=\"%d\"><label for=\"i-commune25\">%t</label> "
+              "<select id=\"i-commune25\" name=\"commune_2025\">",
+           m->version, N_("New commune"));
+        for (int i = 0; i < opts.n; i++)
+            hf(r, "<option value=\"%s\"%R>%s</option>", opts.items[i].code,
+               strcmp(opts.items[i].code, m->place.c25) == 0 ? " selected" : "", opts.items[i].name);
+        hf(r, "</select> <button type=\"submit\">%t</button></form>", N_("Save"));
+    }
+    hf(r, "</dd>");
+    unit_list_free(&opts);
+}
+
 int page_model_view(struct rq *r)
 {
     int64_t id = path_id(r->params[0]);
@@ -214,6 +245,7 @@ int page_model_view(struct rq *r)
     hf(r, "<dl class=\"facts\"><dt>%t</dt><dd>%s</dd><dt>%t</dt><dd>%t</dd><dt>%t</dt><dd>%t</dd>", N_("Code"), m.code,
        N_("Field"), model_field_labels[m.field], N_("Kind"), model_kind_labels[m.kind]);
     hf(r, "<dt>%t</dt><dd>%s <small>(%t %d)</small></dd>", N_("Unit"), nz(m.unit_path), N_("hierarchy"), m.hierarchy);
+    split_commune(r, &m);
     hf(r, "<dt>%t</dt><dd>%t</dd><dt>%t</dt><dd>%D</dd>", N_("Registered with"), reg_level_labels[m.level],
        N_("Registered on"), m.registered_on);
     if (m.owner)

@@ -69,6 +69,7 @@ const struct route routes[] = {
     {"POST", "/models/{}/transition", page_model_transition, R_FORM | R_AUTH, 64 * KB},
     {"POST", "/models/{}/typical", page_model_typical, R_FORM | R_AUTH, 64 * KB},
     {"POST", "/models/{}/results", page_model_results, R_FORM | R_AUTH, 8 * KB},
+    {"POST", "/models/{}/commune-2025", page_model_commune25, R_FORM | R_AUTH, 8 * KB},
     {"GET", "/models/{}/appraisals/new", page_appraisal_new, R_AUTH, 0},
     {"POST", "/models/{}/appraisals/new", page_appraisal_create, R_FORM | R_AUTH, 256 * KB},
     {"POST", "/models/bulk", page_models_bulk, R_FORM | R_AUTH, 64 * KB},

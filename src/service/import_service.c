@@ -161,6 +161,9 @@ struct place_cache {
 /* The place of hierarchy/code: fills m's place, unit name and path; false for an unknown unit. */
 static bool place_of(struct store *st, struct place_cache *pc, struct model *m)
 {
+    /* a model whose new commune was chosen (a split old commune) is placed on its own */
+    if (m->commune_2025[0])
+        return svc_model_place(st, m) == SVC_OK;
     char key[40];
     snprintf(key, sizeof key, "%d:%s", m->hierarchy, m->unit_code);
     ENTRY e = {key, NULL}, *found = NULL;

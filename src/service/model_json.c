@@ -38,7 +38,7 @@ static const struct jmember members[] = {
     {"tags", J_TAGS, 0, 0, NULL, 0},
     {"typical", J_BOOL, offsetof(struct model, typical), 0, NULL, 0},
     {"public", J_BOOL, offsetof(struct model, is_public), 0, NULL, 0},
-    STR(typical_reason),
+    STR(typical_reason), FIX(commune_2025),
     {"results", J_RESULTS, 0, 0, NULL, 0},
     RO("id"), RO("code"), RO("version"), RO("unit_name"), RO("unit_path"), RO("created_at"), RO("updated_at"),
     RO("ext_key"),

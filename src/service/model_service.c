@@ -81,12 +81,30 @@ static int place_model(struct store *st, struct model *m, struct verrs *v)
             struct unit u;
             if (cl.n == 1)
                 snprintf(p->c25, sizeof p->c25, "%s", cl.codes[0]);
+            /* a split commune: the new commune someone chose for this model, if any */
+            bool chosen = false;
+            for (int i = 0; cl.n > 1 && i < cl.n && m->commune_2025[0]; i++)
+                if (strcmp(cl.codes[i], m->commune_2025) == 0) {
+                    snprintf(p->c25, sizeof p->c25, "%s", cl.codes[i]);
+                    chosen = true;
+                }
+            if (m->commune_2025[0] && !chosen) {
+                if (cl.n > 1) {
+                    code_list_free(&cl);
+                    verrs_add(v, "commune_2025", "Choose one of the communes this old commune went into.");
+                    return SVC_INVALID;
+                }
+                m->commune_2025[0] = 0; /* not a split commune (any more): nothing to choose */
+            }
             /* a split commune: its new commune is chosen later; the province is exact */
             if (st->ops->unit_get(st, 2025, cl.codes[0], &u) == ST_OK)
                 snprintf(p->p25, sizeof p->p25, "%s", u.parent_code);
         } else if (p->p24[0]) {
             p25_of_p24(st, p->p24, p->p25);
         }
+    } else if (m->hierarchy == 2025 && m->commune_2025[0]) {
+        verrs_add(v, "commune_2025", "Only a model of a 2024 commune that was split has a new commune to choose.");
+        return SVC_INVALID;
     } else if (p->c25[0] && st->ops->mapping_old_of(st, p->c25, &cl) == ST_OK && cl.n > 0) {
         /* The 2024 place is what all old communes of this new commune share. */
         struct unit first, u;
@@ -391,6 +409,22 @@ int svc_model_place(struct store *st, struct model *m)
 {
     struct verrs v = {0};
     return place_model(st, m, &v);
+}
+
+int svc_split_options(struct store *st, const struct model *m, struct unit_list *out)
+{
+    memset(out, 0, sizeof *out);
+    struct code_list cl = {0};
+    if (m->hierarchy != 2024 || !m->place.c24[0] || st->ops->mapping_new_of(st, m->place.c24, &cl) != ST_OK)
+        return SVC_OK;
+    if (cl.n > 1) {
+        out->items = xmalloc((size_t)cl.n * sizeof *out->items);
+        for (int i = 0; i < cl.n; i++)
+            if (st->ops->unit_get(st, 2025, cl.codes[i], &out->items[out->n]) == ST_OK)
+                out->n++;
+    }
+    code_list_free(&cl);
+    return SVC_OK;
 }
 
 int svc_unit_place(struct store *st, int hierarchy, const char *code, struct model_place *p)

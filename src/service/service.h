@@ -268,6 +268,9 @@ int svc_user_passwd(struct store *st, const struct actor *a, const char *login, 
                     size_t msgsz);
 /* Disables or enables a user; disabling ends the user's sessions. */
 int svc_user_disable(struct store *st, const struct actor *a, const char *login, bool disabled, char *msg, size_t msgsz);
+/* The 2025 communes that m's 2024 commune was split between (none when it was not split,
+ * or when m is not of a 2024 commune), in name order; the caller frees out. */
+int svc_split_options(struct store *st, const struct model *m, struct unit_list *out);
 /* The place of a unit in both hierarchies (what a model there would get). */
 int svc_unit_place(struct store *st, int hierarchy, const char *code, struct model_place *p);
 /* Places m (its hierarchy and unit_code) in both hierarchies and fills unit_name and unit_path. */

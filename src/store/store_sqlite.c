@@ -641,8 +641,8 @@ static int write_children(struct sqlite_store *s, const struct model *m, bool fr
     "title, title_fold, summary, description, field, kind, registration_level, status, hierarchy, unit_code, " \
     "p24, d24, c24, p25, c25, registered_on, owner_id, situation, objectives, content, area_target, forces, "  \
     "resources, outputs, sustainability, period_from, period_to, typical, typical_reason, search_fold, "        \
-    "updated_at, public, public_fold, title_key, ext_key"
-#define MODEL_WRITE_N 35
+    "updated_at, public, public_fold, title_key, ext_key, c25_chosen"
+#define MODEL_WRITE_N 36
 
 static void bind_model(sqlite3_stmt *st, const struct model *m, sqlite3_int64 oid, const char *search_fold,
                        const char *public_fold)
@@ -685,6 +685,7 @@ static void bind_model(sqlite3_stmt *st, const struct model *m, sqlite3_int64 oi
     char *tk = text_sort_key(m->title ? m->title : "");
     sq_bind_text_empty(st, i++, tk);
     sq_bind_text(st, i++, m->ext_key);
+    sq_bind_text(st, i++, m->commune_2025);
     free(tk);
     free(tf);
 }
@@ -704,7 +705,7 @@ static int s_model_insert(struct store *base, struct model *m, const char *searc
     sqlite3_stmt *st = sq_stmt(s, Q_MODEL_INSERT,
                             "INSERT INTO models (" MODEL_WRITE_COLS ", code, version, created_at) VALUES "
                             "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,"
-                            " ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?36, 1, ?37)");
+                            " ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?36, ?37, 1, ?38)");
     if (!st) {
         rc = ST_ERR;
         goto fail;
@@ -740,7 +741,7 @@ static int s_model_update(struct store *base, struct model *m, int expected_vers
         s, Q_MODEL_UPDATE,
         "UPDATE models SET (" MODEL_WRITE_COLS ", version) = (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
         " ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34,"
-        " ?35, version + 1) WHERE id = ?36 AND version = ?37");
+        " ?35, ?36, version + 1) WHERE id = ?37 AND version = ?38");
     if (!st) {
         rc = ST_ERR;
         goto fail;
@@ -775,7 +776,7 @@ fail:
     "m.hierarchy, m.unit_code, m.p24, m.d24, m.c24, m.p25, m.c25, m.registered_on, o.type, o.name, m.situation, " \
     "m.objectives, m.content, m.area_target, m.forces, m.resources, m.outputs, m.sustainability, m.period_from, " \
     "m.period_to, m.typical, m.typical_reason, m.version, m.created_at, m.updated_at, u.name, m.title_fold, m.public, " \
-    "m.ext_key"
+    "m.ext_key, m.c25_chosen"
 #define MODEL_READ_FROM                                                 \
     " FROM models m LEFT JOIN owners o ON o.id = m.owner_id"            \
     " LEFT JOIN units u ON u.hierarchy = m.hierarchy AND u.code = m.unit_code"
@@ -822,6 +823,7 @@ static int read_model(struct sqlite_store *s, sqlite3_stmt *st, struct model *m)
     i++; /* title_fold */
     m->is_public = sqlite3_column_int(st, i++) != 0;
     m->ext_key = sq_col_dup(st, i++);
+    sq_col_cpy(st, i++, m->commune_2025, sizeof m->commune_2025);
     return ST_OK;
     (void)s;
 }
