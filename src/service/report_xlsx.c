@@ -164,12 +164,13 @@ static int char_em(utf8proc_int32_t c, bool bold)
     if (c >= 0x80) {
         utf8proc_int32_t d[4];
         int last = 0;
-        if (utf8proc_decompose_char(c, d, 4, UTF8PROC_DECOMPOSE, &last) >= 1 && d[0] < 0x80)
+        utf8proc_ssize_t n = utf8proc_decompose_char(c, d, 4, UTF8PROC_DECOMPOSE, &last);
+        if (n >= 1 && n <= 4 && d[0] >= 0 && d[0] < 0x80)
             c = d[0];
     }
     if (c < 32 || c > 126)
         return 500;
-    return (bold ? times_bold : times_regular)[c - 32];
+    return bold ? times_bold[c - 32] : times_regular[c - 32];
 }
 
 /* Pixels (96 dpi) of s[0..len) at size pt. */
