@@ -17,8 +17,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startServer, runDvk, runDvkStatus, ROOT } from '../lib/server.mjs';
 import { api, assertError } from '../lib/http.mjs';
-import { parseCsv } from '../lib/data.mjs';
-import { csvRows, libreofficeCsv, readXlsx, ref } from '../lib/xlsx.mjs';
+import { csvRows, parseCsv } from '../lib/data.mjs';
+import { libreofficeCsv, readXlsx, ref } from '../lib/xlsx.mjs';
 
 let srv;
 let dir;

@@ -2,14 +2,15 @@
 // file (a small ZIP reader: node has zlib but no ZIP), the cells and styles of the
 // first sheet, and LibreOffice's own reading of it (headless, converted to CSV).
 //
-//   const x = readXlsx(bytes);          // { files: Map, sheet, styles, strings }
-//   x.cell('B12')                       // { v, s, t } as stored
-//   const rows = await libreofficeCsv(dir, [path]);   // [[cells...]] per file, as LibreOffice shows them
+//   const x = readXlsx(bytes);          // { files, sheet, strings, xfs, cells, cell(), text() }
+//   x.cell('B12')                       // { v, t, style: { numFmt, bold, italic } } as stored
+//   const [rows] = await libreofficeCsv([path]);   // [[cells...]] per file, as LibreOffice shows them
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { inflateRawSync } from 'node:zlib';
+import { csvRows } from './data.mjs';
 
 /* The files of a ZIP archive: name -> Buffer (stored or deflated entries). */
 export function unzip(buf) {
@@ -76,28 +77,6 @@ export function ref(row, col) {
   let s = '';
   for (let c = col + 1; c > 0; c = Math.floor((c - 1) / 26)) s = String.fromCharCode(65 + ((c - 1) % 26)) + s;
   return `${s}${row + 1}`;
-}
-
-/* RFC 4180 rows (arrays of cells), a leading byte-order mark dropped. */
-export function csvRows(text) {
-  text = text.replace(/^\uFEFF/, '');
-  const rows = [];
-  let row = [];
-  let field = '';
-  let q = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (q) {
-      if (c === '"') {
-        if (text[i + 1] === '"') { field += '"'; i++; } else q = false;
-      } else field += c;
-    } else if (c === '"') q = true;
-    else if (c === ',') { row.push(field); field = ''; }
-    else if (c === '\n') { row.push(field); rows.push(row); row = []; field = ''; }
-    else if (c !== '\r') field += c;
-  }
-  if (field !== '' || row.length) { row.push(field); rows.push(row); }
-  return rows;
 }
 
 /* LibreOffice (Debian's libreoffice-calc) converts each file to CSV as its cells are shown
