@@ -93,6 +93,9 @@ static void fmts_make(lxw_workbook *wb, struct fmts *f)
     format_set_underline(f->motto2, LXW_UNDERLINE_SINGLE);
     f->date = fmt_new(wb, 12, false, true);
     format_set_italic(f->date);
+    lxw_format *heading[] = {f->superior, f->body, f->party, f->motto, f->motto2, f->date};
+    for (size_t i = 0; i < sizeof heading / sizeof heading[0]; i++)
+        format_set_text_wrap(heading[i]); /* a long name of a body takes two lines */
     f->kind = fmt_new(wb, 15, true, true);
     f->title = fmt_new(wb, 14, true, true);
     format_set_text_wrap(f->title);
@@ -369,32 +372,44 @@ static int write_heading(struct sheet *s, const struct fmts *f, const struct rep
     bool state = h->style == HEADING_STATE;
     const char *right0 = T(lang, state ? N_("SOCIALIST REPUBLIC OF VIETNAM") : N_("COMMUNIST PARTY OF VIETNAM"));
     const char *motto2 = T(lang, "Independence - Freedom - Happiness");
-    double left_need = fmax(fmax(text_units(h->superior, false, 12), text_units(h->body, true, 12)),
-                            text_units(line, false, 12)) + 2;
-    double right_need = fmax(fmax(text_units(right0, true, state ? 12 : 13), text_units(datel, false, 12)),
-                             state ? text_units(motto2, true, 13) : 0) + 2;
-    split_heading(s->L, left_need, right_need);
+    /* the four lines of each half: 36-HD/VPTW puts "ĐẢNG CỘNG SẢN VIỆT NAM" over the date
+     * line and "*" under the body; Nghị định 30/2020 the motto, its second line underlined,
+     * with the date line level with the number */
+    struct {
+        const char *text;
+        bool bold;
+        double pt;
+        lxw_format *fmt;
+    } half[2][4] = {
+        {{h->superior, false, 12, f->superior}, {h->body, true, 12, f->body}, {state ? "" : "*", false, 12, f->plain},
+         {line, false, 12, f->plain}},
+        {{right0, true, state ? 12 : 13, state ? f->motto : f->party},
+         {state ? motto2 : datel, state, state ? 13 : 12, state ? f->motto2 : f->date},
+         {"", false, 12, f->plain},
+         {state ? datel : "", false, 12, f->date}},
+    };
+    double need[2] = {0, 0};
+    for (int side = 0; side < 2; side++)
+        for (int row = 0; row < 4; row++)
+            need[side] = fmax(need[side], text_units(half[side][row].text, half[side][row].bold, half[side][row].pt) + 2);
+    /* a very long name wraps in its half rather than widen the table's columns */
+    split_heading(s->L, fmin(need[0], 56), fmin(need[1], 60));
     int k = s->L->split, last = s->L->ncols - 1;
     for (int c = 0; c <= last; c++)
         worksheet_set_column(s->ws, (lxw_col_t)c, (lxw_col_t)c, s->L->width[c], NULL);
-
-    span(s, 0, 0, k - 1, h->superior, f->superior);
-    span(s, 1, 0, k - 1, h->body, f->body);
-    if (state) {
-        /* Nghị định 30/2020: the motto, its second line underlined, then the date line */
-        span(s, 0, k, last, right0, f->motto);
-        span(s, 1, k, last, motto2, f->motto2);
-        span(s, 3, 0, k - 1, line, f->plain);
-        span(s, 3, k, last, datel, f->date);
-    } else {
-        /* 36-HD/VPTW: "ĐẢNG CỘNG SẢN VIỆT NAM" over the date line; "*" under the body */
-        span(s, 0, k, last, right0, f->party);
-        span(s, 1, k, last, datel, f->date);
-        span(s, 2, 0, k - 1, "*", f->plain);
-        span(s, 3, 0, k - 1, line, f->plain);
+    double width[2] = {0, 0};
+    for (int c = 0; c <= last; c++)
+        width[c >= k] += s->L->width[c];
+    for (int row = 0; row < 4; row++) {
+        int lines = 1;
+        for (int side = 0; side < 2; side++) {
+            const char *text = half[side][row].text;
+            span(s, row, side ? k : 0, side ? last : k - 1, text, half[side][row].fmt);
+            int n = *text ? wrap_lines(text, half[side][row].bold, half[side][row].pt, width[side]) : 1;
+            lines = n > lines ? n : lines;
+        }
+        worksheet_set_row(s->ws, (lxw_row_t)row, lines_height(lines, 13), NULL);
     }
-    for (int row = 0; row < 4; row++)
-        worksheet_set_row(s->ws, (lxw_row_t)row, 18, NULL);
 
     span(s, 5, 0, last, T(lang, "REPORT"), f->kind);
     worksheet_set_row(s->ws, 5, 21, NULL);
