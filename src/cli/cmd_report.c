@@ -12,10 +12,12 @@ static void usage(FILE *f)
 {
     fputs("usage: dvk report NAME --db PATH [--unit CODE] [--from YYYY-MM-DD] [--to YYYY-MM-DD]\n"
           "       [--hierarchy 2024|2025] [--status S|all] [--field F] [--kind K]\n"
-          "       [--format json|csv|xlsx] [--out FILE] [--lang vi|en|sv]\n"
+          "       [--format json|csv|xlsx] [--out FILE] [--lang vi|en|sv] [--number N]\n"
           "NAME: summary, by_unit, by_level, results, commendation, replication, timeseries.\n"
           "Without --unit, the whole country; without --status, recognized models.\n"
-          "Without --out, JSON and CSV go to standard output (XLSX needs --out).\n",
+          "Without --out, JSON and CSV go to standard output (XLSX needs --out).\n"
+          "XLSX is the file an office hands in: the heading of the unit (dvk heading show),\n"
+          "\"Số N-BC/...\" with --number N (else left blank) and today's date.\n",
           f);
 }
 
@@ -40,7 +42,7 @@ int cmd_report(int argc, char **argv)
     const char *name = argv[1];
     argv[1] = NULL; /* used */
     const char *db = opt(argc, argv, "--db"), *fmt = opt(argc, argv, "--format"), *out = opt(argc, argv, "--out"),
-               *lang_s = opt(argc, argv, "--lang");
+               *lang_s = opt(argc, argv, "--lang"), *number = opt(argc, argv, "--number");
     struct report_query q = {0};
     q.unit = opt(argc, argv, "--unit");
     q.from = opt(argc, argv, "--from");
@@ -60,6 +62,10 @@ int cmd_report(int argc, char **argv)
         return 2;
     }
     i18n_init();
+    if (number && !report_number_valid(number)) {
+        fprintf(stderr, "dvk report: --number: %s\n", T(lang, "The number is 1 to 6 digits."));
+        return 2;
+    }
     struct store *st = store_open(db);
     if (!st)
         return 1;
@@ -87,8 +93,7 @@ int cmd_report(int argc, char **argv)
     }
     int wrc = 0;
     if (xlsx) {
-        fprintf(stderr, "dvk report: xlsx: %s\n", T(lang, "Not available yet."));
-        wrc = -1;
+        wrc = svc_report_xlsx(st, &r, lang, number, out) == SVC_OK ? 0 : -1;
     } else if (strcmp(fmt, "csv") == 0) {
         size_t len;
         char *csv = report_to_csv(&r, lang, &len);

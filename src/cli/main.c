@@ -18,6 +18,7 @@ static const char usage[] =
     "  import --db PATH [--dry-run] FILE                        models from a CSV or XLSX file\n"
     "  export --db PATH [--format csv|xlsx] [--out FILE]        models to a CSV or XLSX file\n"
     "  report NAME --db PATH [--unit CODE] [--from D --to D]   a report as JSON, CSV or XLSX (dvk report --help)\n"
+    "  heading set|show --db PATH --hierarchy H [--unit CODE]  the heading of a unit's report files\n"
     "\n"
     "dvk COMMAND --help shows one command's options.\n";
 
@@ -103,6 +104,8 @@ int main(int argc, char **argv)
         return cmd_export(argc - 1, argv + 1);
     if (strcmp(cmd, "report") == 0)
         return cmd_report(argc - 1, argv + 1);
+    if (strcmp(cmd, "heading") == 0)
+        return cmd_heading(argc - 1, argv + 1);
     fprintf(stderr, "dvk: unknown command \"%s\"\n\n%s", cmd, usage);
     return 2;
 }

@@ -293,14 +293,10 @@ int page_models_export(struct rq *r)
                           : rc == SVC_INVALID ? N_("Unknown value.")
                                               : N_("Something went wrong; nothing was changed."));
     }
-    FILE *f = fopen(path, "rb");
-    char chunk[65536];
-    size_t got;
-    while (f && (got = fread(chunk, 1, sizeof chunk, f)) > 0)
-        buf_add(&r->out, chunk, got);
-    if (f)
-        fclose(f);
+    int read = buf_add_file(&r->out, path);
     unlink(path);
+    if (read)
+        return api ? api_svc_error(r, SVC_ERROR) : page_error(r, 500, N_("Something went wrong; nothing was changed."));
     r->content_type = format == EXPORT_CSV ? "text/csv; charset=utf-8"
                                            : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
     rq_add_header(r, "content-disposition", format == EXPORT_CSV ? "attachment; filename=\"dvk-models.csv\""

@@ -115,3 +115,11 @@ bool authz_scoring(const struct actor *a, const struct model_place *p, int hiera
 {
     return (a->role == ROLE_STAFF || a->role == ROLE_ADMIN) && authz_in_scope(a, p, hierarchy, unit_code);
 }
+
+/* The heading of a unit's report files names the office that hands them in: that
+ * office's staff keep it (or an administrator above it); the country's, a national
+ * administrator. */
+bool authz_heading_set(const struct actor *a, const struct model_place *p, int hierarchy, const char *unit_code)
+{
+    return (a->role == ROLE_STAFF || a->role == ROLE_ADMIN) && authz_in_scope(a, p, hierarchy, unit_code);
+}

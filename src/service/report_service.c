@@ -42,7 +42,7 @@ static void col_add(struct report_table *t, const char *key, const char *label, 
         return;
     struct report_col *c = &t->cols[t->ncols++];
     snprintf(c->key, sizeof c->key, "%s", key);
-    c->label = label;
+    snprintf(c->label, sizeof c->label, "%s", label);
     snprintf(c->unit, sizeof c->unit, "%s", unit ? unit : "");
     c->type = type;
 }
@@ -604,7 +604,7 @@ int svc_report(struct store *st, const struct actor *a, const char *name, const 
 void report_col_label(const struct report_col *c, int lang, char *out, size_t outsz)
 {
     if (c->unit[0] && strcmp(c->unit, "%") != 0)
-        snprintf(out, outsz, "%s (%s)", T(lang, c->label), c->unit);
+        snprintf(out, outsz, "%s (%s)", T(lang, c->label), T(lang, c->unit));
     else if (c->unit[0])
         snprintf(out, outsz, "%s (%%)", T(lang, c->label));
     else
@@ -614,7 +614,7 @@ void report_col_label(const struct report_col *c, int lang, char *out, size_t ou
 void report_row_label(const struct report_line *l, int lang, char *out, size_t outsz)
 {
     if (l->translate && l->unit[0])
-        snprintf(out, outsz, "%s (%s)", T(lang, l->name), l->unit);
+        snprintf(out, outsz, "%s (%s)", T(lang, l->name), T(lang, l->unit));
     else
         snprintf(out, outsz, "%s", l->translate ? T(lang, l->name) : l->name);
 }

@@ -27,7 +27,7 @@ struct report_query {
 enum col_type { COL_COUNT, COL_SUM, COL_PERCENT };
 struct report_col {
     char key[40];       /* JSON member and CSV column key: "total", "economic", "land_m2" ... */
-    const char *label;  /* msgid */
+    char label[80];     /* msgid (copied: an indicator's name lives only while the report is built) */
     char unit[16];      /* measure unit shown after the label ("m²"), or "" */
     int type;
 };
@@ -87,5 +87,37 @@ void report_period_text(const struct report *r, int lang, char *out, size_t outs
 void report_col_label(const struct report_col *c, int lang, char *out, size_t outsz);
 /* The label of row l, in lang. */
 void report_row_label(const struct report_line *l, int lang, char *out, size_t outsz);
+
+/* ---- report files: the heading block (service/report_heading.c) ------------------------ */
+
+/* The heading of the report files of (hierarchy, unit_code) ("" or NULL: the country):
+ * the stored one, else one inferred from the unit's catalogue name (see the file's
+ * comment for what is inferred). stored (may be NULL) tells which. SVC_NOTFOUND for an
+ * unknown unit or hierarchy. */
+int report_heading_of(struct store *st, int hierarchy, const char *unit_code, struct report_heading *out, bool *stored);
+/* A heading as given (strings from the command line or JSON; NULL = empty). */
+struct report_heading_in {
+    int hierarchy;
+    const char *unit_code, *superior, *body, *symbol, *place, *style; /* style: "party" (default) or "state" */
+};
+/* Checks and stores a heading (names of bodies and the symbol in capitals, NFC), audited.
+ * Administrators and commission staff whose scope holds the unit (authz_heading_set).
+ * SVC_NOTFOUND for an unknown unit, SVC_FORBIDDEN, SVC_INVALID with v naming the field. */
+int svc_heading_set(struct store *st, const struct actor *a, const struct report_heading_in *in, struct report_heading *out,
+                    struct verrs *v);
+json_t *report_heading_to_json(const struct report_heading *h);
+
+/* ---- report files: XLSX (service/report_xlsx.c) ---------------------------------------- */
+
+/* True when s is a document number for "Số 12-BC/…": 1 to 6 digits. */
+bool report_number_valid(const char *s);
+/* Writes r as the XLSX an office hands in: the heading block of h (36-HD/VPTW for the
+ * Party style, the state's motto otherwise) with number (NULL or "": left blank to fill
+ * in by hand) and the date line of day (YYYY-MM-DD), the title and period, then each
+ * table with the same labels and values as report_to_csv (numbers as numbers). 0 or -1. */
+int report_to_xlsx(const struct report *r, int lang, const struct report_heading *h, const char *number,
+                   const char *day, const char *path);
+/* report_to_xlsx with the heading of r's unit and today's date in Vietnam. */
+int svc_report_xlsx(struct store *st, const struct report *r, int lang, const char *number, const char *path);
 
 #endif

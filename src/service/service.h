@@ -58,6 +58,8 @@ bool authz_model_register(const struct actor *a, const struct model *m);
 bool authz_appraise(const struct actor *a, const struct model *m);
 /* Whether a may set the scoring of unit (its province's catalogue, its pass mark). */
 bool authz_scoring(const struct actor *a, const struct model_place *p, int hierarchy, const char *unit_code);
+/* Whether a may set the heading of the report files of unit ("" and an empty place: the country). */
+bool authz_heading_set(const struct actor *a, const struct model_place *p, int hierarchy, const char *unit_code);
 
 /* ---- audit (service/auth.c) ---------------------------------------------------- */
 /* Appends one entry in the caller's transaction; before/after are JSON values or NULL (not stolen). */

@@ -139,5 +139,7 @@ int s_report_events(struct store *base, const struct report_filter *f, struct re
 int s_report_awards(struct store *base, const struct report_filter *f, struct report_rows *out);
 int s_report_replications(struct store *base, const struct report_filter *f, struct report_rows *out);
 int s_report_units(struct store *base, const struct report_filter *f, struct report_rows *out);
+int s_heading_get(struct store *base, int hierarchy, const char *unit_code, struct report_heading *out);
+int s_heading_put(struct store *base, const struct report_heading *h);
 
 #endif

@@ -165,6 +165,18 @@ struct report_rows {
 };
 void report_rows_free(struct report_rows *r);
 
+/* The heading block of a report file (migration 014): who issues it and in which format. */
+enum heading_style { HEADING_PARTY, HEADING_STATE };
+struct report_heading {
+    int hierarchy;
+    char unit_code[32];  /* "" for the whole country */
+    char superior[160];  /* the body directly above, in capitals: "TỈNH ỦY QUẢNG NAM" (may be "") */
+    char body[160];      /* the issuing body, in capitals: "BAN DÂN VẬN" */
+    char symbol[32];     /* its document symbol: "BDVTU" (may be "") */
+    char place[80];      /* the place name of the date line: "Quảng Nam" */
+    int style;           /* enum heading_style */
+};
+
 struct store;
 struct store_ops {
     const char *engine;
@@ -317,6 +329,10 @@ struct store_ops {
     int (*report_replications)(struct store *s, const struct report_filter *f, struct report_rows *out);
     /* Communes under each key (with PLACE_UNIT: the villages and the commune itself, 1 each). */
     int (*report_units)(struct store *s, const struct report_filter *f, struct report_rows *out);
+    /* The stored heading of (hierarchy, unit_code) ("" for the country); ST_NOTFOUND when none. */
+    int (*heading_get)(struct store *s, int hierarchy, const char *unit_code, struct report_heading *out);
+    /* Stores h (replacing the one of its unit). */
+    int (*heading_put)(struct store *s, const struct report_heading *h);
 
     int (*audit_append)(struct store *s, const struct audit_entry *e);
     int (*audit_list)(struct store *s, const struct audit_filter *f, struct audit_list *out);

@@ -471,3 +471,48 @@ int s_report_units(struct store *base, const struct report_filter *f, struct rep
     sqlite3_finalize(st);
     return rc == SQLITE_DONE ? ST_OK : sq_fail(s, "report_units");
 }
+
+/* ---- report headings (migration 014) ------------------------------------------------- */
+
+int s_heading_get(struct store *base, int hierarchy, const char *unit_code, struct report_heading *out)
+{
+    struct sqlite_store *s = S(base);
+    sqlite3_stmt *st = sq_once(s, "SELECT superior, body, symbol, place, style FROM report_headings"
+                                  " WHERE hierarchy = ? AND unit_code = ?");
+    if (!st)
+        return ST_ERR;
+    sqlite3_bind_int(st, 1, hierarchy);
+    sq_bind_text_empty(st, 2, unit_code);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        memset(out, 0, sizeof *out);
+        out->hierarchy = hierarchy;
+        snprintf(out->unit_code, sizeof out->unit_code, "%s", unit_code ? unit_code : "");
+        sq_col_cpy(st, 0, out->superior, sizeof out->superior);
+        sq_col_cpy(st, 1, out->body, sizeof out->body);
+        sq_col_cpy(st, 2, out->symbol, sizeof out->symbol);
+        sq_col_cpy(st, 3, out->place, sizeof out->place);
+        const unsigned char *style = sqlite3_column_text(st, 4);
+        out->style = style && strcmp((const char *)style, "state") == 0 ? HEADING_STATE : HEADING_PARTY;
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? ST_OK : rc == SQLITE_DONE ? ST_NOTFOUND : sq_fail(s, "heading_get");
+}
+
+int s_heading_put(struct store *base, const struct report_heading *h)
+{
+    struct sqlite_store *s = S(base);
+    sqlite3_stmt *st = sq_once(s, "INSERT INTO report_headings (hierarchy, unit_code, superior, body, symbol, place, style)"
+                                  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (hierarchy, unit_code) DO UPDATE SET"
+                                  " superior = ?3, body = ?4, symbol = ?5, place = ?6, style = ?7");
+    if (!st)
+        return ST_ERR;
+    sqlite3_bind_int(st, 1, h->hierarchy);
+    sq_bind_text_empty(st, 2, h->unit_code);
+    sq_bind_text_empty(st, 3, h->superior);
+    sq_bind_text_empty(st, 4, h->body);
+    sq_bind_text_empty(st, 5, h->symbol);
+    sq_bind_text_empty(st, 6, h->place);
+    sqlite3_bind_text(st, 7, h->style == HEADING_STATE ? "state" : "party", -1, SQLITE_STATIC);
+    return sq_done(s, st, "heading_put");
+}

@@ -89,17 +89,8 @@ int blob_get(const char *dir, const char *sha, const char *suffix, char **out, s
     char path[4096], sub[4096];
     if (path_of(dir, sha, suffix, path, sizeof path, sub, sizeof sub))
         return -1;
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return -1;
     struct buf b = BUF_INIT;
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        buf_add(&b, chunk, n);
-    int err = ferror(f);
-    fclose(f);
-    if (err) {
+    if (buf_add_file(&b, path)) {
         buf_free(&b);
         return -1;
     }

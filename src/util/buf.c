@@ -133,3 +133,23 @@ void buf_free(struct buf *b)
     b->p = NULL;
     b->len = b->cap = 0;
 }
+
+int buf_add_file(struct buf *b, const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return -1;
+    size_t start = b->len, n;
+    char chunk[65536];
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        buf_add(b, chunk, n);
+    int err = ferror(f);
+    fclose(f);
+    if (err) {
+        b->len = start; /* nothing of a half-read file */
+        if (b->p)
+            b->p[start] = 0;
+        return -1;
+    }
+    return 0;
+}

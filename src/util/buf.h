@@ -25,6 +25,9 @@ void buf_vprintf(struct buf *b, const char *fmt, va_list ap);
 void buf_reset(struct buf *b);
 char *buf_detach(struct buf *b); /* never NULL: "" for an empty buffer */
 const char *buf_cstr(struct buf *b); /* "" for an empty buffer */
+/* Appends the bytes of the file at path (a file dvk wrote itself: its size is dvk's).
+ * 0, or -1 when it cannot be read (b is then as it was). */
+int buf_add_file(struct buf *b, const char *path);
 void buf_free(struct buf *b);
 
 /* Makes room for element n of the array *p (elements of size elem, capacity *cap),

@@ -199,6 +199,26 @@ size_t text_chars(const char *s)
     return n;
 }
 
+char *text_upper(const char *s)
+{
+    struct buf b = BUF_INIT;
+    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+    utf8proc_ssize_t left = (utf8proc_ssize_t)strlen(s);
+    while (left > 0) {
+        utf8proc_int32_t c;
+        utf8proc_ssize_t n = utf8proc_iterate(p, left, &c);
+        if (n <= 0) {
+            buf_free(&b);
+            return xstrdup("");
+        }
+        utf8proc_uint8_t out[4];
+        buf_add(&b, out, (size_t)utf8proc_encode_char(utf8proc_toupper(c), out));
+        p += n;
+        left -= n;
+    }
+    return buf_detach(&b);
+}
+
 /* ---- Vietnamese sort key -----------------------------------------------------------
  *
  * The order of Vietnamese dictionaries (Vũ Xuân Lương, "Quy tắc sắp xếp đơn vị

@@ -41,6 +41,10 @@ void text_sanitize(char *s);
 /* The value of a hexadecimal digit (either case), or -1. */
 int text_hex_digit(int c);
 
+/* Upper case of a valid UTF-8 string, character by character ("Tỉnh ủy" gives "TỈNH ỦY");
+ * "" for invalid input. */
+char *text_upper(const char *s);
+
 /* Number of code points (for length limits that users see). */
 size_t text_chars(const char *s);
 

@@ -4,8 +4,10 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DATA } from './server.mjs';
 
-/* RFC 4180 CSV (quotes, doubled quotes, commas and newlines in quotes). */
-export function parseCsv(text) {
+/* RFC 4180 rows (arrays of cells: quotes, doubled quotes, commas and newlines in quotes),
+ * a leading byte-order mark dropped. */
+export function csvRows(text) {
+  text = text.replace(/^\uFEFF/, '');
   const rows = [];
   let row = [];
   let field = '';
@@ -22,7 +24,12 @@ export function parseCsv(text) {
     else if (c !== '\r') field += c;
   }
   if (field !== '' || row.length) { row.push(field); rows.push(row); }
-  const [head, ...body] = rows;
+  return rows;
+}
+
+/* RFC 4180 CSV with a header line, as objects keyed by the header. */
+export function parseCsv(text) {
+  const [head, ...body] = csvRows(text);
   return body.map((r) => Object.fromEntries(head.map((h, i) => [h, r[i] ?? ''])));
 }
 

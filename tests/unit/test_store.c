@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 #include <sqlite3.h>
+#include "service/report_service.h"
 #include "service/service.h"
 #include "util/text.h"
 #include "util/buf.h"
@@ -615,6 +616,97 @@ static void test_password_policy(void **state)
     assert_false(secret_equal("abc", "abcd"));
 }
 
+
+/* The heading of report files: inferred from the catalogue until one is stored; stored
+ * by the staff of the unit or above, in capitals, audited. */
+static void heading_is(int h, const char *unit, const char *superior, const char *body, const char *symbol,
+                       const char *place)
+{
+    struct report_heading x;
+    bool stored = true;
+    assert_int_equal(report_heading_of(st, h, unit, &x, &stored), SVC_OK);
+    assert_false(stored);
+    assert_string_equal(x.superior, superior);
+    assert_string_equal(x.body, body);
+    assert_string_equal(x.symbol, symbol);
+    assert_string_equal(x.place, place);
+    assert_int_equal(x.style, HEADING_PARTY);
+}
+
+static void test_report_headings(void **state)
+{
+    (void)state;
+    heading_is(2024, "", "BAN CHẤP HÀNH TRUNG ƯƠNG", "BAN DÂN VẬN", "BDVTW", "Hà Nội");
+    heading_is(2025, NULL, "BAN CHẤP HÀNH TRUNG ƯƠNG", "BAN TUYÊN GIÁO VÀ DÂN VẬN", "BTGDVTW", "Hà Nội");
+    heading_is(2024, "49", "TỈNH ỦY QUẢNG NAM", "BAN DÂN VẬN", "BDVTU", "Quảng Nam");
+    heading_is(2025, "48", "THÀNH ỦY ĐÀ NẴNG", "BAN TUYÊN GIÁO VÀ DÂN VẬN", "BTGDVTU", "Đà Nẵng");
+    heading_is(2024, "518", "HUYỆN ỦY PHÚ NINH", "BAN DÂN VẬN", "BDVHU", "Phú Ninh");
+    heading_is(2024, "502", "THÀNH ỦY TAM KỲ", "BAN DÂN VẬN", "BDVTU", "Tam Kỳ");
+    heading_is(2024, "507", "THỊ ỦY ĐIỆN BÀN", "BAN DÂN VẬN", "BDVTU", "Điện Bàn");
+    heading_is(2024, "001", "QUẬN ỦY BA ĐÌNH", "BAN DÂN VẬN", "BDVQU", "Ba Đình");
+    heading_is(2024, "20368", "ĐẢNG BỘ HUYỆN PHÚ NINH", "ĐẢNG ỦY XÃ TAM AN", "ĐU", "Tam An");
+    heading_is(2025, "20380", "ĐẢNG BỘ THÀNH PHỐ ĐÀ NẴNG", "ĐẢNG ỦY XÃ TÂY HỒ", "ĐU", "Tây Hồ");
+    struct report_heading x;
+    assert_int_equal(report_heading_of(st, 2024, "99999", &x, NULL), SVC_NOTFOUND);
+    assert_int_equal(report_heading_of(st, 2023, "49", &x, NULL), SVC_NOTFOUND);
+
+    struct actor quangnam, taman, hanoi;
+    as_user("s.hd.quangnam", "staff", 2024, "49", &quangnam);
+    as_user("o.hd.taman", "officer", 2024, "20368", &taman);
+    as_user("s.hd.hanoi", "staff", 2025, "01", &hanoi);
+    struct report_heading_in in = {.hierarchy = 2024, .unit_code = "49", .superior = "Tỉnh ủy Quảng Nam",
+                                   .body = "  Ban Tuyên giáo và Dân vận ", .symbol = "btgdvtu", .place = "Tam Kỳ"};
+    struct verrs v = {0};
+    assert_int_equal(svc_heading_set(st, &taman, &in, &x, &v), SVC_FORBIDDEN);
+    assert_int_equal(svc_heading_set(st, &hanoi, &in, &x, &v), SVC_FORBIDDEN);
+    in.unit_code = "";
+    assert_int_equal(svc_heading_set(st, &quangnam, &in, &x, &v), SVC_FORBIDDEN); /* the country's */
+    in.unit_code = "99999";
+    assert_int_equal(svc_heading_set(st, &quangnam, &in, &x, &v), SVC_NOTFOUND);
+    /* bad values, each named */
+    in.unit_code = "49";
+    in.style = "royal";
+    in.symbol = "BDV/TU";
+    in.place = "";
+    in.body = "Ban\nDân vận";
+    assert_int_equal(svc_heading_set(st, &quangnam, &in, &x, &v), SVC_INVALID);
+    const char *fields[] = {"body", "symbol", "place", "style"};
+    assert_int_equal(v.n, 4);
+    for (int i = 0; i < 4; i++)
+        assert_string_equal(v.e[i].field, fields[i]);
+    /* stored trimmed, in capitals and NFC ("y" + combining grave is "ỳ"), audited */
+    in = (struct report_heading_in){.hierarchy = 2024, .unit_code = "49", .superior = "Tỉnh ủy Quảng Nam",
+                                    .body = "  Ban Tuyên giáo và Dân vận ", .symbol = "btgdvtu",
+                                    .place = "Tam Ky\xcc\x80", .style = "state"};
+    struct verrs v2 = {0};
+    assert_int_equal(svc_heading_set(st, &quangnam, &in, &x, &v2), SVC_OK);
+    bool stored = false;
+    assert_int_equal(report_heading_of(st, 2024, "49", &x, &stored), SVC_OK);
+    assert_true(stored);
+    assert_string_equal(x.superior, "TỈNH ỦY QUẢNG NAM");
+    assert_string_equal(x.body, "BAN TUYÊN GIÁO VÀ DÂN VẬN");
+    assert_string_equal(x.symbol, "BTGDVTU");
+    assert_string_equal(x.place, "Tam Kỳ");
+    assert_int_equal(x.style, HEADING_STATE);
+    /* a district below keeps its own inferred heading; the staff of the province may set it */
+    heading_is(2024, "518", "HUYỆN ỦY PHÚ NINH", "BAN DÂN VẬN", "BDVHU", "Phú Ninh");
+    in.unit_code = "518";
+    in.superior = NULL;
+    in.symbol = NULL;
+    in.style = NULL;
+    assert_int_equal(svc_heading_set(st, &quangnam, &in, &x, &v2), SVC_OK);
+    assert_string_equal(x.superior, "");
+    assert_int_equal(x.style, HEADING_PARTY);
+    struct audit_list al;
+    assert_int_equal(svc_audit_list(st, &sys, &(struct audit_filter){.entity = "report_heading", .limit = 5}, &al),
+                     SVC_OK);
+    assert_int_equal(al.n, 2);
+    assert_string_equal(al.items[1].entity_id, "2024:49");
+    assert_string_equal(al.items[1].login, "s.hd.quangnam");
+    assert_non_null(strstr(al.items[1].after, "BTGDVTU"));
+    audit_list_free(&al);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -627,6 +719,7 @@ int main(void)
         cmocka_unit_test(test_decide),
         cmocka_unit_test(test_password_policy), cmocka_unit_test(test_replace_after_mapping),
         cmocka_unit_test(test_count_cache),     cmocka_unit_test(test_vietnamese_order),
+        cmocka_unit_test(test_report_headings),
     };
     return cmocka_run_group_tests_name("store", tests, setup, teardown);
 }

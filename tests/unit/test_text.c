@@ -276,6 +276,18 @@ static void test_nfc_table(void **state)
             fail_msg("nfc(\"%s\") is \"%s\", expected \"%s\"", bare[i].in, s, bare[i].want);
         free(s);
     }
+    /* the names of bodies in a report's heading are written in capitals */
+    static const struct {
+        const char *in, *want;
+    } upper[] = {{"Tỉnh ủy Quảng Nam", "TỈNH ỦY QUẢNG NAM"}, {"Ban Dân vận", "BAN DÂN VẬN"},
+                 {"đảng ủy xã ỷ la", "ĐẢNG ỦY XÃ Ỷ LA"},     {"BDVTU-2", "BDVTU-2"},
+                 {"", ""},                                   {"\xff", ""}};
+    for (size_t i = 0; i < N(upper); i++) {
+        char *s = text_upper(upper[i].in);
+        if (strcmp(s, upper[i].want) != 0)
+            fail_msg("upper(\"%s\") is \"%s\", expected \"%s\"", upper[i].in, s, upper[i].want);
+        free(s);
+    }
     assert_int_equal(text_chars("Đường"), 5);
     assert_int_equal(text_chars("\U0001F600a"), 2);
     assert_int_equal(text_chars(""), 0);
