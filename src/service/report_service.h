@@ -27,7 +27,8 @@ struct report_query {
 enum col_type { COL_COUNT, COL_SUM, COL_PERCENT };
 struct report_col {
     char key[40];       /* JSON member and CSV column key: "total", "economic", "land_m2" ... */
-    const char *label;  /* msgid */
+    char label[200];    /* msgid, or an indicator's name from the catalogue: a copy, since the
+                         * catalogue's rows are freed before the report is written out */
     char unit[16];      /* measure unit shown after the label ("m²"), or "" */
     int type;
 };
