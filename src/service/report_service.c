@@ -599,10 +599,11 @@ int svc_report(struct store *st, const struct actor *a, const char *name, const 
 
 /* ---- output ------------------------------------------------------------------------- */
 
+/* Measure units are msgids too ("households" is "hộ" in Vietnamese; "m²" stays as it is). */
 void report_col_label(const struct report_col *c, int lang, char *out, size_t outsz)
 {
     if (c->unit[0] && strcmp(c->unit, "%") != 0)
-        snprintf(out, outsz, "%s (%s)", T(lang, c->label), c->unit);
+        snprintf(out, outsz, "%s (%s)", T(lang, c->label), T(lang, c->unit));
     else if (c->unit[0])
         snprintf(out, outsz, "%s (%%)", T(lang, c->label));
     else
@@ -612,7 +613,7 @@ void report_col_label(const struct report_col *c, int lang, char *out, size_t ou
 void report_row_label(const struct report_line *l, int lang, char *out, size_t outsz)
 {
     if (l->translate && l->unit[0])
-        snprintf(out, outsz, "%s (%s)", T(lang, l->name), l->unit);
+        snprintf(out, outsz, "%s (%s)", T(lang, l->name), T(lang, l->unit));
     else
         snprintf(out, outsz, "%s", l->translate ? T(lang, l->name) : l->name);
 }
