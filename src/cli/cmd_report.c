@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "cli/cli.h"
 #include "http/i18n.h"
 #include "service/report_service.h"
@@ -17,6 +18,14 @@ static void usage(FILE *f)
           "Without --unit, the whole country; without --status, recognized models.\n"
           "Without --out, JSON and CSV go to standard output (XLSX needs --out).\n",
           f);
+}
+
+/* A report only reads: a mistyped path must not create an empty database and report zeros. */
+static bool db_exists(const char *db)
+{
+    if (strncmp(db, "postgres", 8) == 0)
+        return true;
+    return access(strncmp(db, "sqlite:", 7) == 0 ? db + 7 : db, F_OK) == 0;
 }
 
 static int write_all(const char *path, const char *data, size_t len)
@@ -60,6 +69,10 @@ int cmd_report(int argc, char **argv)
         return 2;
     }
     i18n_init();
+    if (!db_exists(db)) {
+        fprintf(stderr, "dvk report: %s: %s\n", db, T(lang, "No such database (dvk init creates one)."));
+        return 1;
+    }
     struct store *st = store_open(db);
     if (!st)
         return 1;
