@@ -593,7 +593,7 @@ function spec(h, code) {
 }
 /* In the subtree of the report's unit, and in the reader's scope (s.scope: { col, code }) when there is one. */
 const inSub = (x, s) => (!s.col || (s.col === 'unit' ? x.h === s.h && x.unit === s.code : x.place[s.col] === s.code))
-  && (!s.scope || x.place[s.scope.col] === s.scope.code);
+  && (!s.scope || (s.scope.col === 'unit' ? x.h === s.scope.h && x.unit === s.scope.code : x.place[s.scope.col] === s.scope.code));
 const communeCol = (h) => (h === 2024 ? 'c24' : 'c25');
 function keyOf(x, s) {
   if (s.group !== 'unit') return x.place[s.group];
@@ -866,26 +866,26 @@ for (const name of REPORTS) {
 
 /* Readers with a scope, and the column and code of their scope. */
 const SCOPED = [['staff', '49', 2024, 'p24'], ['staff', '215', 2024, 'd24'], ['officer', '20368', 2024, 'c24'], ['staff', '07264', 2025, 'c25'],
-  ['viewer', '24', 2025, 'p25']];
+  ['viewer', '24', 2025, 'p25'], ['officer', '20368-01', 2024, 'unit']];
 
 test('readers with a scope: 403 for a unit outside it, else the count over the ledger inside both the unit and the scope', async () => {
   const users = [];
   for (const [role, unit, h, col] of SCOPED) {
     const u = await addUser(srv, `rp_${role}_${unit}`, role, unit, h);
-    users.push({ ...u, scope: { col, code: unit } });
+    users.push({ ...u, scope: { col, code: unit, h } });
   }
   const qs = [];
   for (const name of REPORTS) {
     for (const q of queriesOf(name).filter((x) => x.unit).slice(0, 12)) qs.push([name, q]);
     // units inside the scopes, so that the filter itself is checked, not only the 403
     for (const [unit, h] of [['49', 2024], ['518', 2024], ['20368', 2024], ['215', 2024], [SPLIT.old, 2024], ['20380', 2025], ['07264', 2025],
-      ['07264-01', 2025], ['24', 2025], ['07282', 2025]]) qs.push([name, { h, unit, from: '2019-01-01', to: '2026-12-31', status: 'all' }]);
+      ['07264-01', 2025], ['24', 2025], ['07282', 2025], ['20368-01', 2024]]) qs.push([name, { h, unit, from: '2019-01-01', to: '2026-12-31', status: 'all' }]);
   }
   let allowed = 0, refused = 0;
   await pool(qs, 4, async ([name, q]) => {
     for (const u of users) {
       const headers = { ...EN, Authorization: `Bearer ${u.token}` };
-      const inScope = place(q.h, q.unit)[u.scope.col] === u.scope.code;
+      const inScope = u.scope.col === 'unit' ? q.h === u.scope.h && q.unit === u.scope.code : place(q.h, q.unit)[u.scope.col] === u.scope.code;
       const what = `${u.login}: ${name}?${queryString(q)} ${seedNote}`;
       if (!inScope) {
         assertError(await api(srv.base, 'GET', `/api/v1/reports/${name}?${queryString(q)}`, { headers }), 403, what);
