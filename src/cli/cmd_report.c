@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "cli/cli.h"
 #include "http/i18n.h"
 #include "service/report_service.h"
@@ -19,6 +20,14 @@ static void usage(FILE *f)
           "XLSX is the file an office hands in: the heading of the unit (dvk heading show),\n"
           "\"Số N-BC/...\" with --number N (else left blank) and today's date.\n",
           f);
+}
+
+/* A report only reads: a mistyped path must not create an empty database and report zeros. */
+static bool db_exists(const char *db)
+{
+    if (strncmp(db, "postgres", 8) == 0)
+        return true;
+    return access(strncmp(db, "sqlite:", 7) == 0 ? db + 7 : db, F_OK) == 0;
 }
 
 static int write_all(const char *path, const char *data, size_t len)
@@ -65,6 +74,10 @@ int cmd_report(int argc, char **argv)
     if (number && !report_number_valid(number)) {
         fprintf(stderr, "dvk report: --number: %s\n", T(lang, "The number is 1 to 6 digits."));
         return 2;
+    }
+    if (!db_exists(db)) {
+        fprintf(stderr, "dvk report: %s: %s\n", db, T(lang, "No such database (dvk init creates one)."));
+        return 1;
     }
     struct store *st = store_open(db);
     if (!st)

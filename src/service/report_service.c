@@ -601,6 +601,7 @@ int svc_report(struct store *st, const struct actor *a, const char *name, const 
 
 /* ---- output ------------------------------------------------------------------------- */
 
+/* Measure units are msgids too ("households" is "hộ" in Vietnamese; "m²" stays as it is). */
 void report_col_label(const struct report_col *c, int lang, char *out, size_t outsz)
 {
     if (c->unit[0] && strcmp(c->unit, "%") != 0)

@@ -27,8 +27,9 @@ struct report_query {
 enum col_type { COL_COUNT, COL_SUM, COL_PERCENT };
 struct report_col {
     char key[40];       /* JSON member and CSV column key: "total", "economic", "land_m2" ... */
-    char label[80];     /* msgid (copied: an indicator's name lives only while the report is built) */
-    char unit[16];      /* measure unit shown after the label ("m²"), or "" */
+    char label[200];    /* msgid, or an indicator's name from the catalogue: a copy, since the
+                         * catalogue's rows are freed before the report is written out */
+    char unit[64];      /* measure unit shown after the label ("m²"), or "" (a msgid) */
     int type;
 };
 
@@ -37,7 +38,7 @@ struct report_line {
     char key[32];       /* unit code, level, field, indicator or year */
     char name[200];     /* a unit's name, or a msgid when translate is set */
     bool translate;
-    char unit[16];      /* measure unit after a translated name (indicator rows) */
+    char unit[64];      /* measure unit after a translated name (indicator rows; a msgid) */
     int type;
     double v[REPORT_MAX_COLS];
 };

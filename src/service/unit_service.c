@@ -295,7 +295,7 @@ static int check_units(struct csv_state *cs)
     return 0;
 }
 
-static int replace_models(struct store *st);
+static int replace_places(struct store *st);
 
 static int run_csv(struct csv_state *cs, FILE *f)
 {
@@ -326,8 +326,8 @@ static int run_csv(struct csv_state *cs, FILE *f)
     }
     if (!cs->failed && check_units(cs))
         cs->failed = 1;
-    if (!cs->failed && replace_models(cs->st)) {
-        snprintf(cs->msg, cs->msgsz, "could not update the places of existing models");
+    if (!cs->failed && replace_places(cs->st)) {
+        snprintf(cs->msg, cs->msgsz, "could not update the places of existing records");
         cs->failed = 1;
     }
     if (!cs->failed) {
@@ -356,25 +356,28 @@ static int run_csv(struct csv_state *cs, FILE *f)
     return SVC_OK;
 }
 
-/* After a catalogue or mapping import the stored places of existing models are
- * recomputed, in the same transaction, so filters and scopes stay right. */
-static int replace_models(struct store *st)
+/* After a catalogue or mapping import the stored places of existing models, replications,
+ * conferences and awards are recomputed, in the same transaction, so filters, scopes and
+ * reports stay right (a commune found split moves them all to its "not assigned" row). */
+static int replace_places(struct store *st)
 {
-    struct model_unit_ref refs[500];
-    int64_t after = 0;
-    int n;
-    do {
-        if (st->ops->model_units(st, after, 500, refs, &n) != ST_OK)
-            return -1;
-        for (int i = 0; i < n; i++) {
-            struct model_place p;
-            after = refs[i].id;
-            if (svc_unit_place(st, refs[i].hierarchy, refs[i].unit_code, &p) != SVC_OK)
-                continue; /* its unit is gone: the old place is better than none */
-            if (st->ops->model_set_place(st, refs[i].id, &p) != ST_OK)
+    struct place_ref refs[500];
+    for (int t = 0; t < PLACED_COUNT; t++) {
+        int64_t after = 0;
+        int n;
+        do {
+            if (st->ops->place_refs(st, t, after, 500, refs, &n) != ST_OK)
                 return -1;
-        }
-    } while (n == 500);
+            for (int i = 0; i < n; i++) {
+                struct model_place p;
+                after = refs[i].id;
+                if (svc_unit_place(st, refs[i].hierarchy, refs[i].unit_code, &p) != SVC_OK)
+                    continue; /* its unit is gone: the old place is better than none */
+                if (st->ops->place_set(st, t, refs[i].id, &p) != ST_OK)
+                    return -1;
+            }
+        } while (n == 500);
+    }
     return 0;
 }
 

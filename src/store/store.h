@@ -124,7 +124,11 @@ struct indicator {
     char unit[16]; /* "ha", "m²", "VND", ... */
 };
 
-struct model_unit_ref {
+/* The tables whose rows keep a stored place (p24, d24, c24, p25, c25) computed from their
+ * unit and the mapping: what a catalogue or mapping import must compute again. */
+enum placed_table { PLACED_MODELS, PLACED_REPLICATIONS, PLACED_EVENTS, PLACED_AWARDS, PLACED_COUNT };
+
+struct place_ref {
     int64_t id;
     int hierarchy;
     char unit_code[32];
@@ -225,10 +229,11 @@ struct store_ops {
     int (*model_title_candidates)(struct store *s, const struct model_filter *f, const char *const *words, int n,
                                   struct title_candidate **out, int *count);
     int (*model_count)(struct store *s, int64_t *out);
-    /* Up to limit model ids above after_id, ascending, with their hierarchy and unit. */
-    int (*model_units)(struct store *s, int64_t after_id, int limit, struct model_unit_ref *out, int *n);
-    /* Rewrites the stored place of one model (after a catalogue or mapping change). */
-    int (*model_set_place)(struct store *s, int64_t id, const struct model_place *p);
+    /* Up to limit ids of a placed table (enum placed_table) above after_id, ascending, with
+     * their hierarchy and unit. */
+    int (*place_refs)(struct store *s, int table, int64_t after_id, int limit, struct place_ref *out, int *n);
+    /* Rewrites the stored place of one row of a placed table (after a catalogue or mapping change). */
+    int (*place_set)(struct store *s, int table, int64_t id, const struct model_place *p);
 
     int (*user_insert)(struct store *s, struct user *u);
     int (*user_by_login)(struct store *s, const char *login, struct user *out);

@@ -1189,17 +1189,23 @@ static int s_model_count(struct store *base, int64_t *out)
     return ST_OK;
 }
 
-static int s_model_units(struct store *base, int64_t after_id, int limit, struct model_unit_ref *out, int *n)
+/* The placed tables by enum placed_table: names for the SQL below, never from a request. */
+static const char *const placed_names[PLACED_COUNT] = {"models", "replications", "commendation_events", "awards"};
+
+static int s_place_refs(struct store *base, int table, int64_t after_id, int limit, struct place_ref *out, int *n)
 {
     struct sqlite_store *s = S(base);
+    *n = 0;
+    if (table < 0 || table >= PLACED_COUNT)
+        return ST_ERR;
+    char sql[160];
+    snprintf(sql, sizeof sql, "SELECT id, hierarchy, unit_code FROM %s WHERE id > ? ORDER BY id LIMIT ?", placed_names[table]);
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(s->db, "SELECT id, hierarchy, unit_code FROM models WHERE id > ? ORDER BY id LIMIT ?", -1,
-                           &st, NULL) != SQLITE_OK)
-        return sq_fail(s, "model_units");
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return sq_fail(s, "place_refs");
     sqlite3_bind_int64(st, 1, after_id);
     sqlite3_bind_int(st, 2, limit);
     int rc;
-    *n = 0;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < limit) {
         out[*n].id = sqlite3_column_int64(st, 0);
         out[*n].hierarchy = sqlite3_column_int(st, 1);
@@ -1207,16 +1213,19 @@ static int s_model_units(struct store *base, int64_t after_id, int limit, struct
         (*n)++;
     }
     sqlite3_finalize(st);
-    return rc == SQLITE_DONE || rc == SQLITE_ROW ? ST_OK : sq_fail(s, "model_units");
+    return rc == SQLITE_DONE || rc == SQLITE_ROW ? ST_OK : sq_fail(s, "place_refs");
 }
 
-static int s_model_set_place(struct store *base, int64_t id, const struct model_place *p)
+static int s_place_set(struct store *base, int table, int64_t id, const struct model_place *p)
 {
     struct sqlite_store *s = S(base);
+    if (table < 0 || table >= PLACED_COUNT)
+        return ST_ERR;
+    char sql[160];
+    snprintf(sql, sizeof sql, "UPDATE %s SET p24 = ?, d24 = ?, c24 = ?, p25 = ?, c25 = ? WHERE id = ?", placed_names[table]);
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(s->db, "UPDATE models SET p24 = ?, d24 = ?, c24 = ?, p25 = ?, c25 = ? WHERE id = ?", -1, &st,
-                           NULL) != SQLITE_OK)
-        return sq_fail(s, "model_set_place");
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return sq_fail(s, "place_set");
     sq_bind_text(st, 1, p->p24);
     sq_bind_text(st, 2, p->d24);
     sq_bind_text(st, 3, p->c24);
@@ -1225,7 +1234,7 @@ static int s_model_set_place(struct store *base, int64_t id, const struct model_
     sqlite3_bind_int64(st, 6, id);
     int rc = sqlite3_step(st);
     sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? ST_OK : sq_fail(s, "model_set_place");
+    return rc == SQLITE_DONE ? ST_OK : sq_fail(s, "place_set");
 }
 
 /* ---- open / close ----------------------------------------------------------------- */
@@ -1269,8 +1278,8 @@ static const struct store_ops sqlite_ops = {
     .model_list = s_model_list,
     .model_title_candidates = s_model_title_candidates,
     .model_count = s_model_count,
-    .model_units = s_model_units,
-    .model_set_place = s_model_set_place,
+    .place_refs = s_place_refs,
+    .place_set = s_place_set,
     .user_insert = s_user_insert,
     .user_by_login = s_user_by_login,
     .user_get = s_user_get,

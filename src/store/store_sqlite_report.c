@@ -151,18 +151,16 @@ static int models_raw(struct sqlite_store *s, const struct report_filter *f, con
     buf_puts(&b, " WHERE 1");
     model_where(&b, f, "m");
     place_where(&b, f, "m");
-    /* the registration date bounds the index range; a recognition comes after it */
-    if (f->date == RDATE_RECOGNIZED)
-        buf_printf(&b, " AND m.registered_on <= ?");
-    else
-        buf_printf(&b, " AND m.registered_on >= ?");
+    /* No bound on the registration date when counting recognitions: a registration date
+     * corrected after the decision may come later than it, and model_tally counts such a
+     * model by its year of recognition too. Only recognized models are read (a few
+     * thousand in a province), and the whole country's years come from the tally. */
     buf_printf(&b, " AND %s >= ? AND %s <= ? GROUP BY 1, 2, 3, 4, 5, 6", day, day);
     sqlite3_stmt *st = sq_once(s, b.p);
     buf_free(&b);
     if (!st)
         return ST_ERR;
     int i = bind_places(st, 1, f);
-    sq_bind_text(st, i++, f->date == RDATE_RECOGNIZED ? to : from);
     sq_bind_text(st, i++, from);
     sq_bind_text(st, i++, to);
     return read_model_rows(s, st, out);
