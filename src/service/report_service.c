@@ -243,14 +243,31 @@ static int unit_rows(struct ctx *c, struct report_table *t)
         return SVC_ERROR;
     if (c->f.group_col == PLACE_UNIT)
         row_add(t, r->unit, r->unit_name, false, ROW_ITEM);
+    else if (r->unit[0])
+        row_add(t, r->unit, r->unit_name, false, ROW_SELF); /* dropped when nothing is its own */
     for (int i = 0; i < c->children.n; i++)
         row_add(t, c->children.items[i].code, c->children.items[i].name, false, ROW_ITEM);
     return SVC_OK;
 }
 
-/* Drops the "not assigned" row when nothing fell in it, and moves it after the units. */
+static bool row_empty(const struct report_table *t, const struct report_line *l)
+{
+    for (int k = 0; k < t->ncols; k++)
+        if (l->v[k] != 0)
+            return false;
+    return true;
+}
+
+/* Drops the "not assigned" row and the report unit's own row when nothing fell in them,
+ * and moves the first after the units. */
 static void settle_unassigned(struct report_table *t)
 {
+    for (int i = 0; i < t->nrows; i++)
+        if (t->rows[i].type == ROW_SELF && row_empty(t, &t->rows[i])) {
+            memmove(&t->rows[i], &t->rows[i + 1], (size_t)(t->nrows - i - 1) * sizeof t->rows[i]);
+            t->nrows--;
+            break;
+        }
     for (int i = 0; i < t->nrows; i++) {
         if (t->rows[i].type != ROW_UNASSIGNED)
             continue;

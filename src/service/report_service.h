@@ -33,7 +33,7 @@ struct report_col {
     int type;
 };
 
-enum row_type { ROW_ITEM, ROW_UNASSIGNED, ROW_TOTAL };
+enum row_type { ROW_ITEM, ROW_UNASSIGNED, ROW_TOTAL, ROW_SELF /* the report's unit itself, above its children */ };
 struct report_line {
     char key[32];       /* unit code, level, field, indicator or year */
     char name[200];     /* a unit's name, or a msgid when translate is set */

@@ -37,13 +37,21 @@ static const char *commune_name(int hierarchy)
 }
 
 /* The key expression of table alias t: the group column, or under a commune the unit itself
- * when it lies below the commune in the report's hierarchy (a village), else the commune. */
+ * when it lies below the commune in the report's hierarchy (a village), else the commune.
+ * A row whose unit is the report's unit itself (a province's own conference, a model of a
+ * provincial agency) has no child: its key is the report's unit, read from its own place
+ * column (so no value of the request enters the SQL text). */
 static void key_sql(struct buf *b, const struct report_filter *f, const char *t)
 {
     if (f->group_col == PLACE_UNIT)
         buf_printf(b, "CASE WHEN %s.hierarchy = %d AND %s.unit_code <> coalesce(%s.%s, '') THEN %s.unit_code"
                       " ELSE coalesce(%s.%s, '') END",
                    t, f->hierarchy, t, t, commune_name(f->hierarchy), t, t, commune_name(f->hierarchy));
+    else if (f->place_col >= PLACE_P24 && f->place_col <= PLACE_C25)
+        buf_printf(b, "CASE WHEN coalesce(%s.%s, '') <> '' THEN %s.%s WHEN %s.hierarchy = %d AND %s.unit_code = %s.%s"
+                      " THEN %s.%s ELSE '' END",
+                   t, place_name[f->group_col], t, place_name[f->group_col], t, f->hierarchy, t, t,
+                   place_name[f->place_col], t, place_name[f->place_col]);
     else
         buf_printf(b, "coalesce(%s.%s, '')", t, place_name[f->group_col]);
 }

@@ -596,12 +596,16 @@ const inSub = (x, s) => (!s.col || (s.col === 'unit' ? x.h === s.h && x.unit ===
   && (!s.scope || (s.scope.col === 'unit' ? x.h === s.scope.h && x.unit === s.scope.code : x.place[s.scope.col] === s.scope.code));
 const communeCol = (h) => (h === 2024 ? 'c24' : 'c25');
 function keyOf(x, s) {
-  if (s.group !== 'unit') return x.place[s.group];
+  if (s.group !== 'unit') {
+    if (x.place[s.group]) return x.place[s.group];
+    // a record of the report's unit itself (a province's own conference): its own row
+    return s.code && x.h === s.h && x.unit === s.code ? s.code : '';
+  }
   const c = x.place[communeCol(s.h)];
   return x.h === s.h && x.unit !== c ? x.unit : c;
 }
-/* The row of a record: its child unit, or '' (not assigned). */
-const rowOf = (x, s) => { const k = keyOf(x, s); return s.rows.includes(k) ? k : ''; };
+/* The row of a record: its child unit, the report's unit itself, or '' (not assigned). */
+const rowOf = (x, s) => { const k = keyOf(x, s); return s.rows.includes(k) || (k && k === s.code) ? k : ''; };
 const statusOk = (m, st) => (st === 'all' ? m.status !== 'draft' : m.status === (st || 'recognized'));
 const modelOk = (m, q, s) => statusOk(m, q.status) && (!q.field || m.field === q.field) && (!q.kind || m.kind === q.kind) && inSub(m, s);
 
@@ -611,6 +615,7 @@ class Tab {
     this.cols = cols;
     this.total = total;
     this.rows = new Map(keys.map((k) => [k, this.zero()]));
+    this.fixed = new Set(keys); // rows always shown; the others ('' and the unit itself) only when not empty
     this.keepEmpty = keepEmpty;
   }
   zero() { return Object.fromEntries(this.cols.map((c) => [c, 0])); }
@@ -619,7 +624,7 @@ class Tab {
   done() {
     const rows = {};
     for (const [k, v] of this.rows) {
-      if (k === '' && !this.cols.some((c) => v[c] !== 0)) continue; // "not assigned" only when something fell in it
+      if (!this.fixed.has(k) && !this.cols.some((c) => v[c] !== 0)) continue; // only when something fell in it
       rows[k] = v;
     }
     const out = { rows };
