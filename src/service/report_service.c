@@ -21,6 +21,8 @@ void report_free(struct report *r)
     for (int i = 0; i < r->ntables; i++)
         free(r->tables[i].rows);
     r->ntables = 0;
+    free(r->indicators);
+    r->indicators = NULL;
 }
 
 /* ---- building tables ----------------------------------------------------------------- */
@@ -386,11 +388,10 @@ static int build_results(struct ctx *c)
     int nind = 0;
     if (c->st->ops->indicator_list(c->st, &ind, &nind))
         return SVC_ERROR;
+    r->indicators = ind; /* the columns of the table by unit point into it */
     struct report_rows rows = {0};
-    if (c->st->ops->report_results(c->st, &c->f, &rows)) {
-        free(ind);
+    if (c->st->ops->report_results(c->st, &c->f, &rows))
         return SVC_ERROR;
-    }
     struct report_table *t = table_new(r, "by_field", N_("Results by field"), N_("Indicator"));
     field_cols(t);
     col_add(t, "total", N_("Total"), NULL, COL_SUM);
@@ -404,7 +405,6 @@ static int build_results(struct ctx *c)
     for (int i = 0; i < nind && u->ncols < REPORT_MAX_COLS; i++)
         col_add(u, ind[i].code, ind[i].name, ind[i].unit, COL_SUM);
     if (unit_rows(c, u)) {
-        free(ind);
         report_rows_free(&rows);
         return SVC_ERROR;
     }
@@ -418,10 +418,9 @@ static int build_results(struct ctx *c)
         add(unit_row(u, x->key, r->hierarchy), u, x->sub, x->sum);
     }
     settle_unassigned(u);
+    /* one chart of one indicator: bars of households beside bars of VND would mean nothing */
     chart(u, ind && nind ? ind[0].code : NULL, NULL, NULL);
-    chart(t, "total", NULL, NULL);
     total_row(u);
-    free(ind);
     report_rows_free(&rows);
     return SVC_OK;
 }
@@ -601,8 +600,8 @@ int svc_report(struct store *st, const struct actor *a, const char *name, const 
 
 void report_col_label(const struct report_col *c, int lang, char *out, size_t outsz)
 {
-    if (c->unit[0] && strcmp(c->unit, "%") != 0)
-        snprintf(out, outsz, "%s (%s)", T(lang, c->label), c->unit);
+    if (c->unit[0] && strcmp(c->unit, "%") != 0) /* "households" is a msgid too: "hộ" */
+        snprintf(out, outsz, "%s (%s)", T(lang, c->label), T(lang, c->unit));
     else if (c->unit[0])
         snprintf(out, outsz, "%s (%%)", T(lang, c->label));
     else
@@ -612,7 +611,7 @@ void report_col_label(const struct report_col *c, int lang, char *out, size_t ou
 void report_row_label(const struct report_line *l, int lang, char *out, size_t outsz)
 {
     if (l->translate && l->unit[0])
-        snprintf(out, outsz, "%s (%s)", T(lang, l->name), l->unit);
+        snprintf(out, outsz, "%s (%s)", T(lang, l->name), T(lang, l->unit));
     else
         snprintf(out, outsz, "%s", l->translate ? T(lang, l->name) : l->name);
 }

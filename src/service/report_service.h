@@ -65,6 +65,8 @@ struct report {
     int field, kind;
     int ntables;
     struct report_table tables[2];
+    /* owned: the results report's indicator columns take their labels from it */
+    struct indicator *indicators;
     /* the summary's figures (JSON contract of issue 6) */
     int64_t total, typical, by_field[FIELD_COUNT], by_kind[KIND_COUNT], by_field_kind[FIELD_COUNT][KIND_COUNT];
 };
