@@ -162,6 +162,25 @@ static bool blank(const char *s)
     return !s || !*s;
 }
 
+void report_home_unit(struct store *st, const struct actor *a, int hierarchy, char code[32])
+{
+    code[0] = 0;
+    if (a->unit_code[0] && a->hierarchy == hierarchy)
+        snprintf(code, 32, "%s", a->unit_code);
+    else if (a->unit_code[0])
+        report_unit_in(st, a->hierarchy, a->unit_code, hierarchy, code);
+}
+
+void report_unit_in(struct store *st, int from_hierarchy, const char *unit, int hierarchy, char code[32])
+{
+    struct model_place p;
+    code[0] = 0;
+    if (from_hierarchy == hierarchy)
+        snprintf(code, 32, "%s", unit);
+    else if (svc_unit_place(st, from_hierarchy, unit, &p) == SVC_OK)
+        snprintf(code, 32, "%s", hierarchy == 2025 ? (p.c25[0] ? p.c25 : p.p25) : (p.c24[0] ? p.c24 : p.p24));
+}
+
 static int parse(struct store *st, const struct actor *a, const struct report_query *q, struct ctx *c,
                  struct verrs *v)
 {
@@ -195,17 +214,12 @@ static int parse(struct store *st, const struct actor *a, const struct report_qu
     if (v->n)
         return SVC_INVALID;
 
-    /* the unit: the one asked for, else the reader's own (or its place in the other hierarchy) */
+    /* the unit: the one asked for, else the reader's own */
     char code[32] = "";
     if (!blank(q->unit))
         snprintf(code, sizeof code, "%s", q->unit);
-    else if (a->unit_code[0] && a->hierarchy == r->hierarchy)
-        snprintf(code, sizeof code, "%s", a->unit_code);
-    else if (a->unit_code[0]) {
-        struct model_place p;
-        if (svc_unit_place(st, a->hierarchy, a->unit_code, &p) == SVC_OK)
-            snprintf(code, sizeof code, "%s", r->hierarchy == 2025 ? (p.c25[0] ? p.c25 : p.p25) : (p.c24[0] ? p.c24 : p.p24));
-    }
+    else
+        report_home_unit(st, a, r->hierarchy, code);
     struct model_place place;
     memset(&place, 0, sizeof place);
     if (code[0]) {

@@ -78,6 +78,13 @@ void report_free(struct report *r);
 int svc_report(struct store *st, const struct actor *a, const char *name, const struct report_query *q,
                struct report *out, struct verrs *v);
 
+/* The unit a's reports are about when none is asked for, in hierarchy: a's own unit or
+ * where it lies in the other hierarchy; "" for the whole country. */
+void report_home_unit(struct store *st, const struct actor *a, int hierarchy, char code[32]);
+/* Where unit (of from_hierarchy) lies in hierarchy: itself, or its commune or province
+ * there ("" when it has no place there). Provinces merged whole, so they map exactly. */
+void report_unit_in(struct store *st, int from_hierarchy, const char *unit, int hierarchy, char code[32]);
+
 /* JSON of a report: the summary's members of issue 6 for "summary", and for every report
  * "tables" with labels in lang. */
 json_t *report_to_json(const struct report *r, int lang);
