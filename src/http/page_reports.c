@@ -303,9 +303,9 @@ static void downloads(struct rq *r, const struct report *rep, const char *q)
 {
     const char *n = report_names[rep->name];
     hf(r, "<ul class=\"downloads\" aria-label=\"%t\">"
-          "<li><a class=\"button secondary\" href=\"/reports/%s?%s&print=1\">%t</a></li>"
-          "<li><a href=\"/api/v1/reports/%s?%s&format=csv\" download>%t</a></li>"
-          "<li><a href=\"/api/v1/reports/%s?%s&format=xlsx\" download>%t</a></li>"
+          "<li><a class=\"button secondary\" href=\"/reports/%s?%s&amp;print=1\">%t</a></li>"
+          "<li><a href=\"/api/v1/reports/%s?%s&amp;format=csv\" download>%t</a></li>"
+          "<li><a href=\"/api/v1/reports/%s?%s&amp;format=xlsx\" download>%t</a></li>"
           "<li><a href=\"/api/v1/reports/%s?%s\">%t</a></li></ul>",
        N_("Print and download"), n, q, N_("Print"), n, q, N_("Download CSV"), n, q, N_("Download Excel"), n, q,
        N_("JSON data"));
