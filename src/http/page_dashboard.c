@@ -240,8 +240,7 @@ int page_dashboard(struct rq *r)
     kt.nrows = 2;
     chart_card(r, a, &kt, "ch-kind", T(r->lang, "Models by kind"), 0);
     chart_card(r, &d.rep[D_YEARS], &d.rep[D_YEARS].tables[0], "ch-year", T(r->lang, "Models by year"), 0);
-    /* TRANSLATORS: the number is TOP_UNITS in page_dashboard.c */
-    chart_card(r, &d.rep[D_UNITS], &d.rep[D_UNITS].tables[0], "ch-units", T(r->lang, "The 10 units with the most models"),
+    chart_card(r, &d.rep[D_UNITS], &d.rep[D_UNITS].tables[0], "ch-units", T(r->lang, "Units with the most models"),
                TOP_UNITS);
     hf(r, "</div><p><a href=\"/reports\">%t →</a></p>", N_("All reports"));
     dash_free(&d);

@@ -96,7 +96,7 @@ void report_unit_select(struct rq *r, int hierarchy, const char *unit, const cha
         hf(r, "<p class=\"msg\" id=\"e-unit\" role=\"alert\">%t</p>", err);
     hf(r, "<input type=\"hidden\" name=\"uh\" value=\"%d\"><select id=\"f-unit\" name=\"unit\"%R>", hierarchy,
        err ? " aria-invalid=\"true\" aria-describedby=\"e-unit\"" : "");
-    /* the reader's own unit down to the chosen one, each a step back up */
+    /* the reader's own unit down to the chosen one, each a step back up, in order */
     struct unit path[5];
     int n = 0, from = 0;
     if (*cur && svc_unit_path(r->st, hierarchy, cur, path, &n) != SVC_OK)
@@ -106,13 +106,8 @@ void report_unit_select(struct rq *r, int hierarchy, const char *unit, const cha
     for (int i = 0; i < n; i++)
         if (home[0] && strcmp(path[i].code, home) == 0)
             from = i;
-    for (int i = from; i < n; i++) {
-        char indent[16] = "";
-        for (int k = 0; k < i - from + (home[0] ? 0 : 1) && k < 5; k++)
-            strcat(indent, "› ");
-        hf(r, "<option value=\"%s\"%R>%s%s</option>", path[i].code, i == n - 1 ? " selected" : "", indent,
-           path[i].name);
-    }
+    for (int i = from; i < n; i++)
+        hf(r, "<option value=\"%s\"%R>%s</option>", path[i].code, i == n - 1 ? " selected" : "", path[i].name);
     /* then the units under it, to go down one level */
     struct unit_list kids = {0};
     if (svc_unit_children(r->st, hierarchy, *cur ? cur : NULL, &kids) == SVC_OK && kids.n) {

@@ -12,6 +12,7 @@
 #define BAR_H 16
 #define BAR_GAP 3
 #define ROW_GAP 10
+#define ZERO_GAP 6
 /* A longer row name is cut at a word (the whole name is in a <title> under it). */
 #define LABEL_CHARS 42
 /* A bar at least this long carries its value inside, in white; a shorter one after its end,
@@ -79,7 +80,15 @@ bool report_table_svg(struct buf *b, const struct report_table *t, int lang, con
     const char *id = o->id ? o->id : "chart";
     int legend = ns > 1 ? ns * LEGEND_LINE : 0;
     int group = LABEL_LINE + ns * (BAR_H + BAR_GAP) + ROW_GAP;
-    int height = legend + nr * group;
+    /* a row of zeros is one line, "2018 0": years or units without models take little room */
+    bool *zero = xcalloc((size_t)nr, sizeof *zero);
+    int height = legend;
+    for (int i = 0; i < nr; i++) {
+        zero[i] = true;
+        for (int s = 0; s < ns; s++)
+            zero[i] &= t->rows[idx[i]].v[series[s]] == 0;
+        height += zero[i] ? LABEL_LINE + ZERO_GAP : group;
+    }
     char label[256], num[96];
 
     buf_printf(b, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" width=\"100%%\" height=\"%d\" "
@@ -126,9 +135,8 @@ bool report_table_svg(struct buf *b, const struct report_table *t, int lang, con
         buf_puts(b, "</text>");
     }
 
-    for (int i = 0; i < nr; i++) {
+    for (int i = 0, y = legend; i < nr; y += zero[i] ? LABEL_LINE + ZERO_GAP : group, i++) {
         const struct report_line *l = &t->rows[idx[i]];
-        int y = legend + i * group;
         report_row_label(l, lang, label, sizeof label);
         char *shown = text_snippet(label, "", LABEL_CHARS);
         buf_printf(b, "<g><text x=\"0\" y=\"%d\" fill=\"%s\"%s>", y + 14, TEXT_COLOR,
@@ -139,8 +147,15 @@ bool report_table_svg(struct buf *b, const struct report_table *t, int lang, con
             buf_puts(b, "</title>");
         }
         buf_xml_escape(b, shown);
-        buf_puts(b, "</text>");
         free(shown);
+        if (zero[i]) {
+            value_text(&t->cols[series[0]], 0, lang, num, sizeof num);
+            buf_puts(b, "<tspan dx=\"8\" font-size=\"12\">");
+            buf_xml_escape(b, num);
+            buf_puts(b, "</tspan></text></g>");
+            continue;
+        }
+        buf_puts(b, "</text>");
         for (int s = 0; s < ns; s++) {
             double v = l->v[series[s]];
             double frac = max > 0 && v > 0 ? (v > max ? 1 : v / max) : 0;
@@ -163,6 +178,7 @@ bool report_table_svg(struct buf *b, const struct report_table *t, int lang, con
         buf_puts(b, "</g>");
     }
     buf_puts(b, "</svg>");
+    free(zero);
     free(idx);
     return true;
 }
