@@ -251,8 +251,9 @@ static void table_html(struct rq *r, const struct report *rep, int ti, bool prin
             hf(r, " <span aria-hidden=\"true\">*</span>");
         }
         hf(r, "</th>");
+        /* every cell is a number (right-aligned by the stylesheet): no class, the pages of large provinces stay small */
         for (int c = 0; c < t->ncols; c++)
-            hf(r, "<td class=\"num\">%N</td>", l->v[c]);
+            hf(r, "<td>%N</td>", l->v[c]);
         hf(r, "</tr>");
     }
     hf(r, "</tbody></table></div>");

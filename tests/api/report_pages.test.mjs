@@ -37,7 +37,7 @@ function pageTables(html) {
     const heads = [...m[1].matchAll(/<th scope="col"[^>]*>([\s\S]*?)<\/th>/g)].map((h) => text(h[1]));
     const rows = [];
     for (const r of m[1].matchAll(/<tr( class="([^"]*)")?><th scope="row">([\s\S]*?)<\/th>([\s\S]*?)<\/tr>/g)) {
-      const values = [...r[4].matchAll(/<td class="num">([^<]*)<\/td>/g)].map((c) => vnNumber(c[1]));
+      const values = [...r[4].matchAll(/<td>([^<]*)<\/td>/g)].map((c) => vnNumber(c[1]));
       rows.push({ cls: r[2] || '', label: text(r[3]).replace(/ \*$/, ''), values });
     }
     out.push({ heads, rows });
