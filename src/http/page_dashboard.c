@@ -184,6 +184,9 @@ int page_dashboard(struct rq *r)
     else
         hf(r, "%t %d</p>", N_("Year"), y);
     year_form(r, hierarchy, a->unit, all ? "all" : year, this_year, &v);
+    if (a->limited)
+        hf(r, "<p class=\"notice\">%t</p>",
+           N_("Only the models of your own area are counted: in these units it is part of a larger one."));
 
     char label[160], note[160];
     hf(r, "<ul class=\"tiles\">");

@@ -49,6 +49,16 @@ static const char *nz(const char *s)
 
 /* ---- shared with the dashboard ---------------------------------------------------------- */
 
+/* Whether the reader may open the reports of unit code: always in the reader's own
+ * hierarchy under a unit shown already; in the other one, only some units are. */
+static bool may_open(struct rq *r, int hierarchy, const char *code)
+{
+    bool limited;
+    if (r->actor.hierarchy == hierarchy || r->actor.scope_col == PLACE_NONE)
+        return true;
+    return report_unit_allowed(r->st, &r->actor, hierarchy, code, &limited);
+}
+
 void report_query_string(struct buf *b, const struct report *rep, const char *unit)
 {
     if (!unit)
@@ -113,7 +123,8 @@ void report_unit_select(struct rq *r, int hierarchy, const char *unit, const cha
     if (svc_unit_children(r->st, hierarchy, *cur ? cur : NULL, &kids) == SVC_OK && kids.n) {
         hf(r, "<optgroup label=\"%t\">", N_("Units under it"));
         for (int i = 0; i < kids.n; i++)
-            hf(r, "<option value=\"%s\">%s</option>", kids.items[i].code, kids.items[i].name);
+            if (may_open(r, hierarchy, kids.items[i].code))
+                hf(r, "<option value=\"%s\">%s</option>", kids.items[i].code, kids.items[i].name);
         hf(r, "</optgroup>");
     }
     unit_list_free(&kids);
@@ -237,7 +248,7 @@ static void table_html(struct rq *r, const struct report *rep, int ti, bool prin
         const struct report_line *l = &t->rows[i];
         report_row_label(l, r->lang, label, sizeof label);
         hf(r, "<tr%R><th scope=\"row\">", l->type == ROW_TOTAL ? " class=\"total\"" : l->type == ROW_UNASSIGNED ? " class=\"unassigned\"" : "");
-        if (drill && l->type == ROW_ITEM && strcmp(l->key, rep->unit) != 0) {
+        if (drill && l->type == ROW_ITEM && strcmp(l->key, rep->unit) != 0 && may_open(r, rep->hierarchy, l->key)) {
             /* a unit's name opens the same report for that unit */
             struct buf q = BUF_INIT;
             report_query_string(&q, rep, l->key);
@@ -293,6 +304,9 @@ static void heading_lines(struct rq *r, const struct report *rep)
     if (rep->kind)
         hf(r, " · %t: %t", N_("Kind"), model_kind_labels[rep->kind]);
     hf(r, "</p>");
+    if (rep->limited)
+        hf(r, "<p class=\"notice\">%t</p>",
+           N_("Only the models of your own area are counted: in these units it is part of a larger one."));
 }
 
 static void downloads(struct rq *r, const struct report *rep, const char *q)

@@ -181,6 +181,45 @@ void report_unit_in(struct store *st, int from_hierarchy, const char *unit, int 
         snprintf(code, 32, "%s", hierarchy == 2025 ? (p.c25[0] ? p.c25 : p.p25) : (p.c24[0] ? p.c24 : p.p24));
 }
 
+/* Whether unit code of hierarchy holds the reader's own unit as seen from that hierarchy
+ * (the 2025 province or commune that a 2024 reader's area went into, or one above it; the
+ * whole country, "", holds every area, also one that is no single unit there: a 2025
+ * province made of two 2024 ones). */
+static bool holds_home(struct store *st, const struct actor *a, int hierarchy, const char *code)
+{
+    char home[32];
+    struct unit path[5];
+    int n = 0;
+    if (a->hierarchy == hierarchy)
+        return false;
+    if (!code[0])
+        return true;
+    report_home_unit(st, a, hierarchy, home);
+    if (!home[0] || svc_unit_path(st, hierarchy, home, path, &n) != SVC_OK)
+        return false;
+    for (int i = 0; i < n; i++)
+        if (strcmp(path[i].code, code) == 0)
+            return true;
+    return false;
+}
+
+bool report_unit_allowed(struct store *st, const struct actor *a, int hierarchy, const char *code, bool *limited)
+{
+    struct model_place place;
+    memset(&place, 0, sizeof place);
+    *limited = false;
+    if (a->role == ROLE_NONE || (code[0] && svc_unit_place(st, hierarchy, code, &place) != SVC_OK))
+        return false;
+    if (authz_in_scope(a, &place, hierarchy, code))
+        return true;
+    /* Reports "as of" the other hierarchy: a reader's area rarely is one whole unit there
+     * (three 2024 provinces became 2025 Phú Thọ). The unit that holds it is allowed, and
+     * every query stays inside the reader's scope (report_filter.scope_col), so it counts
+     * the reader's models only. */
+    *limited = holds_home(st, a, hierarchy, code);
+    return *limited;
+}
+
 static int parse(struct store *st, const struct actor *a, const struct report_query *q, struct ctx *c,
                  struct verrs *v)
 {
@@ -235,7 +274,7 @@ static int parse(struct store *st, const struct actor *a, const struct report_qu
         f->place_col = place_col_of(&u);
         snprintf(f->place_code, sizeof f->place_code, "%s", u.code);
     }
-    if (a->role == ROLE_NONE || !authz_in_scope(a, &place, r->hierarchy, r->unit))
+    if (!report_unit_allowed(st, a, r->hierarchy, r->unit, &r->limited))
         return SVC_FORBIDDEN;
     f->hierarchy = r->hierarchy;
     f->group_col = child_col_of(r->hierarchy, f->place_col);

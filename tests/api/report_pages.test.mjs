@@ -161,6 +161,32 @@ test('a unit outside the reader\'s area is refused with 403; the reader\'s own i
   assert.ok(picker.includes('<option value="230">Huyện Đoan Hùng</option>'));
 });
 
+test('as of the other hierarchy a reader gets the unit that holds the area, counting the area\'s models only', async () => {
+  const mine = await api(srv.base, 'GET', '/api/v1/reports/summary?unit=25&hierarchy=2024&from=2000-01-01&status=all');
+  // 2024 Phú Thọ went into 2025 Phú Thọ with two other provinces
+  const r = await get(pt, '/reports/by_unit?hierarchy=2025&from=2000-01-01&status=all');
+  assert.equal(r.status, 200);
+  assert.ok(r.text.includes('<strong>Tỉnh Phú Thọ</strong>'));
+  assert.match(r.text, /<p class="notice">[^<]+<\/p>/, 'the page says only the reader\'s models count');
+  const total = pageTables(r.text)[0].rows.find((x) => x.cls === 'total').values[0];
+  assert.equal(total, mine.json.total, 'the same models as the 2024 report of the province');
+  // every unit it links to (and lists on the form) opens, with no refusal
+  const links = [...r.text.matchAll(/<a href="(\/reports\/by_unit\?[^"]*)">/g)].map((m) => unescape(m[1]));
+  assert.ok(links.length > 0, 'units to open');
+  for (const l of links) assert.equal((await get(pt, l)).status, 200, l);
+  const picker = /<select id="f-unit" name="unit">([\s\S]*?)<\/select>/.exec(r.text)[1];
+  for (const m of picker.matchAll(/<option value="([^"]*)"/g))
+    assert.equal((await get(pt, `/reports/summary?hierarchy=2025&unit=${m[1]}`)).status, 200, `option ${m[1]}`);
+  // a unit that does not hold the area is still refused
+  assert.equal((await get(pt, '/reports/summary?hierarchy=2025&unit=48')).status, 403);
+  const d = await get(pt, '/dashboard?hierarchy=2025&year=all');
+  assert.equal(d.status, 200);
+  assert.ok(d.text.includes(`data-figure="models">${mine.json.total}<`), 'the dashboard counts the same models');
+  // the reader's own hierarchy: the whole province is the reader's, no note
+  const own = await get(pt, '/reports/by_unit?hierarchy=2024&from=2000-01-01&status=all');
+  assert.ok(!own.text.includes('<p class="notice">'));
+});
+
 test('changing the hierarchy on the form keeps the place: a 2024 province becomes its 2025 province', async () => {
   const r = await get(admin, '/reports/summary?unit=49&uh=2024&hierarchy=2025&from=2000-01-01');
   assert.equal(r.status, 200);
