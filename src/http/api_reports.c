@@ -21,6 +21,12 @@ const char *report_query_from(struct rq *r, struct report_query *q)
         if (!ok)
             return r->query[i].key;
     }
+    report_query_read(r, q);
+    return NULL;
+}
+
+void report_query_read(struct rq *r, struct report_query *q)
+{
     memset(q, 0, sizeof *q);
     q->unit = rq_query(r, "unit");
     q->from = rq_query(r, "from");
@@ -29,7 +35,6 @@ const char *report_query_from(struct rq *r, struct report_query *q)
     q->status = rq_query(r, "status");
     q->field = rq_query(r, "field");
     q->kind = rq_query(r, "kind");
-    return NULL;
 }
 
 /* The workbook is written to a temporary file (libxlsxwriter writes files) and sent. */

@@ -88,7 +88,25 @@ int page_model_commune25(struct rq *r);
 struct report_query;
 /* Reads a report's query parameters; returns the name of an unknown one, or NULL. */
 const char *report_query_from(struct rq *r, struct report_query *q);
+/* Reads them without checking the query's names (pages ignore names they do not know). */
+void report_query_read(struct rq *r, struct report_query *q);
 int page_models_export(struct rq *r);
+/* page_reports.c, page_dashboard.c */
+int page_reports(struct rq *r);
+int page_report(struct rq *r);
+int page_dashboard(struct rq *r);
+struct report;
+/* The query string of a computed report ("unit=48&hierarchy=2025&from=...&status=..."), with
+ * unit in place of the report's own unless NULL. */
+void report_query_string(struct buf *b, const struct report *rep, const char *unit);
+/* ?hierarchy= when it is 2024 or 2025, else the reader's own (2025 without one). */
+int report_hierarchy_param(struct rq *r);
+/* ?unit=, moved into hierarchy when the form listed the units of the other one (?uh=);
+ * out holds a moved code. NULL or "" for none. */
+const char *report_unit_param(struct rq *r, int hierarchy, char out[32]);
+/* The unit <select> of the report forms: the reader's own unit down to unit (NULL: the
+ * reader's own), then the units under it; err is a msgid shown beside it. */
+void report_unit_select(struct rq *r, int hierarchy, const char *unit, const char *err);
 
 /* Shared by the API and the pages. */
 int64_t path_id(const char *s);

@@ -14,12 +14,13 @@ void page_begin(struct rq *r, const char *title_msgid, const char *title_text)
     hf(r, "<link rel=\"stylesheet\" href=\"/static/app.css\"><script src=\"/static/app.js\" defer></script></head>"
           "<body><a class=\"skip\" href=\"#main\">%t</a><header class=\"top\"><a class=\"brand\" href=\"%s\">%t</a>"
           "<nav class=\"menu\" aria-label=\"%t\">",
-       N_("Skip to content"), r->authed ? "/models" : "/public", N_("Skillful Mass Mobilization"), N_("Main menu"));
+       N_("Skip to content"), r->authed ? "/dashboard" : "/public", N_("Skillful Mass Mobilization"), N_("Main menu"));
     if (r->authed) {
-        hf(r, "<a href=\"/queue\">%t</a><a href=\"/models\">%t</a>", N_("My work"), N_("Models"));
+        hf(r, "<a href=\"/dashboard\">%t</a><a href=\"/queue\">%t</a><a href=\"/models\">%t</a>", N_("Dashboard"),
+           N_("My work"), N_("Models"));
         if (r->actor.role == ROLE_ADMIN || r->actor.role == ROLE_STAFF || r->actor.role == ROLE_OFFICER)
             hf(r, "<a href=\"/models/new\">%t</a>", N_("Register a model"));
-        hf(r, "<a href=\"/conferences\">%t</a>", N_("Conferences"));
+        hf(r, "<a href=\"/reports\">%t</a><a href=\"/conferences\">%t</a>", N_("Reports"), N_("Conferences"));
         if (authz_import(&r->actor))
             hf(r, "<a href=\"/models/import\">%t</a>", N_("Spreadsheets"));
         if (authz_audit_read(&r->actor))
@@ -73,7 +74,7 @@ int redirect(struct rq *r, const char *location)
 
 int page_home(struct rq *r)
 {
-    return redirect(r, r->authed ? "/models" : "/public");
+    return redirect(r, r->authed ? "/dashboard" : "/public");
 }
 
 int favicon(struct rq *r)

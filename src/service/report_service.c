@@ -21,6 +21,8 @@ void report_free(struct report *r)
     for (int i = 0; i < r->ntables; i++)
         free(r->tables[i].rows);
     r->ntables = 0;
+    free(r->indicators);
+    r->indicators = NULL;
 }
 
 /* ---- building tables ----------------------------------------------------------------- */
@@ -160,6 +162,64 @@ static bool blank(const char *s)
     return !s || !*s;
 }
 
+void report_home_unit(struct store *st, const struct actor *a, int hierarchy, char code[32])
+{
+    code[0] = 0;
+    if (a->unit_code[0] && a->hierarchy == hierarchy)
+        snprintf(code, 32, "%s", a->unit_code);
+    else if (a->unit_code[0])
+        report_unit_in(st, a->hierarchy, a->unit_code, hierarchy, code);
+}
+
+void report_unit_in(struct store *st, int from_hierarchy, const char *unit, int hierarchy, char code[32])
+{
+    struct model_place p;
+    code[0] = 0;
+    if (from_hierarchy == hierarchy)
+        snprintf(code, 32, "%s", unit);
+    else if (svc_unit_place(st, from_hierarchy, unit, &p) == SVC_OK)
+        snprintf(code, 32, "%s", hierarchy == 2025 ? (p.c25[0] ? p.c25 : p.p25) : (p.c24[0] ? p.c24 : p.p24));
+}
+
+/* Whether unit code of hierarchy holds the reader's own unit as seen from that hierarchy
+ * (the 2025 province or commune that a 2024 reader's area went into, or one above it; the
+ * whole country, "", holds every area, also one that is no single unit there: a 2025
+ * province made of two 2024 ones). */
+static bool holds_home(struct store *st, const struct actor *a, int hierarchy, const char *code)
+{
+    char home[32];
+    struct unit path[5];
+    int n = 0;
+    if (a->hierarchy == hierarchy)
+        return false;
+    if (!code[0])
+        return true;
+    report_home_unit(st, a, hierarchy, home);
+    if (!home[0] || svc_unit_path(st, hierarchy, home, path, &n) != SVC_OK)
+        return false;
+    for (int i = 0; i < n; i++)
+        if (strcmp(path[i].code, code) == 0)
+            return true;
+    return false;
+}
+
+bool report_unit_allowed(struct store *st, const struct actor *a, int hierarchy, const char *code, bool *limited)
+{
+    struct model_place place;
+    memset(&place, 0, sizeof place);
+    *limited = false;
+    if (a->role == ROLE_NONE || (code[0] && svc_unit_place(st, hierarchy, code, &place) != SVC_OK))
+        return false;
+    if (authz_in_scope(a, &place, hierarchy, code))
+        return true;
+    /* Reports "as of" the other hierarchy: a reader's area rarely is one whole unit there
+     * (three 2024 provinces became 2025 Phú Thọ). The unit that holds it is allowed, and
+     * every query stays inside the reader's scope (report_filter.scope_col), so it counts
+     * the reader's models only. */
+    *limited = holds_home(st, a, hierarchy, code);
+    return *limited;
+}
+
 static int parse(struct store *st, const struct actor *a, const struct report_query *q, struct ctx *c,
                  struct verrs *v)
 {
@@ -193,17 +253,12 @@ static int parse(struct store *st, const struct actor *a, const struct report_qu
     if (v->n)
         return SVC_INVALID;
 
-    /* the unit: the one asked for, else the reader's own (or its place in the other hierarchy) */
+    /* the unit: the one asked for, else the reader's own */
     char code[32] = "";
     if (!blank(q->unit))
         snprintf(code, sizeof code, "%s", q->unit);
-    else if (a->unit_code[0] && a->hierarchy == r->hierarchy)
-        snprintf(code, sizeof code, "%s", a->unit_code);
-    else if (a->unit_code[0]) {
-        struct model_place p;
-        if (svc_unit_place(st, a->hierarchy, a->unit_code, &p) == SVC_OK)
-            snprintf(code, sizeof code, "%s", r->hierarchy == 2025 ? (p.c25[0] ? p.c25 : p.p25) : (p.c24[0] ? p.c24 : p.p24));
-    }
+    else
+        report_home_unit(st, a, r->hierarchy, code);
     struct model_place place;
     memset(&place, 0, sizeof place);
     if (code[0]) {
@@ -219,7 +274,7 @@ static int parse(struct store *st, const struct actor *a, const struct report_qu
         f->place_col = place_col_of(&u);
         snprintf(f->place_code, sizeof f->place_code, "%s", u.code);
     }
-    if (a->role == ROLE_NONE || !authz_in_scope(a, &place, r->hierarchy, r->unit))
+    if (!report_unit_allowed(st, a, r->hierarchy, r->unit, &r->limited))
         return SVC_FORBIDDEN;
     f->hierarchy = r->hierarchy;
     f->group_col = child_col_of(r->hierarchy, f->place_col);
@@ -404,11 +459,10 @@ static int build_results(struct ctx *c)
     int nind = 0;
     if (c->st->ops->indicator_list(c->st, &ind, &nind))
         return SVC_ERROR;
+    r->indicators = ind; /* the columns of the table by unit point into it */
     struct report_rows rows = {0};
-    if (c->st->ops->report_results(c->st, &c->f, &rows)) {
-        free(ind);
+    if (c->st->ops->report_results(c->st, &c->f, &rows))
         return SVC_ERROR;
-    }
     struct report_table *t = table_new(r, "by_field", N_("Results by field"), N_("Indicator"));
     field_cols(t);
     col_add(t, "total", N_("Total"), NULL, COL_SUM);
@@ -422,7 +476,6 @@ static int build_results(struct ctx *c)
     for (int i = 0; i < nind && u->ncols < REPORT_MAX_COLS; i++)
         col_add(u, ind[i].code, ind[i].name, ind[i].unit, COL_SUM);
     if (unit_rows(c, u)) {
-        free(ind);
         report_rows_free(&rows);
         return SVC_ERROR;
     }
@@ -436,10 +489,9 @@ static int build_results(struct ctx *c)
         add(unit_row(u, x->key, r->hierarchy), u, x->sub, x->sum);
     }
     settle_unassigned(u);
+    /* one chart of one indicator: bars of households beside bars of VND would mean nothing */
     chart(u, ind && nind ? ind[0].code : NULL, NULL, NULL);
-    chart(t, "total", NULL, NULL);
     total_row(u);
-    free(ind);
     report_rows_free(&rows);
     return SVC_OK;
 }

@@ -64,8 +64,11 @@ struct report {
     char from[11], to[11];
     int status;             /* 0: every status but draft */
     int field, kind;
+    bool limited;           /* the unit holds more than the reader's area: only the reader's models count */
     int ntables;
     struct report_table tables[2];
+    /* owned: the results report's indicator columns take their labels from it */
+    struct indicator *indicators;
     /* the summary's figures (JSON contract of issue 6) */
     int64_t total, typical, by_field[FIELD_COUNT], by_kind[KIND_COUNT], by_field_kind[FIELD_COUNT][KIND_COUNT];
 };
@@ -76,6 +79,18 @@ void report_free(struct report *r);
  * SVC_FORBIDDEN for a unit outside a's scope. */
 int svc_report(struct store *st, const struct actor *a, const char *name, const struct report_query *q,
                struct report *out, struct verrs *v);
+
+/* The unit a's reports are about when none is asked for, in hierarchy: a's own unit or
+ * where it lies in the other hierarchy; "" for the whole country. */
+void report_home_unit(struct store *st, const struct actor *a, int hierarchy, char code[32]);
+/* Where unit (of from_hierarchy) lies in hierarchy: itself, or its commune or province
+ * there ("" when it has no place there). Provinces merged whole, so they map exactly. */
+void report_unit_in(struct store *st, int from_hierarchy, const char *unit, int hierarchy, char code[32]);
+
+/* Whether a may have reports on unit code of hierarchy ("" the whole country): a unit in
+ * a's area, or, in the other hierarchy than a's, a unit that holds a's area; then *limited
+ * is set, and the report counts a's models only. */
+bool report_unit_allowed(struct store *st, const struct actor *a, int hierarchy, const char *code, bool *limited);
 
 /* JSON of a report: the summary's members of issue 6 for "summary", and for every report
  * "tables" with labels in lang. */

@@ -1,8 +1,11 @@
 /* setup_service.c: users (Argon2id via libsodium) and the demo data compiled into dvk. */
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include "core/spread.h"
 #include "service/service.h"
+#include "util/buf.h"
 #include "util/embed.h"
 #include "util/log.h"
 
@@ -154,6 +157,145 @@ static int load_csv(struct store *st, const char *name, int hierarchy, char *msg
     return rc;
 }
 
+/* ---- the demo's replications, conferences and awards (data/demo/spread.json) ------------- */
+
+/* The demo models by title, as loaded: titles point into the parsed models.json. */
+struct demo_models {
+    const char **titles;
+    int64_t *ids;
+    int n;
+};
+
+static int64_t demo_model(const struct demo_models *dm, const char *title)
+{
+    for (int i = 0; title && i < dm->n; i++)
+        if (dm->titles[i] && strcmp(dm->titles[i], title) == 0)
+            return dm->ids[i];
+    return 0;
+}
+
+static int demo_failed(int rc, const struct verrs *v, const char *what, size_t i, char *msg, size_t msgsz)
+{
+    if (rc == SVC_INVALID)
+        snprintf(msg, msgsz, "spread.json %s %zu: %s: %s", what, i, v->e[0].field, v->e[0].msg);
+    else
+        snprintf(msg, msgsz, "spread.json %s %zu: could not be stored (%d)", what, i, rc);
+    return rc;
+}
+
+/* Replications, conferences and awards through the same services as the pages, so the
+ * demo's replication and commendation reports show figures. */
+static int demo_spread(struct store *st, const struct actor *sys, const struct demo_models *dm, char *msg, size_t msgsz)
+{
+    const struct embedded_file *f = embed_find(demo_files, "spread.json");
+    if (!f) {
+        snprintf(msg, msgsz, "demo file spread.json is missing from the build");
+        return SVC_ERROR;
+    }
+    json_error_t je;
+    json_t *root = json_loadb((const char *)f->data, f->len, JSON_REJECT_DUPLICATES, &je), *x;
+    json_t *reps = json_object_get(root, "replications"), *confs = json_object_get(root, "conferences"),
+           *awards = json_object_get(root, "awards");
+    if (!json_is_array(reps) || !json_is_array(confs) || !json_is_array(awards)) {
+        snprintf(msg, msgsz, "spread.json: %s (line %d)", root ? "replications, conferences and awards are lists" : je.text,
+                 je.line);
+        json_decref(root);
+        return SVC_ERROR;
+    }
+    int rc = SVC_OK;
+    size_t i;
+    json_array_foreach(reps, i, x) {
+        const char *model, *unit, *since, *replica = NULL, *note = NULL;
+        struct replication r;
+        struct verrs v = {0};
+        memset(&r, 0, sizeof r);
+        if (json_unpack_ex(x, &je, JSON_STRICT, "{s:s, s:i, s:s, s:s, s?s, s?s}", "model", &model, "hierarchy",
+                           &r.hierarchy, "unit_code", &unit, "since", &since, "replica", &replica, "note", &note)) {
+            snprintf(msg, msgsz, "spread.json replication %zu: %s", i, je.text);
+            rc = SVC_ERROR;
+            break;
+        }
+        int64_t id = demo_model(dm, model);
+        snprintf(r.unit_code, sizeof r.unit_code, "%s", unit);
+        snprintf(r.since, sizeof r.since, "%s", since);
+        r.replica_model_id = demo_model(dm, replica);
+        r.note = note ? xstrdup(note) : NULL;
+        rc = id ? svc_replication_add(st, sys, id, &r, &v) : SVC_NOTFOUND;
+        replication_free(&r);
+        if (rc) {
+            demo_failed(rc, &v, "replication", i, msg, msgsz);
+            break;
+        }
+    }
+    /* conferences by key, for the awards given at them */
+    size_t nconf = json_array_size(confs);
+    int64_t *conf_ids = xcalloc(nconf + 1, sizeof *conf_ids);
+    json_array_foreach(confs, i, x) {
+        if (rc)
+            break;
+        const char *key, *title, *kind, *unit, *level, *held, *pf, *pt;
+        struct commendation_event e;
+        struct verrs v = {0};
+        memset(&e, 0, sizeof e);
+        if (json_unpack_ex(x, &je, JSON_STRICT, "{s:s, s:s, s:s, s:i, s:i, s:s, s:s, s:s, s:s, s:s}", "key", &key,
+                           "title", &title, "kind", &kind, "span_years", &e.span_years, "hierarchy", &e.hierarchy,
+                           "unit_code", &unit, "level", &level, "held_on", &held, "period_from", &pf, "period_to",
+                           &pt)) {
+            snprintf(msg, msgsz, "spread.json conference %zu: %s", i, je.text);
+            rc = SVC_ERROR;
+            break;
+        }
+        e.title = xstrdup(title);
+        e.kind = enum_parse(event_kind_names, EVENT_KIND_COUNT, kind);
+        e.level = enum_parse(reg_level_names, LEVEL_COUNT, level);
+        snprintf(e.unit_code, sizeof e.unit_code, "%s", unit);
+        snprintf(e.held_on, sizeof e.held_on, "%s", held);
+        snprintf(e.period_from, sizeof e.period_from, "%s", pf);
+        snprintf(e.period_to, sizeof e.period_to, "%s", pt);
+        rc = svc_event_add(st, sys, &e, &v);
+        conf_ids[i] = e.id;
+        commendation_event_free(&e);
+        if (rc)
+            demo_failed(rc, &v, "conference", i, msg, msgsz);
+    }
+    json_array_foreach(awards, i, x) {
+        if (rc)
+            break;
+        const char *conf = NULL, *model = NULL, *type = "model", *name = NULL, *unit = NULL, *form, *issuer,
+                   *dno = NULL, *ddate = NULL;
+        struct award a;
+        struct verrs v = {0};
+        memset(&a, 0, sizeof a);
+        a.amount_vnd = -1;
+        if (json_unpack_ex(x, &je, JSON_STRICT, "{s?s, s?s, s?s, s?s, s?i, s?s, s:s, s:s, s?s, s?s, s?F}", "conference",
+                           &conf, "model", &model, "recipient_type", &type, "recipient_name", &name, "hierarchy",
+                           &a.hierarchy, "unit_code", &unit, "form", &form, "issuer", &issuer, "decision_no", &dno,
+                           "decision_date", &ddate, "amount_vnd", &a.amount_vnd)) {
+            snprintf(msg, msgsz, "spread.json award %zu: %s", i, je.text);
+            rc = SVC_ERROR;
+            break;
+        }
+        for (size_t k = 0; conf && k < nconf; k++)
+            if (strcmp(json_string_value(json_object_get(json_array_get(confs, k), "key")), conf) == 0)
+                a.event_id = conf_ids[k];
+        a.recipient_type = enum_parse(recipient_type_names, RECIPIENT_COUNT, type);
+        a.model_id = demo_model(dm, model);
+        a.recipient_name = name ? xstrdup(name) : NULL;
+        a.form = enum_parse(award_form_names, AWARD_FORM_COUNT, form);
+        a.issuer = xstrdup(issuer);
+        snprintf(a.unit_code, sizeof a.unit_code, "%s", unit ? unit : "");
+        snprintf(a.decision_no, sizeof a.decision_no, "%s", dno ? dno : "");
+        snprintf(a.decision_date, sizeof a.decision_date, "%s", ddate ? ddate : "");
+        rc = (conf && !a.event_id) || (model && !a.model_id) ? SVC_NOTFOUND : svc_award_add(st, sys, &a, &v);
+        award_free(&a);
+        if (rc)
+            demo_failed(rc, &v, "award", i, msg, msgsz);
+    }
+    free(conf_ids);
+    json_decref(root);
+    return rc;
+}
+
 int svc_demo_load(struct store *st, char *msg, size_t msgsz)
 {
     int rc;
@@ -179,6 +321,9 @@ int svc_demo_load(struct store *st, char *msg, size_t msgsz)
     rc = SVC_OK;
     struct actor sys;
     actor_system(&sys);
+    struct demo_models dm = {.n = (int)json_array_size(arr)};
+    dm.titles = xcalloc((size_t)dm.n + 1, sizeof *dm.titles);
+    dm.ids = xcalloc((size_t)dm.n + 1, sizeof *dm.ids);
     for (size_t i = 0; i < json_array_size(arr) && rc == SVC_OK; i++) {
         struct model m;
         struct svc_err e = {0};
@@ -189,8 +334,14 @@ int svc_demo_load(struct store *st, char *msg, size_t msgsz)
             snprintf(msg, msgsz, "models.json item %zu: %s %s", i, e.msg, e.detail);
         else if ((rc = svc_model_import(st, &sys, &m, &v)) == SVC_INVALID)
             snprintf(msg, msgsz, "models.json item %zu: %s: %s", i, v.e[0].field, v.e[0].msg);
+        dm.titles[i] = json_string_value(json_object_get(json_array_get(arr, i), "title"));
+        dm.ids[i] = m.id;
         model_free(&m);
     }
+    if (rc == SVC_OK)
+        rc = demo_spread(st, &sys, &dm, msg, msgsz);
+    free(dm.titles);
+    free(dm.ids);
     json_decref(arr);
     if (rc) {
         st->ops->rollback(st);

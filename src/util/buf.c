@@ -153,3 +153,25 @@ int buf_add_file(struct buf *b, const char *path)
     }
     return 0;
 }
+
+void buf_xml_escape(struct buf *b, const char *s)
+{
+    if (!s)
+        return;
+    const char *run = s;
+    for (; *s; s++) {
+        const char *rep;
+        switch (*s) {
+        case '&': rep = "&amp;"; break;
+        case '<': rep = "&lt;"; break;
+        case '>': rep = "&gt;"; break;
+        case '"': rep = "&quot;"; break;
+        case '\'': rep = "&#39;"; break;
+        default: continue;
+        }
+        buf_add(b, run, (size_t)(s - run));
+        buf_puts(b, rep);
+        run = s + 1;
+    }
+    buf_add(b, run, (size_t)(s - run));
+}

@@ -22,6 +22,9 @@ void buf_puts(struct buf *b, const char *s);
 void buf_putc(struct buf *b, char c);
 void buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void buf_vprintf(struct buf *b, const char *fmt, va_list ap);
+/* Appends s with & < > " ' escaped: text and attribute values of HTML, SVG and XML
+ * alike (NULL appends nothing). The HTML renderer's html_escape is this. */
+void buf_xml_escape(struct buf *b, const char *s);
 void buf_reset(struct buf *b);
 char *buf_detach(struct buf *b); /* never NULL: "" for an empty buffer */
 const char *buf_cstr(struct buf *b); /* "" for an empty buffer */

@@ -1,5 +1,5 @@
-/* app.js: type-ahead for the unit picker, drafts of the registration form and similar
- * models under its name. Everything works without it. */
+/* app.js: type-ahead for the unit picker, drafts of the registration form, similar
+ * models under its name and the print button of reports. Everything works without it. */
 (function () {
   'use strict';
   var input = document.getElementById('i-unit_q');
@@ -195,4 +195,12 @@
   form.addEventListener('change', function (ev) {
     if (ev.target === title || ev.target.name === 'unit_code') { clearTimeout(timer); timer = setTimeout(check, 400); }
   });
+})();
+
+/* The print layout of a report: its button opens the browser's print dialog (without
+ * JavaScript the browser's own Print does the same). */
+(function () {
+  'use strict';
+  var b = document.querySelector('button[data-print]');
+  if (b && window.print) b.addEventListener('click', function () { window.print(); });
 })();
