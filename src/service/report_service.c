@@ -715,6 +715,8 @@ json_t *report_to_json(const struct report *r, int lang)
     json_object_set_new(o, "field", opt_name(model_field_names, r->field));
     json_object_set_new(o, "kind", opt_name(model_kind_names, r->kind));
     json_object_set_new(o, "title", json_string(T(lang, report_titles[r->name])));
+    /* the unit holds more than the reader's area (the other hierarchy): only their models count */
+    json_object_set_new(o, "limited_to_scope", json_boolean(r->limited));
     if (r->name == REPORT_SUMMARY) {
         json_object_set_new(o, "total", json_integer(r->total));
         json_t *bf = json_object(), *bk = json_object(), *bfk = json_object();

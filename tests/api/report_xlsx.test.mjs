@@ -213,7 +213,8 @@ test('the data the comparison rests on: a not-assigned row, decimal sums, percen
   assert.ok(csv('API results vi').some((r) => r.includes('4,6')), 'results have a decimal sum');
   assert.ok(csv('API results vi').some((r) => r.includes('2.500.000.000')), 'results have thousands');
   const rep = csv('CLI replication en');
-  assert.ok(rep.some((r) => r[0] === 'Tỉnh Bắc Ninh' && r[3] === '6.45'), `coverage 2/31 villages: ${JSON.stringify(rep)}`);
+  // a coverage that is not a whole percentage (the demo's replications and the two above)
+  assert.ok(rep.some((r) => r[0] === 'Tỉnh Bắc Ninh' && /^\d+\.\d+$/.test(r[3])), `a decimal coverage: ${JSON.stringify(rep)}`);
 });
 
 test('the inferred and the stored headings are the ones the files carry', () => {

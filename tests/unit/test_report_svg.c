@@ -25,10 +25,10 @@ static struct report_table table(const char *const names[][1], const double vals
     t.row_head = "Unit";
     t.ncols = 2;
     snprintf(t.cols[0].key, sizeof t.cols[0].key, "total");
-    t.cols[0].label = "Total";
+    snprintf(t.cols[0].label, sizeof t.cols[0].label, "Total");
     t.cols[0].type = type;
     snprintf(t.cols[1].key, sizeof t.cols[1].key, "typical");
-    t.cols[1].label = "Typical";
+    snprintf(t.cols[1].label, sizeof t.cols[1].label, "Typical");
     t.cols[1].type = type;
     for (int i = 0; i < n; i++) {
         snprintf(rows[i].key, sizeof rows[i].key, "%d", i);
