@@ -321,20 +321,6 @@ static void downloads(struct rq *r, const struct report *rep, const char *q)
        N_("JSON data"));
 }
 
-/* "Hà Nội, ngày 03 tháng 4 năm 2018": days below 10 and the months January and February
- * take a leading zero (GUIDANCE.md §3); the place is left for the signer to write. */
-static void place_date(struct rq *r)
-{
-    char today[11];
-    date_today(today);
-    int y = atoi(today), m = atoi(today + 5), d = atoi(today + 8);
-    if (r->lang == LANG_VI) {
-        hf(r, "……………, ngày %s%d tháng %s%d năm %d", d < 10 ? "0" : "", d, m < 3 ? "0" : "", m, y);
-        return;
-    }
-    hf(r, "……………, %D", today);
-}
-
 static int print_layout(struct rq *r, const struct report *rep, const char *q)
 {
     r->content_type = "text/html; charset=utf-8";
@@ -345,18 +331,28 @@ static int print_layout(struct rq *r, const struct report *rep, const char *q)
        lang_codes[r->lang], report_titles[rep->name], N_("Print"));
     hf(r, "<p class=\"noprint\"><a href=\"/reports/%s?%s\">← %t</a> <button type=\"button\" data-print>%t</button></p>",
        report_names[rep->name], q, N_("Back to the report"), N_("Print"));
-    /* the heading of a Party document; the issuing body and its number are written by hand */
-    hf(r, "<header class=\"party\"><div class=\"issuer\"><p>……………………</p><p class=\"b\">……………………</p><p>*</p>"
-          "<p>%t ……-BC/……</p></div><div class=\"motto\"><p class=\"b\">%t</p><p class=\"i\">",
-       N_("No."), N_("COMMUNIST PARTY OF VIETNAM"));
-    place_date(r);
+    /* the heading block of the report files (report_heading.c): the unit's stored heading,
+     * else the one inferred from its name; the number is written when it is registered */
+    struct report_heading h;
+    if (report_heading_of(r->st, rep->hierarchy, rep->unit, &h, NULL) != SVC_OK)
+        memset(&h, 0, sizeof h);
+    char today[11], num[200], datel[300];
+    date_today(today);
+    report_number_line(&h, r->lang, "……", num, sizeof num);
+    report_date_line(r->lang, h.place[0] ? h.place : "……………", today, datel, sizeof datel);
+    bool state = h.style == HEADING_STATE;
+    hf(r, "<header class=\"party\"><div class=\"issuer\"><p>%s</p><p class=\"b\">%s</p><p>%s</p><p>%s</p></div>",
+       h.superior, h.body, state ? "" : "*", num);
+    if (state)
+        hf(r, "<div class=\"motto\"><p class=\"b\">%t</p><p class=\"b\">%t</p><p class=\"i\">%s",
+           N_("SOCIALIST REPUBLIC OF VIETNAM"), N_("Independence - Freedom - Happiness"), datel);
+    else
+        hf(r, "<div class=\"motto\"><p class=\"b\">%t</p><p class=\"i\">%s", N_("COMMUNIST PARTY OF VIETNAM"), datel);
     hf(r, "</p></div></header><h1 class=\"doctype\">%t<span>%t</span></h1>", N_("REPORT"), report_titles[rep->name]);
     hf(r, "<p class=\"rule\" aria-hidden=\"true\">-----</p>");
     heading_lines(r, rep);
     for (int i = 0; i < rep->ntables; i++)
         table_html(r, rep, i, true);
-    char today[11];
-    date_today(today);
     hf(r, "<p class=\"small\">%t %D.</p></main></body></html>", N_("Made with dvk on"), today);
     return 200;
 }

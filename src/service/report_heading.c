@@ -207,3 +207,34 @@ json_t *report_heading_to_json(const struct report_heading *h)
                      "superior", h->superior, "body", h->body, "symbol", h->symbol, "place", h->place, "style",
                      h->style == HEADING_STATE ? "state" : "party");
 }
+
+/* "Quảng Nam, ngày 05 tháng 4 năm 2025" (vi) or "Quảng Nam, 05/04/2025". */
+void report_date_line(int lang, const char *place, const char *day, char *out, size_t outsz)
+{
+    if (lang != LANG_VI) {
+        char d[11];
+        fmt_date(lang, day, d);
+        snprintf(out, outsz, "%s, %s", place, d);
+        return;
+    }
+    /* 36-HD/VPTW writes "ngày 03 tháng 4 năm 2018" and "ngày 20 tháng 02 năm 2018": a day
+     * below 10 and the months 1 and 2 take a leading zero, the other months none */
+    int m = atoi(day + 5);
+    char dd[3], mm[3];
+    snprintf(dd, sizeof dd, "%.2s", day + 8);
+    snprintf(mm, sizeof mm, m <= 2 ? "%02d" : "%d", m);
+    snprintf(out, outsz, T(lang, "%s, day %s month %s year %.4s"), place, dd, mm, day);
+}
+
+/* "Số 12-BC/BDVTU" (Party: no colon) or "Số: 12/BC-BDVTU" (state); without a number the
+ * place for it is left blank, to be filled in when the document is registered. */
+void report_number_line(const struct report_heading *h, int lang, const char *number, char *out, size_t outsz)
+{
+    char sym[96];
+    const char *no = number && *number ? number : "      ";
+    if (h->style == HEADING_STATE)
+        snprintf(sym, sizeof sym, "%s/BC%s%s", no, h->symbol[0] ? "-" : "", h->symbol);
+    else
+        snprintf(sym, sizeof sym, "%s-BC%s%s", no, h->symbol[0] ? "/" : "", h->symbol);
+    snprintf(out, outsz, T(lang, h->style == HEADING_STATE ? N_("No.: %s") : N_("No. %s")), sym);
+}

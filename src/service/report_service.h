@@ -122,6 +122,11 @@ struct report_heading_in {
 int svc_heading_set(struct store *st, const struct actor *a, const struct report_heading_in *in, struct report_heading *out,
                     struct verrs *v);
 json_t *report_heading_to_json(const struct report_heading *h);
+/* "Quảng Nam, ngày 05 tháng 4 năm 2025" (vi; GUIDANCE.md §3) or "Quảng Nam, 05/04/2025". */
+void report_date_line(int lang, const char *place, const char *day, char *out, size_t outsz);
+/* "Số 12-BC/BDVTU" (Party: no colon) or "Số: 12/BC-BDVTU" (state); without a number its
+ * place is left blank, to be filled in when the document is registered. */
+void report_number_line(const struct report_heading *h, int lang, const char *number, char *out, size_t outsz);
 
 /* ---- report files: XLSX (service/report_xlsx.c) ---------------------------------------- */
 

@@ -331,44 +331,13 @@ static void span(struct sheet *s, int row, int c0, int c1, const char *text, lxw
         worksheet_write_string(s->ws, (lxw_row_t)row, (lxw_col_t)c0, text, f);
 }
 
-/* "Quảng Nam, ngày 05 tháng 4 năm 2025" (vi) or "Quảng Nam, 05/04/2025". */
-static void date_line(int lang, const char *place, const char *day, char *out, size_t outsz)
-{
-    if (lang != LANG_VI) {
-        char d[11];
-        fmt_date(lang, day, d);
-        snprintf(out, outsz, "%s, %s", place, d);
-        return;
-    }
-    /* 36-HD/VPTW writes "ngày 03 tháng 4 năm 2018" and "ngày 20 tháng 02 năm 2018": a day
-     * below 10 and the months 1 and 2 take a leading zero, the other months none */
-    int m = atoi(day + 5);
-    char dd[3], mm[3];
-    snprintf(dd, sizeof dd, "%.2s", day + 8);
-    snprintf(mm, sizeof mm, m <= 2 ? "%02d" : "%d", m);
-    snprintf(out, outsz, T(lang, "%s, day %s month %s year %.4s"), place, dd, mm, day);
-}
-
-/* "Số 12-BC/BDVTU" (Party: no colon) or "Số: 12/BC-BDVTU" (state); without a number the
- * place for it is left blank, to be filled in when the document is registered. */
-static void number_line(const struct report_heading *h, int lang, const char *number, char *out, size_t outsz)
-{
-    char sym[96];
-    const char *no = number && *number ? number : "      ";
-    if (h->style == HEADING_STATE)
-        snprintf(sym, sizeof sym, "%s/BC%s%s", no, h->symbol[0] ? "-" : "", h->symbol);
-    else
-        snprintf(sym, sizeof sym, "%s-BC%s%s", no, h->symbol[0] ? "/" : "", h->symbol);
-    snprintf(out, outsz, T(lang, h->style == HEADING_STATE ? N_("No.: %s") : N_("No. %s")), sym);
-}
-
 /* Writes the heading block and the title; returns the next free row. */
 static int write_heading(struct sheet *s, const struct fmts *f, const struct report *r, int lang,
                          const struct report_heading *h, const char *number, const char *day)
 {
     char line[512], datel[300];
-    number_line(h, lang, number, line, sizeof line);
-    date_line(lang, h->place, day, datel, sizeof datel);
+    report_number_line(h, lang, number, line, sizeof line);
+    report_date_line(lang, h->place, day, datel, sizeof datel);
     bool state = h->style == HEADING_STATE;
     const char *right0 = T(lang, state ? N_("SOCIALIST REPUBLIC OF VIETNAM") : N_("COMMUNIST PARTY OF VIETNAM"));
     const char *motto2 = T(lang, "Independence - Freedom - Happiness");

@@ -212,9 +212,15 @@ test('the print layout: an A4 document with the Party heading, the title, unit, 
   assert.equal(r.status, 200);
   assert.match(r.text, /<html lang="vi">/);
   assert.ok(r.text.includes('<body class="doc">'));
-  for (const s of ['ĐẢNG CỘNG SẢN VIỆT NAM', 'BÁO CÁO', 'Khen thưởng', 'Toàn quốc', '01/01/2000 – 31/12/2025', 'Số ……-BC/……'])
+  // the heading block is the country's (inferred: no heading stored), as in the XLSX file
+  for (const s of ['BAN CHẤP HÀNH TRUNG ƯƠNG', 'BAN DÂN VẬN', 'Số ……-BC/BDVTW', 'ĐẢNG CỘNG SẢN VIỆT NAM', 'BÁO CÁO',
+    'Khen thưởng', 'Toàn quốc', '01/01/2000 – 31/12/2025'])
     assert.ok(r.text.includes(s), s);
-  assert.match(r.text, /……………, ngày \d\d tháng (0[12]|[1-9]|1[0-2]) năm \d{4}/);
+  assert.match(r.text, /Hà Nội, ngày \d\d tháng (0[12]|[1-9]|1[0-2]) năm \d{4}/);
+  // a province's own: its Party committee's commission
+  const p = await get(admin, '/reports/summary?from=2000-01-01&to=2025-12-31&hierarchy=2024&unit=49&print=1');
+  for (const s of ['TỈNH ỦY QUẢNG NAM', 'BAN DÂN VẬN', 'Số ……-BC/BDVTU']) assert.ok(p.text.includes(s), s);
+  assert.match(p.text, /Quảng Nam, ngày \d\d tháng/);
   assert.ok(!r.text.includes('class="filters'), 'no form in print');
   assert.ok(!r.text.includes('<nav class="menu"'), 'no menu in print');
   assert.equal(pageTables(r.text).length, 2);
