@@ -15,10 +15,12 @@
 /* Declared here so that -Wmissing-prototypes holds for every target. */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* An in-memory SQLite store with the migrations and the demo data (svc_demo_load), made
- * once per process; each call first puts it back exactly as loaded, so an input that
- * wrote cannot change what the next one sees. Aborts when it cannot be made. */
+/* A SQLite store with the migrations and the demo data (svc_demo_load), made once per
+ * process, in an outer transaction; fuzz_store_end undoes what the input wrote, so that
+ * every input sees the demo exactly as loaded. Aborts when it cannot be made. */
 struct store *fuzz_store(void);
+/* Ends an input's use of the store; fails the input when it left a transaction open. */
+void fuzz_store_end(struct store *st);
 
 /* Actors: the system (an administrator over everything), or one of the demo's users
  * scoped to a unit — which = 0 staff of a 2024 province, 1 an officer of a 2024 commune,
@@ -32,9 +34,21 @@ struct rq *fuzz_rq_new(struct store *st, const struct actor *a, int lang);
 void fuzz_rq_header(struct rq *r, const char *name, const char *value);
 void fuzz_rq_free(struct rq *r);
 
-/* Writes data to this process's scratch file (under $TMPDIR) and returns its path; the
+/* Writes data to this process's scratch file (under $TMPDIR, else /dev/shm) and returns its path; the
  * file is rewritten by the next call and removed at exit. suffix: ".csv", ".xlsx"… */
 const char *fuzz_file(const uint8_t *data, size_t size, const char *suffix);
+
+/* An .xlsx workbook made from data, written to the scratch file: its path.
+ * data is a list of zip entries separated by the two bytes "\x00\x01", each its entry name
+ * (a line: "xl/workbook.xml\n") and then its content, so that the fuzzer mutates the XML
+ * and not the zip structure around it. Data that begins with "PK" is taken as the zip
+ * itself. NULL when libzip cannot write it. */
+const char *fuzz_xlsx(const uint8_t *data, size_t size);
+
+/* Small reader limits (sheet_read_limited) that inputs can reach: a 4 KiB cell, 64 KiB
+ * row, 300 columns, 4 MiB worksheet, 1 MiB parts and shared strings. */
+struct sheet_limits;
+const struct sheet_limits *fuzz_sheet_limits(void);
 
 /* Aborts with msg when ok is false: a property the code promises did not hold
  * (libFuzzer then saves the input as a crash). */
