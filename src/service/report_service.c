@@ -42,7 +42,7 @@ static void col_add(struct report_table *t, const char *key, const char *label, 
         return;
     struct report_col *c = &t->cols[t->ncols++];
     snprintf(c->key, sizeof c->key, "%s", key);
-    c->label = label;
+    snprintf(c->label, sizeof c->label, "%s", label);
     snprintf(c->unit, sizeof c->unit, "%s", unit ? unit : "");
     c->type = type;
 }

@@ -27,7 +27,7 @@ struct report_query {
 enum col_type { COL_COUNT, COL_SUM, COL_PERCENT };
 struct report_col {
     char key[40];       /* JSON member and CSV column key: "total", "economic", "land_m2" ... */
-    const char *label;  /* msgid */
+    char label[80];     /* msgid (a copy: an indicator's name comes from the store) */
     char unit[16];      /* measure unit shown after the label ("m²"), or "" */
     int type;
 };
