@@ -80,7 +80,7 @@ build/asan/tests/%: tests/unit/%.c $(SLIBOBJ)
 
 unit-tests: $(UNIT_TESTS)
 
-# ---- fuzzing: libFuzzer targets in fuzz/ (fuzz/README.md) ------------------------------
+# ---- fuzzing: libFuzzer targets in fuzz/ (docs/operations.md, "Reliability") -------------
 # clang, since libFuzzer is clang's; the objects of src/ are built again in their own folder
 # with coverage (fuzzer-no-link) and the sanitizers, and each target links them with
 # fuzz/common.c. `make fuzz` runs each target FUZZ_SECONDS; make test replays the saved inputs.
@@ -88,6 +88,7 @@ FUZZ_CC      ?= clang
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 FUZZ_CFLAGS  := -O1 -g $(FUZZ_SAN) -fsanitize=fuzzer-no-link
 FUZZ_SECONDS ?= 600
+FUZZ_JOBS    ?= 1
 FUZZ_NAMES   := $(filter-out common,$(patsubst fuzz/%.c,%,$(wildcard fuzz/*.c)))
 FUZZ_BINS    := $(patsubst %,build/fuzz/%,$(FUZZ_NAMES))
 FOBJ         := $(patsubst %.c,build/fuzz/obj/%.o,$(LIBSRC) $(GEN) fuzz/common.c)
@@ -142,7 +143,7 @@ test: deps test-deps
 # build/fuzz/corpus/, crashes to build/fuzz/crashes/ (fuzz/run.sh).
 fuzz: deps test-deps
 	@$(MAKE) --no-print-directory fuzz-targets
-	@FUZZ_SECONDS=$(FUZZ_SECONDS) sh fuzz/run.sh
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_JOBS=$(FUZZ_JOBS) sh fuzz/run.sh
 
 bench: deps
 	@sh tools/deps.sh bench

@@ -5,7 +5,8 @@ set -e
 what=${1:-build}
 pkgs="build-essential pkg-config gettext libh2o-evloop-dev libssl-dev libsqlite3-dev sqlite3 libjansson-dev libsodium-dev libutf8proc-dev libcsv-dev libgd-dev libzip-dev libexpat1-dev libxlsxwriter-dev"
 if [ "$what" = test ]; then
-    pkgs="$pkgs libcmocka-dev chromium"
+    # clang and its runtime (libFuzzer, the sanitizers) build the fuzz targets
+    pkgs="$pkgs libcmocka-dev chromium clang libclang-rt-dev"
 fi
 if [ "$what" = bench ]; then
     pkgs="wrk sqlite3"
