@@ -20,7 +20,7 @@ SLIBOBJ   := $(patsubst %.c,build/asan/%.o,$(LIBSRC) $(GEN))
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,build/asan/tests/%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all run test deps test-deps unit-tests test-tools clean format bench fuzz fuzz-targets
+.PHONY: all run test deps test-deps unit-tests test-tools clean format bench fuzz fuzz-targets crash
 all: build/dvk
 
 deps:
@@ -138,6 +138,13 @@ run: deps
 test: deps test-deps
 	@$(MAKE) --no-print-directory build/asan/dvk build/dvk unit-tests test-tools fuzz-targets
 	@sh tests/run.sh
+
+# The crash test on its own, longer: CRASH_KILLS kills of the release build (make test runs
+# 20 kills of the sanitizer build inside tests/run.sh).
+CRASH_KILLS ?= 200
+crash: deps test-deps
+	@$(MAKE) --no-print-directory build/dvk
+	CRASH_KILLS=$(CRASH_KILLS) DVK_BIN=$${DVK_BIN:-build/dvk} node --test --test-reporter=spec tests/crash/
 
 # Runs every fuzz target for FUZZ_SECONDS (default 600) on its saved corpus; new inputs go to
 # build/fuzz/corpus/, crashes to build/fuzz/crashes/ (fuzz/run.sh).

@@ -5,7 +5,8 @@
 #   browser  node --test tests/browser/  (same)
 #   fuzz     every fuzz target over its saved inputs (fuzz/run.sh replay: a line per
 #            target's corpus and per regression input)
-#   crash    tests/crash/run.mjs: dvk killed with SIGKILL during writes (CRASH_KILLS, default 20)
+#   crash    node --test tests/crash/: dvk killed with SIGKILL during writes and imports
+#            (CRASH_KILLS kills, default 20; make crash runs 200)
 # Prints each suite's counts, then exactly one last line "N passed, N failed".
 # Exits 1 when anything failed or a suite did not run.
 # Run from anywhere; DVK_BIN (default build/asan/dvk) is passed on to the tests.
@@ -145,6 +146,7 @@ node_suite() {
 }
 
 node_suite api tests/api
+node_suite crash tests/crash
 if [ -d node_modules/playwright-core ]; then
     node_suite browser tests/browser
 else
