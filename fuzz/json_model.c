@@ -41,6 +41,10 @@ static void apply(json_t *j, struct model *m, bool patch)
     json_t *out = model_to_json(m);
     char *s = json_dumps(out, JSON_COMPACT);
     fuzz_check(s != NULL, "model_to_json: cannot be written");
+    /* indicator codes are checked against the catalogue by the service (check_indicators),
+     * not here: a code that is not text is one the catalogue does not have */
+    for (int i = 0; i < m->nresults; i++)
+        ok &= text_valid(m->results[i].indicator, strlen(m->results[i].indicator));
     if (ok) {
         /* a valid model's JSON is valid text, and reads back */
         fuzz_check(text_valid(s, strlen(s)), "model_to_json: not valid text");
