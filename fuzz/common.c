@@ -9,7 +9,9 @@
 #include "fuzz.h"
 #include "http/i18n.h"
 #include "store/sqlite_int.h"
+#include "util/sheet.h"
 #include "util/sheet_int.h"
+#include "util/text.h"
 
 /* ---- the demo database ------------------------------------------------------------ */
 
@@ -168,6 +170,18 @@ void fuzz_rq_free(struct rq *r)
     free(f);
 }
 
+void fuzz_check_reply(struct rq *r, int status)
+{
+    fuzz_check(status >= 200 && status <= 599, "handler: status out of range");
+    fuzz_check(status != 500, "handler: 500 for a request");
+    if (r->content_type && strncmp(r->content_type, "application/json", 16) == 0) {
+        json_t *j = json_loadb(r->out.p ? r->out.p : "", r->out.len, 0, NULL);
+        fuzz_check(j != NULL, "handler: the JSON reply does not parse");
+        json_decref(j);
+    }
+    fuzz_check(text_valid(buf_cstr(&r->out), r->out.len), "handler: the reply is not valid text");
+}
+
 /* ---- scratch files ------------------------------------------------------------------ */
 
 static char scratch[4][512];
@@ -258,6 +272,23 @@ const struct sheet_limits *fuzz_sheet_limits(void)
         .token_bytes = 1 << 20,
     };
     return &lim;
+}
+
+int fuzz_sheet_row(void *ctx, const struct sheet_row *r)
+{
+    struct fuzz_rows *s = ctx;
+    const struct sheet_limits *lim = fuzz_sheet_limits();
+    fuzz_check(r->row > s->last_row, "sheet_read: row numbers do not increase");
+    fuzz_check(r->n >= 0 && r->n <= lim->columns, "sheet_read: cell count out of range");
+    for (int i = 0; i < r->n; i++) {
+        fuzz_check(r->cells[i] != NULL, "sheet_read: a NULL cell");
+        fuzz_check(strlen(r->cells[i]) <= lim->cell_bytes, "sheet_read: a cell over the limit");
+        fuzz_check(!s->csv || r->number[i] == 0, "sheet_read: a CSV cell flagged as a number");
+    }
+    /* "last non-empty column + 1" */
+    fuzz_check(r->n == 0 || r->cells[r->n - 1][0] != 0, "sheet_read: trailing empty cells delivered");
+    s->last_row = r->row;
+    return ++s->rows >= 100000; /* enough: stop early, as a caller may */
 }
 
 void fuzz_check(int ok, const char *msg)

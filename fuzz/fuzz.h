@@ -34,6 +34,10 @@ struct rq *fuzz_rq_new(struct store *st, const struct actor *a, int lang);
 void fuzz_rq_header(struct rq *r, const char *name, const char *value);
 void fuzz_rq_free(struct rq *r);
 
+/* Checks what a handler answered: a status in range and not 500 (a request must never
+ * make an internal error), a JSON reply that parses, and valid UTF-8 text. */
+void fuzz_check_reply(struct rq *r, int status);
+
 /* Writes data to this process's scratch file (under $TMPDIR, else /dev/shm) and returns its path; the
  * file is rewritten by the next call and removed at exit. suffix: ".csv", ".xlsx"… */
 const char *fuzz_file(const uint8_t *data, size_t size, const char *suffix);
@@ -49,6 +53,15 @@ const char *fuzz_xlsx(const uint8_t *data, size_t size);
  * row, 300 columns, 4 MiB worksheet, 1 MiB parts and shared strings. */
 struct sheet_limits;
 const struct sheet_limits *fuzz_sheet_limits(void);
+/* A sheet_read callback that checks the row contract of sheet.h under those limits:
+ * rows in order, cells present and within the limit, the last cell not empty, and for
+ * CSV no cell flagged as a number. ctx is a struct fuzz_rows, zeroed but for csv. */
+struct fuzz_rows {
+    bool csv;
+    int64_t last_row, rows;
+};
+struct sheet_row;
+int fuzz_sheet_row(void *ctx, const struct sheet_row *r);
 
 /* Aborts with msg when ok is false: a property the code promises did not hold
  * (libFuzzer then saves the input as a crash). */
