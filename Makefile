@@ -20,7 +20,7 @@ SLIBOBJ   := $(patsubst %.c,build/asan/%.o,$(LIBSRC) $(GEN))
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,build/asan/tests/%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all run test deps test-deps unit-tests test-tools clean format bench
+.PHONY: all run test deps test-deps unit-tests test-tools clean format bench fuzz fuzz-targets crash
 all: build/dvk
 
 deps:
@@ -80,6 +80,34 @@ build/asan/tests/%: tests/unit/%.c $(SLIBOBJ)
 
 unit-tests: $(UNIT_TESTS)
 
+# ---- fuzzing: libFuzzer targets in fuzz/ (docs/operations.md, "Reliability") -------------
+# clang, since libFuzzer is clang's; the objects of src/ are built again in their own folder
+# with coverage (fuzzer-no-link) and the sanitizers, and each target links them with
+# fuzz/common.c. `make fuzz` runs each target FUZZ_SECONDS; make test replays the saved inputs.
+FUZZ_CC      ?= clang
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+FUZZ_CFLAGS  := -O1 -g $(FUZZ_SAN) -fsanitize=fuzzer-no-link
+FUZZ_SECONDS ?= 600
+FUZZ_JOBS    ?= 1
+FUZZ_NAMES   := $(filter-out common,$(patsubst fuzz/%.c,%,$(wildcard fuzz/*.c)))
+FUZZ_BINS    := $(patsubst %,build/fuzz/%,$(FUZZ_NAMES))
+FOBJ         := $(patsubst %.c,build/fuzz/obj/%.o,$(LIBSRC) $(GEN) fuzz/common.c)
+
+build/fuzz/obj/%.o: %.c $(GEN)
+	@mkdir -p $(@D)
+	@echo "  CC-FUZZ $<"
+	@$(FUZZ_CC) $(BASE_CFLAGS) -Ifuzz $(FUZZ_CFLAGS) -MMD -MP -c -o $@ $<
+
+build/fuzz/%: fuzz/%.c $(FOBJ)
+	@mkdir -p $(@D)
+	@echo "  LD-FUZZ $@"
+	@$(FUZZ_CC) $(BASE_CFLAGS) -Ifuzz $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(LIBS)
+
+fuzz-targets: $(FUZZ_BINS)
+
+# the objects are shared by every target: keep them between builds
+.SECONDARY: $(FOBJ)
+
 # ---- test fixtures: tools the API tests run to make their files ------------------
 # mkxlsx writes .xlsx workbooks from a JSON description (node has no XLSX writer).
 TEST_TOOLS := build/tests/mkxlsx
@@ -98,7 +126,7 @@ build/bench/gen: bench/gen.c $(RLIBOBJ)
 	@echo "  LD      $@"
 	@$(CC) $(BASE_CFLAGS) $(CFLAGS) -o $@ $^ $(LIBS)
 
--include $(OBJ:.o=.d) $(SOBJ:.o=.d)
+-include $(OBJ:.o=.d) $(SOBJ:.o=.d) $(FOBJ:.o=.d)
 
 # ---- the two commands ----------------------------------------------------
 run: deps
@@ -108,8 +136,21 @@ run: deps
 	./build/dvk serve --db var/dvk.db --listen 127.0.0.1 --port 8080
 
 test: deps test-deps
-	@$(MAKE) --no-print-directory build/asan/dvk build/dvk unit-tests test-tools
+	@$(MAKE) --no-print-directory build/asan/dvk build/dvk unit-tests test-tools fuzz-targets
 	@sh tests/run.sh
+
+# The crash test on its own, longer: CRASH_KILLS kills of the release build (make test runs
+# 20 kills of the sanitizer build inside tests/run.sh).
+CRASH_KILLS ?= 200
+crash: deps test-deps
+	@$(MAKE) --no-print-directory build/dvk
+	CRASH_KILLS=$(CRASH_KILLS) DVK_BIN=$${DVK_BIN:-build/dvk} node --test --test-reporter=spec tests/crash/
+
+# Runs every fuzz target for FUZZ_SECONDS (default 600) on its saved corpus; new inputs go to
+# build/fuzz/corpus/, crashes to build/fuzz/crashes/ (fuzz/run.sh).
+fuzz: deps test-deps
+	@$(MAKE) --no-print-directory fuzz-targets
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_JOBS=$(FUZZ_JOBS) sh fuzz/run.sh
 
 bench: deps
 	@sh tools/deps.sh bench

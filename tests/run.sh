@@ -3,6 +3,10 @@
 #   unit     every cmocka binary in build/asan/tests/ (TAP: ok / not ok lines)
 #   api      node --test tests/api/      (TAP summary: # pass N / # fail N)
 #   browser  node --test tests/browser/  (same)
+#   fuzz     every fuzz target over its saved inputs (fuzz/run.sh replay: a line per
+#            target's corpus and per regression input)
+#   crash    node --test tests/crash/: dvk killed with SIGKILL during writes and imports
+#            (CRASH_KILLS kills, default 20; make crash runs 200)
 # Prints each suite's counts, then exactly one last line "N passed, N failed".
 # Exits 1 when anything failed or a suite did not run.
 # Run from anywhere; DVK_BIN (default build/asan/dvk) is passed on to the tests.
@@ -64,6 +68,28 @@ fi
 total_pass=$((total_pass + u_pass))
 total_fail=$((total_fail + u_fail))
 
+# ---- fuzz: the saved inputs of every target, replayed (no fuzzing: deterministic) --------
+z_bins=0
+for f in fuzz/*.c; do
+    [ -x "build/fuzz/$(basename "$f" .c)" ] && z_bins=$((z_bins + 1))
+done
+if [ "$z_bins" -gt 0 ]; then
+    log="$out/fuzz.log"
+    sh fuzz/run.sh replay >"$log" 2>&1
+    z_pass=$(grep -c '^ok ' "$log")
+    z_fail=$(grep -c '^not ok ' "$log")
+    if [ "$z_fail" -ne 0 ]; then
+        echo "---- $log"
+        grep -v '^ok ' "$log" | head -n 40
+    fi
+    echo "fuzz: $z_pass passed, $z_fail failed"
+    total_pass=$((total_pass + z_pass))
+    total_fail=$((total_fail + z_fail))
+else
+    echo "fuzz: did not run (no fuzz targets in build/fuzz/; run make fuzz-targets)"
+    missing=$((missing + 1))
+fi
+
 # ---- node suites ---------------------------------------------------------------
 # summary N LOG: the last "# N k" line of a node TAP log (0 when absent).
 summary() {
@@ -120,6 +146,7 @@ node_suite() {
 }
 
 node_suite api tests/api
+node_suite crash tests/crash
 if [ -d node_modules/playwright-core ]; then
     node_suite browser tests/browser
 else

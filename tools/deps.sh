@@ -6,7 +6,8 @@ what=${1:-build}
 pkgs="build-essential pkg-config gettext libh2o-evloop-dev libssl-dev libsqlite3-dev sqlite3 libjansson-dev libsodium-dev libutf8proc-dev libcsv-dev libgd-dev libzip-dev libexpat1-dev libxlsxwriter-dev"
 if [ "$what" = test ]; then
     # libreoffice-calc: the report tests read dvk's XLSX files with LibreOffice (headless)
-    pkgs="$pkgs libcmocka-dev chromium libreoffice-calc"
+    # clang and its runtime (libFuzzer, the sanitizers) build the fuzz targets
+    pkgs="$pkgs libcmocka-dev chromium libreoffice-calc clang libclang-rt-dev"
 fi
 if [ "$what" = bench ]; then
     pkgs="wrk sqlite3"

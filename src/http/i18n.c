@@ -7,6 +7,7 @@
 #include <strings.h>
 #include "http/i18n.h"
 #include "util/date.h"
+#include "util/text.h"
 
 const char *const lang_codes[LANG_COUNT] = {"vi", "en", "sv"};
 
@@ -132,7 +133,7 @@ bool parse_number(int lang, const char *s, double *out)
 void fmt_date(int lang, const char *iso, char out[11])
 {
     if (lang == LANG_SV || !date_valid(iso)) {
-        snprintf(out, 11, "%s", iso ? iso : "");
+        text_copy(out, 11, iso ? iso : ""); /* never half a character */
         return;
     }
     date_to_vn(iso, out);

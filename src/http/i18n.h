@@ -31,7 +31,8 @@ void fmt_number(int lang, double v, char *out, size_t outsz);
  * a no-break space too). Plain "1234.5" is read the same in every language only when it
  * cannot be a grouping (vi/sv: one dot followed by other than 3 digits). False when not a number. */
 bool parse_number(int lang, const char *s, double *out);
-/* YYYY-MM-DD -> dd/mm/yyyy (vi), yyyy-mm-dd (sv), dd/mm/yyyy (en). */
+/* YYYY-MM-DD -> dd/mm/yyyy (vi), yyyy-mm-dd (sv), dd/mm/yyyy (en). Anything else is copied,
+ * cut to 10 bytes at a character boundary. */
 void fmt_date(int lang, const char *iso, char out[11]);
 
 #endif

@@ -338,8 +338,10 @@ static void input(struct rq *r, const struct verrs *v, const char *name, const c
     if (strcmp(type, "date") == 0) {
         /* Native date pickers follow the browser's locale, not the page's: a text
          * field shows dd/mm/yyyy to Vietnamese users; both forms are accepted. */
-        fmt_date(r->lang, nz(value), local);
-        value = local;
+        if (date_valid(nz(value))) { /* what the user typed otherwise, as typed */
+            fmt_date(r->lang, value, local);
+            value = local;
+        }
         type = "text";
         hf(r, "<input id=\"i-%s\" name=\"%s\" type=\"text\" inputmode=\"numeric\" placeholder=\"%t\" value=\"%s\""
               "%R%R%R></div>",

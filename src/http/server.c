@@ -12,13 +12,12 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+#include "http/edge.h"
 #include "http/http.h"
 #include "http/import_jobs.h"
 #include "http/i18n.h"
 #include "http/server.h"
 #include "util/log.h"
-#include "util/multipart.h"
-#include "util/text.h"
 
 /* h2o itself refuses bodies above this with a plain 413; routes set their own, smaller limits. */
 #define HARD_BODY_LIMIT (16 * 1024 * 1024)
@@ -110,80 +109,6 @@ void rq_add_header(struct rq *r, const char *name, const char *value)
         r->headers[r->nheaders].val = rq_strdup(r, value);
         r->nheaders++;
     }
-}
-
-/* ---- text at the edge ----------------------------------------------------------
- * Every value a request brings — query pair, path segment, form field, upload part
- * and its file name, JSON string (api_body) — must be valid UTF-8 text
- * (text_valid: no control characters either), or the request is refused with a
- * 400 before any handler runs. Text that may be stored is put in NFC here, once,
- * so that no handler can store decomposed text; trimming stays with the fields. */
-
-enum { EDGE_OK = 0, EDGE_TOO_MANY = -1, EDGE_BAD_TEXT = -2, EDGE_MALFORMED = -3 };
-
-/* v in NFC: v itself when it is ASCII or NFC already, else a pool copy. */
-static const char *pool_nfc(struct rq *r, const char *v)
-{
-    const unsigned char *c = (const unsigned char *)v;
-    while (*c && *c < 0x80)
-        c++;
-    if (!*c)
-        return v;
-    char *n = text_nfc(v);
-    const char *out = strcmp(n, v) == 0 ? v : rq_strdup(r, n);
-    free(n);
-    return out;
-}
-
-/* Passwords are compared with their hash as typed: they are never normalized. */
-static bool is_secret(const char *key)
-{
-    return strcmp(key, "password") == 0;
-}
-
-/* Decodes %XX and '+' in s[0..len) into a pool string; NULL when the result is not valid text. */
-static const char *url_decode(struct rq *r, const char *s, size_t len)
-{
-    char *out = rq_alloc(r, len + 1);
-    size_t j = 0;
-    for (size_t i = 0; i < len; i++) {
-        if (s[i] == '+')
-            out[j++] = ' ';
-        else if (s[i] == '%' && i + 2 < len && text_hex_digit(s[i + 1]) >= 0 && text_hex_digit(s[i + 2]) >= 0) {
-            out[j++] = (char)(text_hex_digit(s[i + 1]) * 16 + text_hex_digit(s[i + 2]));
-            i += 2;
-        } else
-            out[j++] = s[i];
-    }
-    out[j] = 0;
-    return text_valid(out, j) ? out : NULL;
-}
-
-/* Parses a=b&c=d into kv, values in NFC when nfc. EDGE_BAD_TEXT when a key or value
- * is not valid UTF-8 text, EDGE_TOO_MANY past RQ_MAX_KV pairs. */
-static int parse_pairs(struct rq *r, const char *s, size_t len, struct kv *kv, int *n, bool nfc)
-{
-    size_t i = 0;
-    while (i < len) {
-        size_t start = i;
-        while (i < len && s[i] != '&')
-            i++;
-        size_t end = i++;
-        if (end == start)
-            continue;
-        const char *eq = memchr(s + start, '=', end - start);
-        size_t klen = eq ? (size_t)(eq - (s + start)) : end - start;
-        if (*n >= RQ_MAX_KV)
-            return EDGE_TOO_MANY;
-        const char *k = url_decode(r, s + start, klen);
-        const char *v = eq ? url_decode(r, eq + 1, (size_t)(s + end - eq - 1)) : "";
-        if (!k || !v)
-            return EDGE_BAD_TEXT;
-        kv[*n].key = k;
-        kv[*n].val = nfc && !is_secret(k) ? pool_nfc(r, v) : v;
-        (*n)++;
-    }
-    return EDGE_OK;
 }
 
 /* ---- dispatch --------------------------------------------------------------------- */
@@ -336,47 +261,6 @@ static int pick_lang(struct rq *r)
 }
 
 
-/* Splits a multipart/form-data body: text parts into r->form (in NFC), files into
- * r->files. EDGE_BAD_TEXT when a field name, a text part or a file name is not
- * valid UTF-8 text; EDGE_MALFORMED otherwise. */
-static int parse_multipart(struct rq *r, const char *ctype)
-{
-    char boundary[80];
-    struct mpart parts[RQ_MAX_KV];
-    if (!r->body || !multipart_boundary(ctype, boundary))
-        return EDGE_MALFORMED;
-    int n = multipart_parse(r->body, r->body_len, boundary, parts, RQ_MAX_KV);
-    if (n < 0)
-        return EDGE_MALFORMED;
-    for (int i = 0; i < n; i++) {
-        if (!text_valid(parts[i].name, strlen(parts[i].name)))
-            return EDGE_BAD_TEXT;
-        if (parts[i].is_file) {
-            if (!text_valid(parts[i].filename, strlen(parts[i].filename)))
-                return EDGE_BAD_TEXT;
-            if (r->nfiles >= RQ_MAX_FILES)
-                return EDGE_MALFORMED;
-            struct rq_file *f = &r->files[r->nfiles++];
-            f->field = rq_strdup(r, parts[i].name);
-            f->filename = pool_nfc(r, rq_strdup(r, parts[i].filename));
-            f->data = parts[i].data;
-            f->len = parts[i].len;
-        } else {
-            if (!text_valid(parts[i].data, parts[i].len))
-                return EDGE_BAD_TEXT;
-            if (r->nform >= RQ_MAX_KV)
-                return EDGE_MALFORMED;
-            char *v = rq_alloc(r, parts[i].len + 1);
-            memcpy(v, parts[i].data, parts[i].len);
-            v[parts[i].len] = 0;
-            r->form[r->nform].key = rq_strdup(r, parts[i].name);
-            r->form[r->nform].val = is_secret(parts[i].name) ? v : pool_nfc(r, v);
-            r->nform++;
-        }
-    }
-    return EDGE_OK;
-}
-
 /* A page that needs a user sends the browser to sign in, then back here. */
 static int login_redirect(struct rq *r)
 {
@@ -402,7 +286,7 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
     r.path = h2o_strdup(&req->pool, req->path.base, req->query_at != SIZE_MAX ? req->query_at : req->path.len).base;
     int query = EDGE_OK;
     if (req->query_at != SIZE_MAX)
-        query = parse_pairs(&r, req->path.base + req->query_at + 1, req->path.len - req->query_at - 1, r.query,
+        query = edge_pairs(&r, req->path.base + req->query_at + 1, req->path.len - req->query_at - 1, r.query,
                             &r.nquery, false);
     r.lang = pick_lang(&r);
     peer_address(req, r.address);
@@ -422,7 +306,7 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
         rt = x;
         for (int i = 0; i < RQ_MAX_PARAMS && params[i]; i++) {
             size_t n = strcspn(params[i], "/");
-            r.params[i] = url_decode(&r, params[i], n);
+            r.params[i] = edge_url_decode(&r, params[i], n);
             if (!r.params[i]) {
                 r.params[i] = "";
                 query = EDGE_BAD_TEXT; /* the address, path or query, is one thing to the user */
@@ -466,9 +350,9 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
         authenticate(&r, (int64_t)time(NULL));
         int form = EDGE_OK;
         if ((rt->flags & R_FORM) && r.body)
-            form = parse_pairs(&r, r.body, r.body_len, r.form, &r.nform, true);
+            form = edge_pairs(&r, r.body, r.body_len, r.form, &r.nform, true);
         else if (rt->flags & R_MULTIPART)
-            form = parse_multipart(&r, ctype);
+            form = edge_multipart(&r, ctype);
         const char *bad_text = rt->flags & R_MULTIPART
                                    ? N_("The upload has a file name or field with invalid characters (it must be UTF-8 text).")
                                    : N_("The form contains invalid characters (it must be UTF-8 text).");

@@ -55,7 +55,8 @@ enum sheet_format sheet_sniff(const char *path);
  * CSV: UTF-8 with or without a BOM; the delimiter (',' ';' or tab) is guessed from the
  * first lines; blank lines are delivered with n == 0 and counted in row numbers.
  * XLSX: the first visible worksheet; rows absent from the XML (Excel leaves out empty
- * rows) are not delivered; merged ranges carry their value in the top-left cell only.
+ * rows) are not delivered, and rows out of order (or a row number given twice) make the
+ * file unreadable; merged ranges carry their value in the top-left cell only.
  * Limits (sheet_default_limits): a cell 1 MiB, a row 64 MiB, 16384 columns, a worksheet
  * 2 GiB uncompressed, shared strings 64 MiB and 10 million; past one, -1 with a message. */
 int sheet_read(const char *path, sheet_row_fn fn, sheet_progress_fn progress, void *ctx, char *err, size_t errsz);

@@ -631,6 +631,12 @@ static void ws_start(void *ud, const XML_Char *name, const XML_Char **atts)
                 xfail(x, SHEET_E_XLSX, "row number \"%.20s\" is not valid", r);
                 return;
             }
+            /* Rows come in ascending order (ECMA-376; Excel refuses a file where they do
+             * not): a row given twice or backwards would be two rows with one number. */
+            if (n < w->next_row) {
+                xfail(x, SHEET_E_XLSX, "row %lld comes after row %lld", n, (long long)w->next_row - 1);
+                return;
+            }
             w->row = n;
         } else {
             w->row = w->next_row;

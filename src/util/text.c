@@ -569,6 +569,21 @@ char *text_snippet(const char *s, const char *q_fold, size_t max_chars)
     return buf_detach(&b);
 }
 
+size_t text_copy(char *dst, size_t size, const char *src)
+{
+    if (size == 0)
+        return 0;
+    size_t n = strnlen(src, size);
+    if (n == size) {
+        n = size - 1;
+        while (n && ((unsigned char)src[n] & 0xc0) == 0x80)
+            n--;
+    }
+    memcpy(dst, src, n);
+    dst[n] = 0;
+    return n;
+}
+
 int text_hex_digit(int c)
 {
     if (c >= '0' && c <= '9')

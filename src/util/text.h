@@ -38,6 +38,10 @@ char *text_sort_key(const char *s);
  * bytes that came from a file (messages, names). */
 void text_sanitize(char *s);
 
+/* Copies src into dst (size bytes, NUL included), cutting a longer text at a character
+ * boundary so that the copy of valid text stays valid. Returns the bytes copied. */
+size_t text_copy(char *dst, size_t size, const char *src);
+
 /* The value of a hexadecimal digit (either case), or -1. */
 int text_hex_digit(int c);
 

@@ -196,6 +196,12 @@ async function launch(dir, dbPath, port) {
   }
   return {
     base, port, dbPath, dir, stop,
+    /* Ends the process at once (SIGKILL: no clean-up of any kind); resolves when it is gone. */
+    kill: async () => {
+      stopped = true;
+      if (!exited) child.kill('SIGKILL');
+      return exitP;
+    },
     stderr: () => err,
     stdout: () => out,
     alive: () => !exited,
@@ -245,15 +251,21 @@ export async function createTokenWithId(dbPath, login, extra = []) {
   return { token: stdout.trim(), id: Number(m[1]) };
 }
 
-/* A second `dvk serve` node on the database of a running server (sessions and
- * throttling live in the store, so they must work across nodes). Resolves to a
- * handle like launch()'s: { base, port, stop(), stderr(), ... }. */
-export async function startNode(srv) {
+/* `dvk serve` on an existing database (dbPath, its files in dir), for tests that stop and
+ * start the server themselves (the crash test). Resolves to launch()'s handle. */
+export async function serveOn(dir, dbPath) {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await launch(srv.dir, srv.dbPath, await freePort());
+      return await launch(dir, dbPath, await freePort());
     } catch (e) {
       if (!e.addressInUse || attempt >= 3) throw e;
     }
   }
+}
+
+/* A second `dvk serve` node on the database of a running server (sessions and
+ * throttling live in the store, so they must work across nodes). Resolves to a
+ * handle like launch()'s: { base, port, stop(), stderr(), ... }. */
+export async function startNode(srv) {
+  return serveOn(srv.dir, srv.dbPath);
 }

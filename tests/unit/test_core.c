@@ -188,6 +188,16 @@ static void test_numbers(void **state)
     char d[11];
     fmt_date(LANG_VI, "2024-10-15", d);
     assert_string_equal(d, "15/10/2024");
+    /* not a date: copied, but never cut inside a character (found by fuzz/html.c) */
+    fmt_date(LANG_VI, "42`nh <bE\xe1\xba\xadn", d);
+    assert_string_equal(d, "42`nh <bE");
+    fmt_date(LANG_SV, "ngày 1 tháng 4", d);
+    assert_string_equal(d, "ngày 1 th");
+    char small[4];
+    assert_int_equal(text_copy(small, sizeof small, "ăâ"), 2);
+    assert_string_equal(small, "ă");
+    assert_int_equal(text_copy(small, sizeof small, "abc"), 3);
+    assert_string_equal(small, "abc");
 }
 
 static void test_parse_number(void **state)

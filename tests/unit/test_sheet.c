@@ -704,6 +704,11 @@ static void test_xlsx_broken(void **state)
     expect_fail(SHEET("<row r=\"1\"><c r=\"XFE1\"><v>1</v></c></row>"), NULL, NULL, SHEET_E_XLSX,
                 "cell XFE1 is beyond column 16384");
     expect_fail(SHEET("<row r=\"0\"/>"), NULL, NULL, SHEET_E_XLSX, "row number \"0\"");
+    /* rows out of order, or one row number twice (found by fuzz/xlsx.c) */
+    expect_fail(SHEET("<row r=\"5\"><c><v>1</v></c></row><row r=\"5\"><c><v>2</v></c></row>"), NULL, NULL, SHEET_E_XLSX,
+                "row 5 comes after row 5");
+    expect_fail(SHEET("<row r=\"3\"/><row r=\"2\"/>"), NULL, NULL, SHEET_E_XLSX, "row 2 comes after row 3");
+    expect_fail(SHEET("<row/><row/><row r=\"2\"/>"), NULL, NULL, SHEET_E_XLSX, "row 2 comes after row 2");
     expect_fail(SHEET("<row r=\"1\"><c r=\"A1\" t=\"s\"><v>1</v></c></row>"),
                 "<sst xmlns=\"" MAIN_NS "\"><si><t>only one</t></si></sst>", NULL, SHEET_E_XLSX,
                 "cell A1 refers to shared string \"1\"");
