@@ -126,8 +126,8 @@ export async function addUser(srv, login, role, unit, hierarchy = 2024) {
 
 
 /* Starts the server once; resolves to the handle or rejects (the caller may retry). */
-async function launch(dir, dbPath, port) {
-  const child = spawn(BIN, ['serve', '--db', dbPath, '--listen', '127.0.0.1', '--port', String(port)],
+async function launch(dir, dbPath, port, args = []) {
+  const child = spawn(BIN, ['serve', '--db', dbPath, '--listen', '127.0.0.1', '--port', String(port), ...args],
     { cwd: ROOT, env: sanitizerEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
@@ -246,12 +246,13 @@ export async function createTokenWithId(dbPath, login, extra = []) {
 }
 
 /* A second `dvk serve` node on the database of a running server (sessions and
- * throttling live in the store, so they must work across nodes). Resolves to a
- * handle like launch()'s: { base, port, stop(), stderr(), ... }. */
-export async function startNode(srv) {
+ * throttling live in the store, so they must work across nodes), with extra
+ * `dvk serve` options in args. Resolves to a handle like launch()'s:
+ * { base, port, stop(), stderr(), ... }. */
+export async function startNode(srv, args = []) {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await launch(srv.dir, srv.dbPath, await freePort());
+      return await launch(srv.dir, srv.dbPath, await freePort(), args);
     } catch (e) {
       if (!e.addressInUse || attempt >= 3) throw e;
     }
