@@ -152,8 +152,10 @@ static int s_limit(struct store *base, int64_t max_bytes, bool read_only)
     int64_t page = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 4096;
     sqlite3_finalize(st);
     char sql[96];
-    /* a cap below the current size stops growth there: SQLite keeps the larger of the two */
-    snprintf(sql, sizeof sql, "PRAGMA max_page_count = %lld", max_bytes > 0 ? (long long)(max_bytes / page) : 4294967294LL);
+    /* a cap below the current size stops growth there: SQLite keeps the larger of the two
+     * (and a count of 0 would only ask, not set) */
+    long long pages = max_bytes > 0 ? (long long)(max_bytes / page) : 4294967294LL;
+    snprintf(sql, sizeof sql, "PRAGMA max_page_count = %lld", pages > 0 ? pages : 1);
     st = sq_once(s, sql);
     if (!st)
         return ST_ERR;
