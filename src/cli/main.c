@@ -12,7 +12,7 @@ static const char usage[] =
     "\n"
     "commands:\n"
     "  init   --db PATH [--demo] [--admin-password-file FILE]   create a database\n"
-    "  serve  --db PATH [--listen ADDR] [--port N] [--threads N] serve the web pages and the API\n"
+    "  serve  --db PATH [--listen ADDR] [--port N] [--threads N] serve the web pages and the API (dvk serve --help)\n"
     "  units  import --db PATH --hierarchy 2024|2025 FILE        load an administrative-unit catalogue\n"
     "  units  import --db PATH --mapping FILE                    load the old->new commune mapping\n"
     "  user   add|passwd|disable|enable|list --db PATH ...     manage users (dvk user --help)\n"

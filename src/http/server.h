@@ -18,7 +18,7 @@ struct server_opts {
 
 /* Defaults of dvk serve (docs/operations.md, "Limits and timeouts"). */
 #define SERVER_MAX_CONNS 1024
-#define SERVER_TIMEOUT 20
+#define SERVER_TIMEOUT 30
 
 /* Runs until SIGINT or SIGTERM. Returns 0 on a clean stop, -1 if it could not start. */
 int server_run(const struct server_opts *o);
