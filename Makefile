@@ -20,7 +20,7 @@ SLIBOBJ   := $(patsubst %.c,build/asan/%.o,$(LIBSRC) $(GEN))
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,build/asan/tests/%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all run test deps test-deps unit-tests test-tools clean format bench fuzz fuzz-targets crash
+.PHONY: all run test deps test-deps unit-tests test-tools clean format bench fuzz fuzz-targets crash soak
 all: build/dvk
 
 deps:
@@ -157,6 +157,12 @@ bench: deps
 	@$(MAKE) --no-print-directory build/dvk build/bench/gen
 	@sh bench/run.sh
 	@sh bench/import.sh
+
+# ten minutes of mixed reads and writes under wrk (SOAK_SECONDS, SOAK_MODELS): issue 8
+soak: deps
+	@sh tools/deps.sh bench
+	@$(MAKE) --no-print-directory build/dvk build/bench/gen
+	@sh bench/soak.sh
 
 format:
 	clang-format -i $(SRC) $(wildcard src/*/*.h tests/unit/*.c)

@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli/cli.h"
+#include "http/i18n.h"
+#include "store/store.h"
 #include "util/buf.h"
 
 static const char usage[] =
@@ -10,7 +12,7 @@ static const char usage[] =
     "\n"
     "commands:\n"
     "  init   --db PATH [--demo] [--admin-password-file FILE]   create a database\n"
-    "  serve  --db PATH [--listen ADDR] [--port N] [--threads N] serve the web pages and the API\n"
+    "  serve  --db PATH [--listen ADDR] [--port N] [--threads N] serve the web pages and the API (dvk serve --help)\n"
     "  units  import --db PATH --hierarchy 2024|2025 FILE        load an administrative-unit catalogue\n"
     "  units  import --db PATH --mapping FILE                    load the old->new commune mapping\n"
     "  user   add|passwd|disable|enable|list --db PATH ...     manage users (dvk user --help)\n"
@@ -81,7 +83,28 @@ char *read_secret(const char *path)
     return xstrdup(line);
 }
 
+static int run(int argc, char **argv);
+
+/* A command that failed because the database could not be written says why, once,
+ * in the user's language, after the engine's own log line. */
 int main(int argc, char **argv)
+{
+    int rc = run(argc, argv);
+    int fault = store_last_fault();
+    if (rc != 0 && fault != ST_FAULT_NONE) {
+        i18n_init();
+        int lang = cli_lang(NULL);
+        fprintf(stderr, "dvk: %s\n",
+                T(lang, fault == ST_FAULT_FULL       ? N_("The database is full, so nothing was saved. Free space on the disk (or raise the size cap), then try again.")
+                        : fault == ST_FAULT_READONLY ? N_("The database is read-only, so nothing was saved. Check the permissions of the database file and its folder.")
+                                                     : N_("The database could not be written (an I/O error), so nothing was saved. Check the disk.")));
+        if (rc == 0)
+            rc = 1;
+    }
+    return rc;
+}
+
+static int run(int argc, char **argv)
 {
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
         fputs(usage, argc < 2 ? stderr : stdout);

@@ -36,6 +36,14 @@ static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static struct job jobs[JOBS_MAX];
 static unsigned long seq;
 static char db_url[4096];
+static int64_t db_max_bytes;
+static bool db_read_only;
+
+void import_jobs_limit(int64_t max_bytes, bool read_only)
+{
+    db_max_bytes = max_bytes;
+    db_read_only = read_only;
+}
 
 void import_jobs_init(const char *db, const char *datadir)
 {
@@ -90,6 +98,10 @@ static void *run(void *arg)
     memset(&rep, 0, sizeof rep);
     int rc = SVC_ERROR;
     struct store *st = store_open(db_url);
+    if (st && (db_max_bytes > 0 || db_read_only) && st->ops->limit(st, db_max_bytes, db_read_only) != ST_OK) {
+        st->ops->close(st);
+        st = NULL;
+    }
     if (st) {
         struct import_opts o = {j->dry_run, j->name, on_progress, j};
         rc = svc_models_import(st, &j->actor, j->path, &o, &rep);

@@ -11,6 +11,8 @@
 /* Where jobs open their own store connection; set once before threads start. Uploads a
  * previous run left in DATADIR/imports (jobs live in memory) are removed. */
 void import_jobs_init(const char *db_url, const char *datadir);
+/* The size cap and read-only mode of dvk serve, for the jobs' connections too (store limit). */
+void import_jobs_limit(int64_t max_bytes, bool read_only);
 /* Starts importing path (a copy the job owns and removes when it is forgotten) for a.
  * name is the file's name as uploaded. Returns SVC_OK with id, SVC_THROTTLED when as many
  * imports of that kind run as may (one real import, two checks), or SVC_ERROR. */

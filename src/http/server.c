@@ -38,6 +38,8 @@ struct worker {
 static h2o_globalconf_t config;
 static char datadir[4096];
 static volatile sig_atomic_t stopping;
+static int max_conns;
+static _Atomic int open_conns; /* over every loop: the limit is the process's */
 
 /* ---- request helpers ----------------------------------------------------------- */
 
@@ -153,6 +155,7 @@ static const char *reason(int status)
     case 422: return "Unprocessable Content";
     case 428: return "Precondition Required";
     case 503: return "Service Unavailable";
+    case 507: return "Insufficient Storage";
     default: return status < 400 ? "OK" : "Error";
     }
 }
@@ -260,6 +263,32 @@ static int pick_lang(struct rq *r)
     return a ? lang_from_accept(a, strlen(a)) : LANG_VI;
 }
 
+
+/* A handler's 500 caused by a database that cannot be written becomes an answer that
+ * says so: 507 when the disk or the size cap is full, 503 when the database is read-only
+ * or cannot be written. The transaction was rolled back; reads still work. */
+static int storage_error(struct rq *r, int fault, bool api)
+{
+    const char *code, *msg;
+    int status = 503;
+    buf_reset(&r->out);
+    r->nheaders = 0;
+    if (fault == ST_FAULT_FULL) {
+        status = 507;
+        code = "storage_full";
+        msg = N_("The database is full, so nothing was saved. Ask the administrator to free space, then try again.");
+    } else if (fault == ST_FAULT_READONLY) {
+        code = "read_only";
+        msg = N_("The database is read-only for maintenance, so nothing was saved. Try again later.");
+    } else {
+        code = "storage_unavailable";
+        msg = N_("The database cannot be written just now, so nothing was saved. Try again later.");
+    }
+    /* a full disk needs someone to act: no point telling clients to retry soon */
+    if (status == 503)
+        rq_add_header(r, "retry-after", "60");
+    return api ? api_error(r, status, code, msg, NULL) : page_error(r, status, msg);
+}
 
 /* A page that needs a user sends the browser to sign in, then back here. */
 static int login_redirect(struct rq *r)
@@ -370,8 +399,12 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
         else if ((rt->flags & R_AUTH) && !safe_method(r.method) && !csrf_ok(&r, rt))
             status = api ? api_error(&r, 403, "csrf", N_("The form has expired. Reload the page and try again."), NULL)
                          : page_error(&r, 403, N_("The form has expired. Reload the page and try again."));
-        else
+        else {
+            w->st->fault = ST_FAULT_NONE; /* a failed session touch above is not this request's failure */
             status = rt->handler(&r);
+            if (status >= 500 && w->st->fault != ST_FAULT_NONE)
+                status = storage_error(&r, w->st->fault, api);
+        }
     }
     send_response(&r, status);
     buf_free(&r.out);
@@ -380,14 +413,31 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
 
 /* ---- event loops ----------------------------------------------------------------- */
 
+static void on_conn_close(void *data)
+{
+    (void)data;
+    open_conns--;
+}
+
+/* Each connection costs a descriptor and some memory until h2o's timeouts close it;
+ * past max_conns a new one is closed at once, so that thousands of idle or slow
+ * clients cannot use up the descriptors the others need. */
 static void on_accept(h2o_socket_t *listener, const char *err)
 {
     if (err)
         return;
     struct worker *w = listener->data;
     h2o_socket_t *sock = h2o_evloop_socket_accept(listener);
-    if (sock)
-        h2o_accept(&w->accept, sock);
+    if (!sock)
+        return;
+    if (open_conns >= max_conns) {
+        h2o_socket_close(sock);
+        return;
+    }
+    open_conns++;
+    sock->on_close.cb = on_conn_close;
+    sock->on_close.data = NULL;
+    h2o_accept(&w->accept, sock);
 }
 
 static void *worker_main(void *arg)
@@ -454,11 +504,19 @@ int server_run(const struct server_opts *o)
         snprintf(datadir, sizeof datadir, "%.*s%sfiles", slash ? (int)(slash - db) : 0, db, slash ? "/" : "");
     }
     import_jobs_init(o->db, datadir);
+    import_jobs_limit(o->max_db_mb * 1024 * 1024, o->read_only);
     int fd = open_listener(o->listen, o->port);
     if (fd < 0)
         return -1;
     h2o_config_init(&config);
     config.max_request_entity_size = HARD_BODY_LIMIT;
+    /* h2o closes an HTTP/1 connection whose request has not arrived within req_timeout
+     * (a slow sender, or a keep-alive connection left idle), and an idle HTTP/2 one after
+     * idle_timeout. Its defaults are 10 s; dvk sets them explicitly from --timeout. */
+    int timeout = o->timeout > 0 ? o->timeout : SERVER_TIMEOUT;
+    config.http1.req_timeout = (uint64_t)timeout * 1000;
+    config.http2.idle_timeout = (uint64_t)timeout * 1000;
+    max_conns = o->max_conns > 0 ? o->max_conns : SERVER_MAX_CONNS;
     config.server_name = h2o_iovec_init(H2O_STRLIT("dvk")); /* no library version in every answer */
     h2o_hostconf_t *host = h2o_config_register_host(&config, h2o_iovec_init(H2O_STRLIT("default")), 65535);
     h2o_pathconf_t *path = h2o_config_register_path(host, "/", 0);
@@ -479,6 +537,11 @@ int server_run(const struct server_opts *o)
     struct worker *ws = calloc((size_t)n, sizeof *ws);
     for (int i = 0; i < n; i++) {
         ws[i].st = store_open(o->db);
+        if (ws[i].st && (o->max_db_mb > 0 || o->read_only) &&
+            ws[i].st->ops->limit(ws[i].st, o->max_db_mb * 1024 * 1024, o->read_only) != ST_OK) {
+            ws[i].st->ops->close(ws[i].st);
+            ws[i].st = NULL;
+        }
         if (!ws[i].st) {
             for (int j = 0; j < i; j++)
                 ws[j].st->ops->close(ws[j].st);
@@ -497,7 +560,8 @@ int server_run(const struct server_opts *o)
     /* one listening socket shared by all loops: the kernel hands each connection to one of them */
     for (int i = 0; i < n; i++)
         pthread_create(&ws[i].thread, NULL, worker_main, &ws[i]);
-    log_info("dvk serving on http://%s:%d/ with %d event loops", o->listen, o->port, n);
+    log_info("dvk serving on http://%s:%d/ with %d event loops%s", o->listen, o->port, n,
+             o->read_only ? ", read-only" : "");
     for (int i = 0; i < n; i++)
         pthread_join(ws[i].thread, NULL);
     for (int i = 0; i < n; i++)

@@ -1,6 +1,8 @@
 /* server.h: the HTTP server: one h2o event loop per core, each with its own store connection. */
 #ifndef DVK_SERVER_H
 #define DVK_SERVER_H
+#include <stdbool.h>
+#include <stdint.h>
 
 struct server_opts {
     const char *db;     /* store URL or path */
@@ -8,7 +10,15 @@ struct server_opts {
     int port;
     int threads;        /* 0: one per core */
     const char *datadir; /* attachments; NULL: "files" beside the database */
+    int64_t max_db_mb;  /* the database's size cap in MB; 0: none */
+    bool read_only;     /* refuse every write (maintenance, a copy being checked) */
+    int max_conns;      /* open connections at once; above it new ones are closed at once */
+    int timeout;        /* seconds: a request head must arrive, an idle connection is closed, within this */
 };
+
+/* Defaults of dvk serve (docs/operations.md, "Limits and timeouts"). */
+#define SERVER_MAX_CONNS 1024
+#define SERVER_TIMEOUT 30
 
 /* Runs until SIGINT or SIGTERM. Returns 0 on a clean stop, -1 if it could not start. */
 int server_run(const struct server_opts *o);

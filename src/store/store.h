@@ -15,6 +15,12 @@
 
 enum { ST_OK = 0, ST_ERR = -1, ST_NOTFOUND = -2, ST_CONFLICT = -3, ST_EXISTS = -4 };
 
+/* Why the database could not be written, when that is the cause of an ST_ERR: the
+ * disk or the database's size cap is full, the database is read-only (dvk serve
+ * --read-only, a read-only file or folder), or it could not be opened or written
+ * at all (an I/O error). The caller turns it into a clear message (HTTP 507 / 503). */
+enum store_fault { ST_FAULT_NONE, ST_FAULT_FULL, ST_FAULT_READONLY, ST_FAULT_IO };
+
 enum model_sort { SORT_REGISTERED_DESC, SORT_REGISTERED_ASC, SORT_TITLE, SORT_CODE, SORT_COUNT };
 /* Which stored place column a subtree filter uses. */
 enum place_col { PLACE_NONE, PLACE_P24, PLACE_D24, PLACE_C24, PLACE_P25, PLACE_C25, PLACE_UNIT };
@@ -190,6 +196,9 @@ struct store_ops {
     int (*rollback)(struct store *s);
     /* A read-only transaction (one snapshot for many reads); end it with rollback. */
     int (*begin_read)(struct store *s);
+    /* Caps the database at max_bytes (0: no cap; past it writes fail with ST_FAULT_FULL)
+     * and, when read_only, refuses every write (ST_FAULT_READONLY). For this connection. */
+    int (*limit)(struct store *s, int64_t max_bytes, bool read_only);
 
     int (*unit_put)(struct store *s, const struct unit *u);
     int (*mapping_put)(struct store *s, const char *old_code, const char *new_code);
@@ -345,7 +354,12 @@ struct store_ops {
 
 struct store {
     const struct store_ops *ops;
+    int fault; /* enum store_fault of the last failure on this connection; the caller clears it */
 };
+
+/* The fault of the last failure on any connection of this process (for the command
+ * line, which reports it once before exiting). */
+int store_last_fault(void);
 
 /* Opens the database at path (creating it), applies pending migrations. NULL on failure (logged). */
 struct store *store_open_sqlite(const char *path);

@@ -11,8 +11,30 @@
 #include "util/log.h"
 #include "util/text.h"
 
+static _Atomic int last_fault;
+
+int store_last_fault(void)
+{
+    return last_fault;
+}
+
+/* The class of SQLite's error: what a client can be told beyond "it failed". */
+static int fault_of(int code)
+{
+    switch (code & 0xff) {
+    case SQLITE_FULL: return ST_FAULT_FULL;
+    case SQLITE_READONLY: return ST_FAULT_READONLY;
+    case SQLITE_CANTOPEN:
+    case SQLITE_IOERR: return ST_FAULT_IO;
+    default: return ST_FAULT_NONE;
+    }
+}
+
 int sq_fail(struct sqlite_store *s, const char *what)
 {
+    int f = fault_of(sqlite3_extended_errcode(s->db));
+    if (f != ST_FAULT_NONE)
+        s->base.fault = last_fault = f;
     log_error("sqlite: %s: %s", what, sqlite3_errmsg(s->db));
     return ST_ERR;
 }
@@ -117,6 +139,30 @@ static int s_begin(struct store *base)
 static int s_begin_read(struct store *base)
 {
     return begin_as(base, Q_BEGIN_READ, "BEGIN");
+}
+
+/* max_page_count and query_only hold for this connection only: every connection
+ * of dvk serve sets them when it opens. */
+static int s_limit(struct store *base, int64_t max_bytes, bool read_only)
+{
+    struct sqlite_store *s = S(base);
+    sqlite3_stmt *st = sq_once(s, "PRAGMA page_size");
+    if (!st)
+        return ST_ERR;
+    int64_t page = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 4096;
+    sqlite3_finalize(st);
+    char sql[96];
+    /* a cap below the current size stops growth there: SQLite keeps the larger of the two
+     * (and a count of 0 would only ask, not set) */
+    long long pages = max_bytes > 0 ? (long long)(max_bytes / page) : 4294967294LL;
+    snprintf(sql, sizeof sql, "PRAGMA max_page_count = %lld", pages > 0 ? pages : 1);
+    st = sq_once(s, sql);
+    if (!st)
+        return ST_ERR;
+    sqlite3_step(st);
+    sqlite3_finalize(st);
+    st = sq_once(s, read_only ? "PRAGMA query_only = 1" : "PRAGMA query_only = 0");
+    return st ? sq_done(s, st, "query_only") : ST_ERR;
 }
 
 static int flush_counters(struct sqlite_store *s);
@@ -1262,6 +1308,7 @@ static const struct store_ops sqlite_ops = {
     .commit = s_commit,
     .rollback = s_rollback,
     .begin_read = s_begin_read,
+    .limit = s_limit,
     .unit_put = s_unit_put,
     .mapping_put = s_mapping_put,
     .unit_get = s_unit_get,

@@ -126,8 +126,8 @@ export async function addUser(srv, login, role, unit, hierarchy = 2024) {
 
 
 /* Starts the server once; resolves to the handle or rejects (the caller may retry). */
-async function launch(dir, dbPath, port) {
-  const child = spawn(BIN, ['serve', '--db', dbPath, '--listen', '127.0.0.1', '--port', String(port)],
+async function launch(dir, dbPath, port, args = []) {
+  const child = spawn(BIN, ['serve', '--db', dbPath, '--listen', '127.0.0.1', '--port', String(port), ...args],
     { cwd: ROOT, env: sanitizerEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
@@ -253,10 +253,10 @@ export async function createTokenWithId(dbPath, login, extra = []) {
 
 /* `dvk serve` on an existing database (dbPath, its files in dir), for tests that stop and
  * start the server themselves (the crash test). Resolves to launch()'s handle. */
-export async function serveOn(dir, dbPath) {
+export async function serveOn(dir, dbPath, args = []) {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await launch(dir, dbPath, await freePort());
+      return await launch(dir, dbPath, await freePort(), args);
     } catch (e) {
       if (!e.addressInUse || attempt >= 3) throw e;
     }
@@ -264,8 +264,9 @@ export async function serveOn(dir, dbPath) {
 }
 
 /* A second `dvk serve` node on the database of a running server (sessions and
- * throttling live in the store, so they must work across nodes). Resolves to a
- * handle like launch()'s: { base, port, stop(), stderr(), ... }. */
-export async function startNode(srv) {
-  return serveOn(srv.dir, srv.dbPath);
+ * throttling live in the store, so they must work across nodes), with extra
+ * `dvk serve` options in args. Resolves to a handle like launch()'s:
+ * { base, port, stop(), stderr(), ... }. */
+export async function startNode(srv, args = []) {
+  return serveOn(srv.dir, srv.dbPath, args);
 }

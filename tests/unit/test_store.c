@@ -707,6 +707,68 @@ static void test_report_headings(void **state)
     audit_list_free(&al);
 }
 
+/* A write past the size cap fails with ST_FAULT_FULL and leaves no row behind; a
+ * read-only connection's with ST_FAULT_READONLY; reads go on; a connection without the
+ * limits writes again. */
+static void test_storage_faults(void **state)
+{
+    (void)state;
+    struct store *other = store_open_sqlite(dbpath);
+    assert_non_null(other);
+    struct store *mine = st;
+    st = other;
+    struct model_query q = {.q = "cham tran"};
+    int64_t before = list_total(&q);
+    assert_int_equal(other->ops->limit(other, 1, false), ST_OK); /* below the size: no growth at all */
+    char *big = xmalloc(3001);
+    memset(big, 'x', 3000);
+    big[3000] = 0;
+    int rc = SVC_OK;
+    for (int i = 0; i < 5000 && rc == SVC_OK; i++) {
+        struct model m;
+        struct verrs v = {0};
+        model_init(&m);
+        m.title = xstrdup("Chạm trần");
+        m.description = xstrdup(big);
+        m.field = FIELD_ECONOMIC;
+        m.kind = KIND_COLLECTIVE;
+        m.level = LEVEL_COMMUNE;
+        m.hierarchy = 2024;
+        snprintf(m.unit_code, sizeof m.unit_code, "20368");
+        snprintf(m.registered_on, sizeof m.registered_on, "2024-05-05");
+        other->fault = ST_FAULT_NONE;
+        rc = svc_model_create(other, &sys, &m, &v);
+        model_free(&m);
+    }
+    free(big);
+    assert_int_equal(rc, SVC_ERROR);
+    assert_int_equal(other->fault, ST_FAULT_FULL);
+    assert_int_equal(store_last_fault(), ST_FAULT_FULL);
+    int64_t full = list_total(&q); /* reads still work */
+    assert_true(full >= before);
+
+    assert_int_equal(other->ops->limit(other, 0, true), ST_OK);
+    other->fault = ST_FAULT_NONE;
+    struct model m;
+    struct verrs v = {0};
+    model_init(&m);
+    m.title = xstrdup("Chạm trần chỉ đọc");
+    m.field = FIELD_ECONOMIC;
+    m.kind = KIND_COLLECTIVE;
+    m.level = LEVEL_COMMUNE;
+    m.hierarchy = 2024;
+    snprintf(m.unit_code, sizeof m.unit_code, "20368");
+    snprintf(m.registered_on, sizeof m.registered_on, "2024-05-05");
+    assert_int_equal(svc_model_create(other, &sys, &m, &v), SVC_ERROR);
+    model_free(&m);
+    assert_int_equal(other->fault, ST_FAULT_READONLY);
+    assert_int_equal(list_total(&q), full);
+    st = mine;
+    other->ops->close(other);
+    create("Chạm trần xong", 2024, "20368", "2024-05-06", FIELD_ECONOMIC);
+    assert_int_equal(list_total(&q), full + 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -719,7 +781,7 @@ int main(void)
         cmocka_unit_test(test_decide),
         cmocka_unit_test(test_password_policy), cmocka_unit_test(test_replace_after_mapping),
         cmocka_unit_test(test_count_cache),     cmocka_unit_test(test_vietnamese_order),
-        cmocka_unit_test(test_report_headings),
+        cmocka_unit_test(test_report_headings), cmocka_unit_test(test_storage_faults),
     };
     return cmocka_run_group_tests_name("store", tests, setup, teardown);
 }
