@@ -38,12 +38,13 @@ void page_begin(struct rq *r, const char *title_msgid, const char *title_text)
     static const char *const codes[LANG_COUNT] = {"VI", "EN", "SV"};
     for (int i = 0; i < LANG_COUNT; i++) {
         if (i == r->lang)
-            hf(r, "<span lang=\"%s\" aria-current=\"true\" title=\"%s\" aria-label=\"%s\">%s</span>", lang_codes[i],
-               names[i], names[i], codes[i]);
+            hf(r, "<span lang=\"%s\" aria-current=\"true\" title=\"%s\">%s<span class=\"sr\"> (%s)</span></span>",
+               lang_codes[i], names[i], codes[i], names[i]);
         else
-            hf(r, "<a lang=\"%s\" hreflang=\"%s\" href=\"%s?lang=%s\" title=\"%s\" aria-label=\"%s\">%s</a>",
+            /* the visible code begins the accessible name (WCAG 2.5.3 "label in name") */
+            hf(r, "<a lang=\"%s\" hreflang=\"%s\" href=\"%s?lang=%s\" title=\"%s\">%s<span class=\"sr\"> (%s)</span></a>",
                lang_codes[i], lang_codes[i], strcmp(r->method, "GET") == 0 ? r->path : "/models", lang_codes[i],
-               names[i], names[i], codes[i]);
+               names[i], codes[i], names[i]);
     }
     hf(r, "</nav></header><main id=\"main\">");
 }

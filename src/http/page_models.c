@@ -436,8 +436,10 @@ static void unit_picker(struct rq *r, const struct model *m, const struct verrs 
                 }
             }
             if (!unit_is_village(u))
-                hf(r, " <button type=\"submit\" name=\"unit_browse\" value=\"%s\" class=\"link\" aria-label=\"%t %s\">%t ›</button>",
-                   u->code, N_("Units in"), u->name, N_("Open"));
+                /* the visible word begins the accessible name (WCAG 2.5.3), the unit follows for screen readers */
+                hf(r, " <button type=\"submit\" name=\"unit_browse\" value=\"%s\" class=\"link\">%t"
+                      "<span class=\"sr\">: %t %s</span><span aria-hidden=\"true\"> ›</span></button>",
+                   u->code, N_("Open"), N_("Units in"), u->name);
             hf(r, "</li>");
         }
         hf(r, "</ul>");

@@ -231,7 +231,8 @@ static void table_html(struct rq *r, const struct report *rep, int ti, bool prin
     const struct report_table *t = &rep->tables[ti];
     char label[256];
     bool unassigned = false, drill = !print && unit_rows(t);
-    hf(r, "<section class=\"rtable\" aria-labelledby=\"t-%d\"><h2 id=\"t-%d\"%R>%t</h2>", ti, ti,
+    /* not a named landmark: the table's scrolling box below is the region with this name */
+    hf(r, "<section class=\"rtable\"><h2 id=\"t-%d\"%R>%t</h2>", ti,
        rep->ntables > 1 ? "" : " class=\"sr\"", t->title);
     /* a wide table scrolls in its own box, never the page; the box takes the focus to be scrolled by keys */
     if (print)
