@@ -20,7 +20,7 @@ SLIBOBJ   := $(patsubst %.c,build/asan/%.o,$(LIBSRC) $(GEN))
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,build/asan/tests/%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all run test deps test-deps unit-tests test-tools clean format bench
+.PHONY: all run test deps test-deps unit-tests test-tools clean format bench bench-phone
 all: build/dvk
 
 deps:
@@ -116,6 +116,13 @@ bench: deps
 	@$(MAKE) --no-print-directory build/dvk build/bench/gen
 	@sh bench/run.sh
 	@sh bench/import.sh
+	@node bench/phone.mjs
+
+# only the phone's way through dvk (part of make bench): bench/phone.mjs
+bench-phone: deps
+	@sh tools/deps.sh bench
+	@$(MAKE) --no-print-directory build/dvk
+	@node bench/phone.mjs
 
 format:
 	clang-format -i $(SRC) $(wildcard src/*/*.h tests/unit/*.c)

@@ -9,7 +9,8 @@ if [ "$what" = test ]; then
     pkgs="$pkgs libcmocka-dev chromium libreoffice-calc"
 fi
 if [ "$what" = bench ]; then
-    pkgs="wrk sqlite3"
+    # chromium, node and the npm packages: bench/phone.mjs (a phone on a slow network)
+    pkgs="wrk sqlite3 chromium"
 fi
 missing=""
 for p in $pkgs; do
@@ -17,7 +18,7 @@ for p in $pkgs; do
 done
 # Node.js may come from Debian (nodejs + npm) or from another package that bundles npm:
 # ask for Debian's only when the commands are absent.
-if [ "$what" = test ]; then
+if [ "$what" = test ] || [ "$what" = bench ]; then
     command -v node >/dev/null 2>&1 || missing="$missing nodejs"
     command -v npm >/dev/null 2>&1 || missing="$missing npm"
 fi
@@ -33,7 +34,9 @@ if [ -n "$missing" ]; then
         exit 1
     fi
 fi
-if [ "$what" = test ] && [ ! -d node_modules/playwright-core ]; then
-    echo "deps: installing npm packages for the browser tests (package-lock.json)"
+# every package of package.json must be there (a checkout that had the older list is updated)
+if { [ "$what" = test ] || [ "$what" = bench ]; } &&
+    { [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/axe-core ]; }; then
+    echo "deps: installing npm packages for the browser tests and the bench (package-lock.json)"
     npm ci --no-audit --no-fund --silent
 fi
