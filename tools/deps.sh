@@ -3,7 +3,7 @@
 # As root it runs apt-get / npm; otherwise it prints the exact command and stops.
 set -e
 what=${1:-build}
-pkgs="build-essential pkg-config gettext libh2o-evloop-dev libssl-dev libsqlite3-dev sqlite3 libjansson-dev libsodium-dev libutf8proc-dev libcsv-dev libgd-dev libzip-dev libexpat1-dev libxlsxwriter-dev"
+pkgs="build-essential pkg-config gettext libh2o-evloop-dev libssl-dev libsqlite3-dev sqlite3 libjansson-dev libsodium-dev libutf8proc-dev libcsv-dev libgd-dev libzip-dev libexpat1-dev libxlsxwriter-dev zlib1g-dev"
 if [ "$what" = test ]; then
     # libreoffice-calc: the report tests read dvk's XLSX files with LibreOffice (headless)
     pkgs="$pkgs libcmocka-dev chromium libreoffice-calc"

@@ -1,5 +1,8 @@
-/* embed.c: turns files into a C table (name, bytes, length) compiled into dvk.
- * Usage: embed TABLE FILE... > out.c   Generated output: do not edit. */
+/* embed.c: turns files into a C table (name, bytes, length, content-hashed name) compiled
+ * into dvk. Usage: embed TABLE FILE... > out.c   Generated output: do not edit.
+ * The hashed name puts 12 hex digits of the content's 64-bit FNV-1a hash before the last
+ * dot ("app.css" -> "app.0123456789ab.css"): a file served under it never changes, so
+ * browsers may keep it for a year (not a security hash: it only tells versions apart). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,12 +41,24 @@ int main(int argc, char **argv)
     printf("const struct embedded_file %s_files[] = {\n", table);
     for (int i = 2; i < argc; i++) {
         FILE *f = fopen(argv[i], "rb");
-        fseek(f, 0, SEEK_END);
-        long len = ftell(f);
+        if (!f) {
+            perror(argv[i]);
+            return 1;
+        }
+        unsigned long long h = 14695981039346656037ULL;
+        long len = 0;
+        int c;
+        while ((c = fgetc(f)) != EOF) {
+            h = (h ^ (unsigned char)c) * 1099511628211ULL;
+            len++;
+        }
         fclose(f);
-        printf("    {\"%s\", %s_%d, %ld},\n", base(argv[i]), table, i - 2, len);
+        const char *name = base(argv[i]), *dot = strrchr(name, '.');
+        int stem = dot ? (int)(dot - name) : (int)strlen(name);
+        printf("    {\"%s\", %s_%d, %ld, \"%.*s.%012llx%s\"},\n", name, table, i - 2, len, stem, name,
+               h & 0xffffffffffffULL, dot ? dot : "");
     }
-    printf("    {0, 0, 0}\n};\n");
+    printf("    {0, 0, 0, 0}\n};\n");
     printf("const size_t %s_count = %d;\n", table, argc - 2);
     return 0;
 }

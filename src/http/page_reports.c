@@ -341,9 +341,9 @@ static int print_layout(struct rq *r, const struct report *rep, const char *q)
     r->content_type = "text/html; charset=utf-8";
     hf(r, "<!doctype html><html lang=\"%s\"><head><meta charset=\"utf-8\">"
           "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>%t · %t</title>"
-          "<link rel=\"stylesheet\" href=\"/static/app.css\"><script src=\"/static/app.js\" defer></script></head>"
+          "<link rel=\"stylesheet\" href=\"/static/%s\"><script src=\"/static/%s\" defer></script></head>"
           "<body class=\"doc\"><main id=\"main\" class=\"a4\">",
-       lang_codes[r->lang], report_titles[rep->name], N_("Print"));
+       lang_codes[r->lang], report_titles[rep->name], N_("Print"), asset_name("app.css"), asset_name("app.js"));
     hf(r, "<p class=\"noprint\"><a href=\"/reports/%s?%s\">← %t</a> <button type=\"button\" data-print>%t</button></p>",
        report_names[rep->name], q, N_("Back to the report"), N_("Print"));
     /* the heading of a Party document; the issuing body and its number are written by hand */
