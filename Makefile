@@ -39,9 +39,19 @@ build/gen/migrations.c: build/tools/embed src/store/migrations $(sort $(wildcard
 	@mkdir -p $(@D)
 	build/tools/embed migrations $(sort $(wildcard src/store/migrations/*.sql)) > $@.tmp && mv $@.tmp $@
 
-build/gen/assets.c: build/tools/embed web/static $(sort $(wildcard web/static/*))
+# The web assets: web/static/* with app.css from tools/fonts.sh (which adds Be Vietnam Pro
+# from the npm package when `npm ci` has put it in node_modules: make test does; without it
+# pages use the system fonts), and the font files it copies into build/gen/static/.
+FONT_PKG  := node_modules/@fontsource/be-vietnam-pro
+FONT_SRC  := $(wildcard $(FONT_PKG)/files/be-vietnam-pro-*-[46]00-normal.woff2 $(FONT_PKG)/[46]00.css)
+build/gen/static/app.css: web/static/app.css tools/fonts.sh build/tools/embed $(FONT_SRC)
 	@mkdir -p $(@D)
-	build/tools/embed assets $(sort $(wildcard web/static/*)) > $@.tmp && mv $@.tmp $@
+	sh tools/fonts.sh build/tools/embed $(FONT_PKG) $(@D) web/static/app.css
+
+build/gen/assets.c: build/tools/embed web/static $(sort $(wildcard web/static/*)) build/gen/static/app.css
+	@mkdir -p $(@D)
+	build/tools/embed assets build/gen/static/app.css $(filter-out web/static/app.css,$(sort $(wildcard web/static/*))) \
+		$$(ls build/gen/static/*.woff2 build/gen/static/*.txt 2>/dev/null) > $@.tmp && mv $@.tmp $@
 
 build/gen/demo.c: build/tools/embed data/demo $(sort $(wildcard data/demo/*))
 	@mkdir -p $(@D)

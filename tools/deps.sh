@@ -36,7 +36,8 @@ if [ -n "$missing" ]; then
 fi
 # every package of package.json must be there (a checkout that had the older list is updated)
 if { [ "$what" = test ] || [ "$what" = bench ]; } &&
-    { [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/axe-core ]; }; then
-    echo "deps: installing npm packages for the browser tests and the bench (package-lock.json)"
+    { [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/axe-core ] ||
+        [ ! -d node_modules/@fontsource/be-vietnam-pro ]; }; then
+    echo "deps: installing npm packages: the browser tests, the bench and the font (package-lock.json)"
     npm ci --no-audit --no-fund --silent
 fi

@@ -86,3 +86,29 @@ test('pages link the static files by content-hashed names, kept a year; the plai
   const r = await get('/reports/summary?print=1');
   assert.equal(r.status, 303);
 });
+
+test('the stylesheet loads Be Vietnam Pro from dvk itself: Vietnamese and Latin subsets, without blocking text', async () => {
+  const html = (await get('/public')).body.toString('utf8');
+  const cssName = /href="\/static\/(app\.[0-9a-f]{12}\.css)"/.exec(html)[1];
+  const css = (await get(`/static/${cssName}`)).body.toString('utf8');
+  const faces = css.match(/@font-face\{[^}]*\}/g) || [];
+  assert.equal(faces.length, 4, 'two subsets at two weights');
+  for (const f of faces) {
+    assert.match(f, /font-family:'Be Vietnam Pro'/);
+    assert.match(f, /font-display:swap/, 'text shows at once in the system font');
+    assert.match(f, /unicode-range:U\+/, 'only the files a page\'s text needs are fetched');
+    const url = /url\(\/static\/(be-vietnam-pro-(vietnamese|latin)-[46]00-normal\.[0-9a-f]{12}\.woff2)\)/.exec(f);
+    assert.ok(url, `a hashed woff2 of dvk's own: ${f}`);
+    const font = await get(`/static/${url[1]}`, { 'Accept-Encoding': 'gzip' });
+    assert.equal(font.status, 200, url[1]);
+    assert.equal(font.headers['content-type'], 'font/woff2');
+    assert.equal(font.headers['content-encoding'], undefined, 'woff2 is compressed already');
+    assert.equal(font.headers['cache-control'], 'public, max-age=31536000, immutable');
+    assert.equal(font.body.subarray(0, 4).toString('latin1'), 'wOF2', 'a woff2 file');
+  }
+  assert.match(css, /html\{font-family:"Be Vietnam Pro",system-ui/);
+  // the font's licence is served beside it (SIL OFL 1.1)
+  const lic = await get('/static/be-vietnam-pro-OFL.txt');
+  assert.equal(lic.status, 200);
+  assert.match(lic.body.toString('utf8'), /SIL Open Font License/);
+});
