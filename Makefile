@@ -20,7 +20,7 @@ SLIBOBJ   := $(patsubst %.c,build/asan/%.o,$(LIBSRC) $(GEN))
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,build/asan/tests/%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all run test deps test-deps unit-tests test-tools clean format bench bench-phone
+.PHONY: all run test deps test-deps unit-tests test-tools clean format bench bench-pages
 all: build/dvk
 
 deps:
@@ -127,12 +127,14 @@ bench: deps
 	@sh bench/run.sh
 	@sh bench/import.sh
 	@node bench/phone.mjs
+	@node bench/lighthouse.mjs
 
-# only the phone's way through dvk (part of make bench): bench/phone.mjs
-bench-phone: deps
+# only the pages on a phone (part of make bench): bench/phone.mjs and Lighthouse
+bench-pages: deps
 	@sh tools/deps.sh bench
 	@$(MAKE) --no-print-directory build/dvk
 	@node bench/phone.mjs
+	@node bench/lighthouse.mjs
 
 format:
 	clang-format -i $(SRC) $(wildcard src/*/*.h tests/unit/*.c)

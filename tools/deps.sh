@@ -41,3 +41,8 @@ if { [ "$what" = test ] || [ "$what" = bench ]; } &&
     echo "deps: installing npm packages: the browser tests, the bench and the font (package-lock.json)"
     npm ci --no-audit --no-fund --silent
 fi
+# Lighthouse for make bench lives apart (bench/lh/package-lock.json): make test never installs it
+if [ "$what" = bench ] && [ ! -d bench/lh/node_modules/lighthouse ]; then
+    echo "deps: installing Lighthouse for the bench (bench/lh/package-lock.json)"
+    npm ci --prefix bench/lh --no-audit --no-fund --silent
+fi
