@@ -11,7 +11,7 @@ LIBS      := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lpthread -lm
 SAN       := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
 SRC       := $(wildcard src/util/*.c src/core/*.c src/store/*.c src/service/*.c src/http/*.c src/cli/*.c)
-GEN       := build/gen/migrations.c build/gen/assets.c build/gen/i18n_table.c build/gen/demo.c
+GEN       := build/gen/migrations.c build/gen/assets.c build/gen/i18n_table.c build/gen/demo.c build/gen/guide.c
 LIBSRC    := $(filter-out src/cli/%,$(SRC))
 
 OBJ       := $(patsubst %.c,build/rel/%.o,$(SRC) $(GEN))
@@ -52,6 +52,14 @@ build/gen/assets.c: build/tools/embed web/static $(sort $(wildcard web/static/*)
 	@mkdir -p $(@D)
 	build/tools/embed assets build/gen/static/app.css $(filter-out web/static/app.css,$(sort $(wildcard web/static/*))) \
 		$$(ls build/gen/static/*.woff2 build/gen/static/*.txt 2>/dev/null) > $@.tmp && mv $@.tmp $@
+
+# the user guides (docs/user-guide.LANG.md) as HTML fragments for the /guide page
+build/gen/guide/guide-%.html: docs/user-guide.%.md tools/md2html.awk
+	@mkdir -p $(@D)
+	awk -f tools/md2html.awk $< > $@.tmp && mv $@.tmp $@
+
+build/gen/guide.c: build/tools/embed build/gen/guide/guide-vi.html build/gen/guide/guide-en.html
+	build/tools/embed guide build/gen/guide/guide-vi.html build/gen/guide/guide-en.html > $@.tmp && mv $@.tmp $@
 
 build/gen/demo.c: build/tools/embed data/demo $(sort $(wildcard data/demo/*))
 	@mkdir -p $(@D)

@@ -58,8 +58,8 @@ void page_begin(struct rq *r, const char *title_msgid, const char *title_text)
 
 int page_end(struct rq *r, int status)
 {
-    hf(r, "</main><footer><p>%t</p></footer></body></html>",
-       N_("dvk: the registry of the \"Skillful Mass Mobilization\" movement."));
+    hf(r, "</main><footer><p><a class=\"guide-link\" href=\"/guide\">%t</a></p><p>%t</p></footer></body></html>",
+       N_("User guide"), N_("dvk: the registry of the \"Skillful Mass Mobilization\" movement."));
     return status;
 }
 

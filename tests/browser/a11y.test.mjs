@@ -91,6 +91,8 @@ test('public pages and the sign-in form have no serious or critical violation', 
     await Promise.all([page.waitForNavigation(), page.click('form.login button[type="submit"]')]);
     await check(t, page, '/login (wrong password)');
     await visit(t, page, '/public?lang=en', '/public (English)');
+    await visit(t, page, '/guide?lang=vi', '/guide');
+    await visit(t, page, '/guide?lang=en', '/guide (English)');
   } finally {
     await context.close();
   }
@@ -110,6 +112,7 @@ test('every page of an administrator has no serious or critical violation', { ti
       page.getAttribute('table.list a[href^="/models/"]', 'href'));
     assert.ok(href, 'the list links a model');
     await visit(t, page, href, '/models/{id}');
+    await visit(t, page, `${href}?print=1`, '/models/{id}?print=1');
     await visit(t, page, `${href}/edit`, '/models/{id}/edit');
     await visit(t, page, `${href}/appraisals/new`, '/models/{id}/appraisals/new');
     await visit(t, page, '/models/new');
