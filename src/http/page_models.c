@@ -614,8 +614,12 @@ static int render_form(struct rq *r, const struct model *m, const struct verrs *
     input(r, v, "period_from", N_("Starts on"), NULL, m->period_from, "date", false);
     input(r, v, "period_to", N_("Ends on"), NULL, m->period_to, "date", false);
     input(r, v, "outputs", N_("Verifiable outputs"), N_("e.g. \"4.6 km of concrete road; 130 households donated land\""), m->outputs, "textarea", false);
-    input(r, v, "sustainability", N_("How it will be sustained and replicated"), NULL, m->sustainability, "textarea", false);
-    input(r, v, "description", N_("Description"), NULL, m->description, "textarea", false);
+    input(r, v, "sustainability", N_("How it will be sustained and replicated"),
+          N_("e.g. \"Written into the village's rules; each year the Women's Union takes it to two more villages\""),
+          m->sustainability, "textarea", false);
+    input(r, v, "description", N_("Description"),
+          N_("Anything else the appraisers should know, e.g. how it started and who took part."), m->description,
+          "textarea", false);
     hf(r, "<div class=\"field check\"><input type=\"hidden\" name=\"public_shown\" value=\"1\">"
           "<input type=\"checkbox\" id=\"i-public\" name=\"public\" value=\"1\"%R aria-describedby=\"h-public\">"
           "<label for=\"i-public\">%t</label><p class=\"help\" id=\"h-public\">%t</p></div>",
