@@ -1,7 +1,7 @@
 # Makefile: builds dvk, its tests and its generated tables.
 # `make run` and `make test` are the two commands a newcomer needs (README.md).
 
-PKGS      := libh2o-evloop openssl sqlite3 jansson libsodium libutf8proc gdlib libzip expat xlsxwriter
+PKGS      := libh2o-evloop openssl sqlite3 jansson libsodium libutf8proc gdlib libzip expat xlsxwriter zlib
 CC        ?= cc
 WARN      := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
 CFLAGS    ?= -O2 -g
@@ -11,7 +11,7 @@ LIBS      := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lpthread -lm
 SAN       := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
 SRC       := $(wildcard src/util/*.c src/core/*.c src/store/*.c src/service/*.c src/http/*.c src/cli/*.c)
-GEN       := build/gen/migrations.c build/gen/assets.c build/gen/i18n_table.c build/gen/demo.c
+GEN       := build/gen/migrations.c build/gen/assets.c build/gen/i18n_table.c build/gen/demo.c build/gen/guide.c
 LIBSRC    := $(filter-out src/cli/%,$(SRC))
 
 OBJ       := $(patsubst %.c,build/rel/%.o,$(SRC) $(GEN))
@@ -20,7 +20,7 @@ SLIBOBJ   := $(patsubst %.c,build/asan/%.o,$(LIBSRC) $(GEN))
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,build/asan/tests/%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all run test deps test-deps unit-tests test-tools clean format bench fuzz fuzz-targets crash soak
+.PHONY: all run test deps test-deps unit-tests test-tools clean format bench bench-pages fuzz fuzz-targets crash soak
 all: build/dvk
 
 deps:
@@ -39,9 +39,27 @@ build/gen/migrations.c: build/tools/embed src/store/migrations $(sort $(wildcard
 	@mkdir -p $(@D)
 	build/tools/embed migrations $(sort $(wildcard src/store/migrations/*.sql)) > $@.tmp && mv $@.tmp $@
 
-build/gen/assets.c: build/tools/embed web/static $(sort $(wildcard web/static/*))
+# The web assets: web/static/* with app.css from tools/fonts.sh (which adds Be Vietnam Pro
+# from the npm package when `npm ci` has put it in node_modules: make test does; without it
+# pages use the system fonts), and the font files it copies into build/gen/static/.
+FONT_PKG  := node_modules/@fontsource/be-vietnam-pro
+FONT_SRC  := $(wildcard $(FONT_PKG)/files/be-vietnam-pro-*-[46]00-normal.woff2 $(FONT_PKG)/[46]00.css)
+build/gen/static/app.css: web/static/app.css tools/fonts.sh build/tools/embed $(FONT_SRC)
 	@mkdir -p $(@D)
-	build/tools/embed assets $(sort $(wildcard web/static/*)) > $@.tmp && mv $@.tmp $@
+	sh tools/fonts.sh build/tools/embed $(FONT_PKG) $(@D) web/static/app.css
+
+build/gen/assets.c: build/tools/embed web/static $(sort $(wildcard web/static/*)) build/gen/static/app.css
+	@mkdir -p $(@D)
+	build/tools/embed assets build/gen/static/app.css $(filter-out web/static/app.css,$(sort $(wildcard web/static/*))) \
+		$$(ls build/gen/static/*.woff2 build/gen/static/*.txt 2>/dev/null) > $@.tmp && mv $@.tmp $@
+
+# the user guides (docs/user-guide.LANG.md) as HTML fragments for the /guide page
+build/gen/guide/guide-%.html: docs/user-guide.%.md tools/md2html.awk
+	@mkdir -p $(@D)
+	awk -f tools/md2html.awk $< > $@.tmp && mv $@.tmp $@
+
+build/gen/guide.c: build/tools/embed build/gen/guide/guide-vi.html build/gen/guide/guide-en.html
+	build/tools/embed guide build/gen/guide/guide-vi.html build/gen/guide/guide-en.html > $@.tmp && mv $@.tmp $@
 
 build/gen/demo.c: build/tools/embed data/demo $(sort $(wildcard data/demo/*))
 	@mkdir -p $(@D)
@@ -157,6 +175,15 @@ bench: deps
 	@$(MAKE) --no-print-directory build/dvk build/bench/gen
 	@sh bench/run.sh
 	@sh bench/import.sh
+	@node bench/phone.mjs
+	@node bench/lighthouse.mjs
+
+# only the pages on a phone (part of make bench): bench/phone.mjs and Lighthouse
+bench-pages: deps
+	@sh tools/deps.sh bench
+	@$(MAKE) --no-print-directory build/dvk
+	@node bench/phone.mjs
+	@node bench/lighthouse.mjs
 
 # ten minutes of mixed reads and writes under wrk (SOAK_SECONDS, SOAK_MODELS): issue 8
 soak: deps

@@ -1,5 +1,8 @@
-/* embed.c: turns files into a C table (name, bytes, length) compiled into dvk.
- * Usage: embed TABLE FILE... > out.c   Generated output: do not edit. */
+/* embed.c: turns files into a C table (name, bytes, length, content-hashed name) compiled
+ * into dvk. Usage: embed TABLE FILE... > out.c   Generated output: do not edit.
+ * The hashed name puts 12 hex digits of the content's 64-bit FNV-1a hash before the last
+ * dot ("app.css" -> "app.0123456789ab.css"): a file served under it never changes, so
+ * browsers may keep it for a year (not a security hash: it only tells versions apart). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,8 +13,44 @@ static const char *base(const char *p)
     return s ? s + 1 : p;
 }
 
+/* The 64-bit FNV-1a hash of the file at path and its length; -1 when it cannot be read. */
+static int hash_file(const char *path, unsigned long long *h, long *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        perror(path);
+        return -1;
+    }
+    *h = 14695981039346656037ULL;
+    *len = 0;
+    int c;
+    while ((c = fgetc(f)) != EOF) {
+        *h = (*h ^ (unsigned char)c) * 1099511628211ULL;
+        (*len)++;
+    }
+    fclose(f);
+    return 0;
+}
+
+/* Prints the hashed name of path: its base name with 12 hex digits of the hash before the last dot. */
+static void print_hashed(const char *path, unsigned long long h)
+{
+    const char *name = base(path), *dot = strrchr(name, '.');
+    int stem = dot ? (int)(dot - name) : (int)strlen(name);
+    printf("%.*s.%012llx%s", stem, name, h & 0xffffffffffffULL, dot ? dot : "");
+}
+
 int main(int argc, char **argv)
 {
+    if (argc == 3 && strcmp(argv[1], "--name") == 0) {
+        unsigned long long h;
+        long len;
+        if (hash_file(argv[2], &h, &len) != 0)
+            return 1;
+        print_hashed(argv[2], h);
+        printf("\n");
+        return 0;
+    }
     if (argc < 2) {
         fprintf(stderr, "usage: embed TABLE FILE...\n");
         return 2;
@@ -37,13 +76,15 @@ int main(int argc, char **argv)
     }
     printf("const struct embedded_file %s_files[] = {\n", table);
     for (int i = 2; i < argc; i++) {
-        FILE *f = fopen(argv[i], "rb");
-        fseek(f, 0, SEEK_END);
-        long len = ftell(f);
-        fclose(f);
-        printf("    {\"%s\", %s_%d, %ld},\n", base(argv[i]), table, i - 2, len);
+        unsigned long long h;
+        long len;
+        if (hash_file(argv[i], &h, &len) != 0)
+            return 1;
+        printf("    {\"%s\", %s_%d, %ld, \"", base(argv[i]), table, i - 2, len);
+        print_hashed(argv[i], h);
+        printf("\"},\n");
     }
-    printf("    {0, 0, 0}\n};\n");
+    printf("    {0, 0, 0, 0}\n};\n");
     printf("const size_t %s_count = %d;\n", table, argc - 2);
     return 0;
 }

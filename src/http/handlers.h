@@ -20,6 +20,7 @@ int api_model_patch(struct rq *r);
 int page_home(struct rq *r);
 int page_models_list(struct rq *r);
 int page_model_view(struct rq *r);
+int page_guide(struct rq *r);
 int page_model_new(struct rq *r);
 int page_model_create(struct rq *r);
 int page_model_edit(struct rq *r);

@@ -126,6 +126,9 @@ void url_escape(struct buf *b, const char *s);
 void page_begin(struct rq *r, const char *title_msgid, const char *title_text);
 int page_end(struct rq *r, int status);
 int page_error(struct rq *r, int status, const char *msgid);
+/* The URL name of a static file (web/static/NAME): its content-hashed name, served with a
+ * year's caching ("app.css" -> "app.0123456789ab.css"), or name itself if not embedded. */
+const char *asset_name(const char *name);
 /* The hidden CSRF field every state-changing form carries. */
 void csrf_field(struct rq *r);
 /* Maps a service result that is not SVC_OK to the API's error response. */

@@ -1,8 +1,15 @@
 /* page_layout.c: the frame around every page, errors, redirects, static files. */
+#include <stdbool.h>
 #include <string.h>
 #include "http/handlers.h"
 #include "http/i18n.h"
 #include "util/embed.h"
+
+const char *asset_name(const char *name)
+{
+    const struct embedded_file *f = embed_find(assets_files, name);
+    return f && f->hashed ? f->hashed : name;
+}
 
 void page_begin(struct rq *r, const char *title_msgid, const char *title_text)
 {
@@ -11,10 +18,10 @@ void page_begin(struct rq *r, const char *title_msgid, const char *title_text)
           "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">",
        lang_codes[r->lang]);
     hf(r, "<title>%s · %t</title>", title_text ? title_text : T(r->lang, title_msgid), N_("Skillful Mass Mobilization"));
-    hf(r, "<link rel=\"stylesheet\" href=\"/static/app.css\"><script src=\"/static/app.js\" defer></script></head>"
+    hf(r, "<link rel=\"stylesheet\" href=\"/static/%s\"><script src=\"/static/%s\" defer></script></head>"
           "<body><a class=\"skip\" href=\"#main\">%t</a><header class=\"top\"><a class=\"brand\" href=\"%s\">%t</a>"
           "<nav class=\"menu\" aria-label=\"%t\">",
-       N_("Skip to content"), r->authed ? "/dashboard" : "/public", N_("Skillful Mass Mobilization"), N_("Main menu"));
+       asset_name("app.css"), asset_name("app.js"), N_("Skip to content"), r->authed ? "/dashboard" : "/public", N_("Skillful Mass Mobilization"), N_("Main menu"));
     if (r->authed) {
         hf(r, "<a href=\"/dashboard\">%t</a><a href=\"/queue\">%t</a><a href=\"/models\">%t</a>", N_("Dashboard"),
            N_("My work"), N_("Models"));
@@ -38,20 +45,21 @@ void page_begin(struct rq *r, const char *title_msgid, const char *title_text)
     static const char *const codes[LANG_COUNT] = {"VI", "EN", "SV"};
     for (int i = 0; i < LANG_COUNT; i++) {
         if (i == r->lang)
-            hf(r, "<span lang=\"%s\" aria-current=\"true\" title=\"%s\" aria-label=\"%s\">%s</span>", lang_codes[i],
-               names[i], names[i], codes[i]);
+            hf(r, "<span lang=\"%s\" aria-current=\"true\" title=\"%s\">%s<span class=\"sr\"> (%s)</span></span>",
+               lang_codes[i], names[i], codes[i], names[i]);
         else
-            hf(r, "<a lang=\"%s\" hreflang=\"%s\" href=\"%s?lang=%s\" title=\"%s\" aria-label=\"%s\">%s</a>",
+            /* the visible code begins the accessible name (WCAG 2.5.3 "label in name") */
+            hf(r, "<a lang=\"%s\" hreflang=\"%s\" href=\"%s?lang=%s\" title=\"%s\">%s<span class=\"sr\"> (%s)</span></a>",
                lang_codes[i], lang_codes[i], strcmp(r->method, "GET") == 0 ? r->path : "/models", lang_codes[i],
-               names[i], names[i], codes[i]);
+               names[i], codes[i], names[i]);
     }
     hf(r, "</nav></header><main id=\"main\">");
 }
 
 int page_end(struct rq *r, int status)
 {
-    hf(r, "</main><footer><p>%t</p></footer></body></html>",
-       N_("dvk: the registry of the \"Skillful Mass Mobilization\" movement."));
+    hf(r, "</main><footer><p><a class=\"guide-link\" href=\"/guide\">%t</a></p><p>%t</p></footer></body></html>",
+       N_("User guide"), N_("dvk: the registry of the \"Skillful Mass Mobilization\" movement."));
     return status;
 }
 
@@ -86,7 +94,12 @@ int favicon(struct rq *r)
 
 int static_asset(struct rq *r)
 {
-    const struct embedded_file *f = embed_find(assets_files, r->params[0]);
+    /* under its hashed name a file never changes: kept a year, never asked again;
+     * under its plain name (an old page, a link from outside) an hour */
+    const struct embedded_file *f = embed_find_hashed(assets_files, r->params[0]);
+    bool immutable = f != NULL;
+    if (!f)
+        f = embed_find(assets_files, r->params[0]);
     if (!f)
         return page_error(r, 404, N_("Page not found."));
     const char *ext = strrchr(f->name, '.');
@@ -94,8 +107,10 @@ int static_asset(struct rq *r)
                       : strcmp(ext, ".css") == 0 ? "text/css; charset=utf-8"
                       : strcmp(ext, ".js") == 0  ? "text/javascript; charset=utf-8"
                       : strcmp(ext, ".svg") == 0 ? "image/svg+xml"
+                      : strcmp(ext, ".woff2") == 0 ? "font/woff2"
+                      : strcmp(ext, ".txt") == 0 ? "text/plain; charset=utf-8"
                                                  : "application/octet-stream";
-    rq_add_header(r, "cache-control", "public, max-age=3600");
+    rq_add_header(r, "cache-control", immutable ? "public, max-age=31536000, immutable" : "public, max-age=3600");
     buf_add(&r->out, f->data, f->len);
     return 200;
 }

@@ -138,8 +138,12 @@ void lifecycle_sections(struct rq *r, const struct model *m)
         if (svc_indicators(r->st, &ind, &ni) == SVC_OK) {
             char year[8];
             snprintf(year, sizeof year, "%.4s", m->updated_at);
-            hf(r, "<details class=\"results-form\"><summary>%t</summary><form method=\"post\" action=\"/models/%I/results\">",
-               N_("Enter a result"), m->id);
+            /* kept on the device while typed, like the registration form (app.js) */
+            hf(r, "<details class=\"results-form\"><summary>%t</summary><form method=\"post\" action=\"/models/%I/results\" "
+                  "data-draft=\"results-%I\" data-draft-key=\"value\" data-draft-found=\"%t\" data-draft-restore=\"%t\" "
+                  "data-draft-discard=\"%t\">",
+               N_("Enter a result"), m->id, m->id, N_("A draft of this form was kept on this device. Restore it?"),
+               N_("Restore the draft"), N_("Discard it"));
             csrf_field(r);
             hf(r, "<input type=\"hidden\" name=\"version\" value=\"%d\"><label for=\"r-year\">%t</label>"
                   "<input id=\"r-year\" name=\"year\" inputmode=\"numeric\" value=\"%s\" required>"

@@ -219,6 +219,84 @@ static void split_commune(struct rq *r, const struct model *m)
     unit_list_free(&opts);
 }
 
+/* ---- the one-page profile (?print=1) ----------------------------------------------------
+ * A model on one A4 page, for a commendation file or a notice board: the facts, the
+ * summary, why it is typical, the heart of the registration and the latest year's results.
+ * Long texts are cut by lines in the print CSS (.profile .clip), so the page stays one page
+ * whatever was typed; the full record is the model's page. */
+static void profile_text(struct rq *r, const char *label, const char *text)
+{
+    if (text && *text)
+        hf(r, "<h2>%t</h2><p class=\"clip pre\">%s</p>", label, text);
+}
+
+static int model_profile(struct rq *r, const struct model *m)
+{
+    r->content_type = "text/html; charset=utf-8";
+    hf(r, "<!doctype html><html lang=\"%s\"><head><meta charset=\"utf-8\">"
+          "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>%s · %t</title>"
+          "<link rel=\"stylesheet\" href=\"/static/%s\"><script src=\"/static/%s\" defer></script></head>"
+          "<body class=\"doc\"><main id=\"main\" class=\"a4 profile\">",
+       lang_codes[r->lang], m->title, N_("Model profile"), asset_name("app.css"), asset_name("app.js"));
+    hf(r, "<p class=\"noprint\"><a href=\"/models/%I\">← %t</a> <button type=\"button\" data-print>%t</button></p>", m->id,
+       N_("Back to the model"), N_("Print"));
+    hf(r, "<p class=\"movement\">%t</p><h1 class=\"doctype\">%t<span>%s</span></h1>",
+       N_("The \"Skillful Mass Mobilization\" emulation movement"), N_("MODEL PROFILE"), m->title);
+    hf(r, "<p class=\"rule\" aria-hidden=\"true\">-----</p>");
+    hf(r, "<dl class=\"facts\"><dt>%t</dt><dd>%s</dd><dt>%t</dt><dd>%t", N_("Code"), m->code, N_("Status"),
+       model_status_labels[m->status]);
+    if (m->typical)
+        hf(r, " · <strong>%t</strong>", N_("Typical"));
+    hf(r, "</dd>");
+    hf(r, "<dt>%t</dt><dd>%t · %t</dd>", N_("Field"), model_field_labels[m->field], model_kind_labels[m->kind]);
+    hf(r, "<dt>%t</dt><dd>%s</dd>", N_("Unit"), nz(m->unit_path));
+    hf(r, "<dt>%t</dt><dd>%t, %D</dd>", N_("Registered with"), reg_level_labels[m->level], m->registered_on);
+    if (m->owner)
+        hf(r, "<dt>%t</dt><dd>%s</dd>", N_("Owner"), m->owner);
+    if (m->period_from[0] || m->period_to[0])
+        hf(r, "<dt>%t</dt><dd>%D – %D</dd>", N_("Implementation period"), m->period_from, m->period_to);
+    if (m->ntags) {
+        hf(r, "<dt>%t</dt><dd>", N_("Linked tasks"));
+        for (int i = 0; i < m->ntags; i++)
+            hf(r, "%s%R", m->tags[i], i + 1 < m->ntags ? ", " : "");
+        hf(r, "</dd>");
+    }
+    hf(r, "</dl>");
+    profile_text(r, N_("Summary"), m->summary);
+    if (m->typical)
+        profile_text(r, N_("Why it is typical"), m->typical_reason);
+    profile_text(r, N_("Content and method"), m->content);
+    profile_text(r, N_("Verifiable outputs"), m->outputs);
+    /* the latest year's results */
+    int year = 0;
+    for (int i = 0; i < m->nresults; i++)
+        if (m->results[i].year > year)
+            year = m->results[i].year;
+    if (year) {
+        struct indicator *ind = NULL;
+        int n = 0;
+        svc_indicators(r->st, &ind, &n);
+        hf(r, "<h2>%t %d</h2><table class=\"report\"><thead><tr><th scope=\"col\">%t</th><th scope=\"col\" class=\"num\">%t</th>"
+              "</tr></thead><tbody>",
+           N_("Results"), year, N_("Indicator"), N_("Value"));
+        for (int i = 0; i < m->nresults; i++) {
+            if (m->results[i].year != year)
+                continue;
+            const char *name = m->results[i].indicator, *unit = "";
+            for (int k = 0; k < n; k++)
+                if (strcmp(ind[k].code, name) == 0)
+                    name = ind[k].name, unit = ind[k].unit;
+            hf(r, "<tr><th scope=\"row\">%t</th><td>%N %t</td></tr>", name, m->results[i].value, unit);
+        }
+        hf(r, "</tbody></table>");
+        free(ind);
+    }
+    char today[11];
+    date_today(today);
+    hf(r, "<p class=\"small\">%t %D · %s</p></main></body></html>", N_("Made with dvk on"), today, m->code);
+    return 200;
+}
+
 int page_model_view(struct rq *r)
 {
     int64_t id = path_id(r->params[0]);
@@ -228,6 +306,12 @@ int page_model_view(struct rq *r)
         return page_error(r, 404, N_("No such model."));
     if (rc)
         return page_error(r, 500, N_("Something went wrong; nothing was changed."));
+    const char *print = rq_query(r, "print");
+    if (print && strcmp(print, "1") == 0) {
+        int status = model_profile(r, &m);
+        model_free(&m);
+        return status;
+    }
     page_begin(r, NULL, m.title);
     hf(r, "<p class=\"crumbs\"><a href=\"/models\">%t</a> › %s</p>", N_("Models"), m.code);
     hf(r, "<h1>%s</h1>", m.title);
@@ -239,6 +323,7 @@ int page_model_view(struct rq *r)
         hf(r, " <a class=\"button\" href=\"/models/%I/edit\">%t</a>", m.id, N_("Edit"));
     if (m.is_public && m.typical && m.status == STATUS_RECOGNIZED)
         hf(r, " <a href=\"/public/models/%I\">%t</a>", m.id, N_("Public page"));
+    hf(r, " <a class=\"print-link\" href=\"/models/%I?print=1\">%t</a>", m.id, N_("Print a one-page profile (A4)"));
     hf(r, "</p>");
     if (m.summary)
         hf(r, "<p class=\"lead\">%s</p>", m.summary);
@@ -438,8 +523,10 @@ static void unit_picker(struct rq *r, const struct model *m, const struct verrs 
                 }
             }
             if (!unit_is_village(u))
-                hf(r, " <button type=\"submit\" name=\"unit_browse\" value=\"%s\" class=\"link\" aria-label=\"%t %s\">%t ›</button>",
-                   u->code, N_("Units in"), u->name, N_("Open"));
+                /* the visible word begins the accessible name (WCAG 2.5.3), the unit follows for screen readers */
+                hf(r, " <button type=\"submit\" name=\"unit_browse\" value=\"%s\" class=\"link\">%t"
+                      "<span class=\"sr\">: %t %s</span><span aria-hidden=\"true\"> ›</span></button>",
+                   u->code, N_("Open"), N_("Units in"), u->name);
             hf(r, "</li>");
         }
         hf(r, "</ul>");
@@ -529,8 +616,12 @@ static int render_form(struct rq *r, const struct model *m, const struct verrs *
     input(r, v, "period_from", N_("Starts on"), NULL, m->period_from, "date", false);
     input(r, v, "period_to", N_("Ends on"), NULL, m->period_to, "date", false);
     input(r, v, "outputs", N_("Verifiable outputs"), N_("e.g. \"4.6 km of concrete road; 130 households donated land\""), m->outputs, "textarea", false);
-    input(r, v, "sustainability", N_("How it will be sustained and replicated"), NULL, m->sustainability, "textarea", false);
-    input(r, v, "description", N_("Description"), NULL, m->description, "textarea", false);
+    input(r, v, "sustainability", N_("How it will be sustained and replicated"),
+          N_("e.g. \"Written into the village's rules; each year the Women's Union takes it to two more villages\""),
+          m->sustainability, "textarea", false);
+    input(r, v, "description", N_("Description"),
+          N_("Anything else the appraisers should know, e.g. how it started and who took part."), m->description,
+          "textarea", false);
     hf(r, "<div class=\"field check\"><input type=\"hidden\" name=\"public_shown\" value=\"1\">"
           "<input type=\"checkbox\" id=\"i-public\" name=\"public\" value=\"1\"%R aria-describedby=\"h-public\">"
           "<label for=\"i-public\">%t</label><p class=\"help\" id=\"h-public\">%t</p></div>",

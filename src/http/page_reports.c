@@ -231,7 +231,8 @@ static void table_html(struct rq *r, const struct report *rep, int ti, bool prin
     const struct report_table *t = &rep->tables[ti];
     char label[256];
     bool unassigned = false, drill = !print && unit_rows(t);
-    hf(r, "<section class=\"rtable\" aria-labelledby=\"t-%d\"><h2 id=\"t-%d\"%R>%t</h2>", ti, ti,
+    /* not a named landmark: the table's scrolling box below is the region with this name */
+    hf(r, "<section class=\"rtable\"><h2 id=\"t-%d\"%R>%t</h2>", ti,
        rep->ntables > 1 ? "" : " class=\"sr\"", t->title);
     /* a wide table scrolls in its own box, never the page; the box takes the focus to be scrolled by keys */
     if (print)
@@ -326,9 +327,9 @@ static int print_layout(struct rq *r, const struct report *rep, const char *q)
     r->content_type = "text/html; charset=utf-8";
     hf(r, "<!doctype html><html lang=\"%s\"><head><meta charset=\"utf-8\">"
           "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>%t · %t</title>"
-          "<link rel=\"stylesheet\" href=\"/static/app.css\"><script src=\"/static/app.js\" defer></script></head>"
+          "<link rel=\"stylesheet\" href=\"/static/%s\"><script src=\"/static/%s\" defer></script></head>"
           "<body class=\"doc\"><main id=\"main\" class=\"a4\">",
-       lang_codes[r->lang], report_titles[rep->name], N_("Print"));
+       lang_codes[r->lang], report_titles[rep->name], N_("Print"), asset_name("app.css"), asset_name("app.js"));
     hf(r, "<p class=\"noprint\"><a href=\"/reports/%s?%s\">← %t</a> <button type=\"button\" data-print>%t</button></p>",
        report_names[rep->name], q, N_("Back to the report"), N_("Print"));
     /* the heading block of the report files (report_heading.c): the unit's stored heading,

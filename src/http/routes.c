@@ -54,6 +54,7 @@ const struct route routes[] = {
     {"POST", "/login", page_login_post, R_FORM, 8 * KB},
     {"POST", "/logout", page_logout, R_FORM | R_AUTH, 8 * KB},
     {"GET", "/public", page_public_list, R_PUBLIC, 0},
+    {"GET", "/guide", page_guide, R_PUBLIC, 0},
     {"GET", "/public/models/{}", page_public_model, R_PUBLIC, 0},
     {"GET", "/models", page_models_list, R_AUTH, 0},
     {"GET", "/models/new", page_model_new, R_AUTH, 0},

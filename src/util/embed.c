@@ -9,3 +9,11 @@ const struct embedded_file *embed_find(const struct embedded_file *table, const 
             return f;
     return NULL;
 }
+
+const struct embedded_file *embed_find_hashed(const struct embedded_file *table, const char *name)
+{
+    for (const struct embedded_file *f = table; f->name; f++)
+        if (f->hashed && strcmp(f->hashed, name) == 0)
+            return f;
+    return NULL;
+}

@@ -49,12 +49,26 @@
   });
 })();
 
-/* Drafts: the registration form is kept on the device while it is filled, so a lost
- * connection or a closed tab loses nothing; it is offered back the next time. */
+/* A form whose saving reached the model's page is done: its draft is dropped. Any other
+ * page (the form again, a refusal, a page after a lost connection) keeps it. This runs
+ * before the drafts below, so a saved result is not offered back on the page it led to. */
 (function () {
   'use strict';
-  var form = document.querySelector('form[data-draft]');
-  if (!form || !window.localStorage || !window.JSON) return;
+  if (!window.sessionStorage || !window.localStorage) return;
+  var pending = sessionStorage.getItem('dvk-draft-pending');
+  if (!pending) return;
+  sessionStorage.removeItem('dvk-draft-pending');
+  if (/^\/models\/[0-9]+$/.test(location.pathname)) {
+    try { localStorage.removeItem(pending); } catch (e) {}
+  }
+})();
+
+/* Drafts: the registration form and the result form are kept on the device while they
+ * are filled, so a lost connection or a closed tab loses nothing; a draft is offered back
+ * the next time, when its key field (data-draft-key, default title) is empty on the page. */
+Array.prototype.forEach.call(document.querySelectorAll('form[data-draft]'), function (form) {
+  'use strict';
+  if (!window.localStorage || !window.JSON) return;
   var key = 'dvk-draft-' + form.getAttribute('data-draft');
   var skip = { csrf: 1, op: 1, unit_pick: 1, unit_browse: 1, similar_ok: 1 };
   function fields() {
@@ -76,9 +90,10 @@
   }
   var saved = null;
   try { saved = JSON.parse(localStorage.getItem(key) || 'null'); } catch (e) {}
-  var title = form.elements.title;
+  var keyName = form.getAttribute('data-draft-key') || 'title';
+  var keyField = form.elements[keyName];
   // a page the server filled (an error, a picker step) already holds what was typed
-  if (saved && title && !title.value && saved.title) {
+  if (saved && keyField && !keyField.value && saved[keyName]) {
     var bar = document.createElement('div');
     bar.className = 'notice draft-offer';
     bar.setAttribute('role', 'status');
@@ -95,6 +110,9 @@
     no.addEventListener('click', function () { localStorage.removeItem(key); bar.parentNode.removeChild(bar); });
     bar.appendChild(p); bar.appendChild(yes); bar.appendChild(document.createTextNode(' ')); bar.appendChild(no);
     form.parentNode.insertBefore(bar, form);
+    // a form folded away in <details> is opened, so that its draft is seen
+    var fold = form.parentNode.closest ? form.parentNode.closest('details') : null;
+    if (fold) fold.open = true;
   }
   form.addEventListener('input', save);
   form.addEventListener('change', save);
@@ -104,20 +122,7 @@
     if (window.sessionStorage && (!b || b.name !== 'op' || b.value === 'save' || b.value === 'draft'))
       sessionStorage.setItem('dvk-draft-pending', key);
   });
-})();
-
-/* A registration that reached its model page is done: its draft is dropped. Any other
- * page (the form again, or a page after a lost connection) keeps it. */
-(function () {
-  'use strict';
-  if (!window.sessionStorage || !window.localStorage) return;
-  var pending = sessionStorage.getItem('dvk-draft-pending');
-  if (!pending) return;
-  sessionStorage.removeItem('dvk-draft-pending');
-  if (/^\/models\/[0-9]+$/.test(location.pathname)) {
-    try { localStorage.removeItem(pending); } catch (e) {}
-  }
-})();
+});
 
 /* Similar models nearby: while the name of a new model is typed, models with a similar
  * name in its commune, district or province are listed under it (the server lists the
