@@ -33,8 +33,10 @@ static int fault_of(int code)
 int sq_fail(struct sqlite_store *s, const char *what)
 {
     int f = fault_of(sqlite3_extended_errcode(s->db));
-    if (f != ST_FAULT_NONE)
-        s->base.fault = last_fault = f;
+    if (f != ST_FAULT_NONE) {
+        s->base.fault = f;
+        last_fault = f;
+    }
     log_error("sqlite: %s: %s", what, sqlite3_errmsg(s->db));
     return ST_ERR;
 }
