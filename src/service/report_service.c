@@ -790,12 +790,6 @@ static void csv_cell(struct buf *b, const char *s, bool first)
     free(src);
 }
 
-static void report_value_text(const struct report_col *c, double v, int lang, char *out, size_t outsz)
-{
-    (void)c;
-    fmt_number(lang, v, out, outsz);
-}
-
 char *report_to_csv(const struct report *r, int lang, size_t *len)
 {
     struct buf b = BUF_INIT;
@@ -823,7 +817,7 @@ char *report_to_csv(const struct report *r, int lang, size_t *len)
             report_row_label(&t->rows[j], lang, s, sizeof s);
             csv_cell(&b, s, true);
             for (int k = 0; k < t->ncols; k++) {
-                report_value_text(&t->cols[k], t->rows[j].v[k], lang, s, sizeof s);
+                fmt_number(lang, t->rows[j].v[k], s, sizeof s);
                 csv_cell(&b, s, false);
             }
             buf_puts(&b, "\r\n");

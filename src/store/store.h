@@ -335,7 +335,7 @@ struct store_ops {
     int (*report_events)(struct store *s, const struct report_filter *f, struct report_rows *out);
     /* Awards dated in the period (their decision, else their conference, else their record)
      * under the subtree: by key, level of their conference (0: none), recipient type (a) and
-     * form (b): n, sum of amounts, n2 distinct models. */
+     * form (b): n, and the sum of amounts. */
     int (*report_awards)(struct store *s, const struct report_filter *f, struct report_rows *out);
     /* Replications since a day of the period, of models matching f's status, field and kind,
      * under the subtree: by key: n replications, n2 distinct reached units (communes, or with

@@ -370,8 +370,8 @@ int s_report_awards(struct store *base, const struct report_filter *f, struct re
     struct buf b = BUF_INIT;
     buf_puts(&b, "SELECT ");
     key_sql(&b, f, "a");
-    buf_puts(&b, ", e.level, a.recipient_type, a.form, count(*), sum(coalesce(a.amount_vnd, 0)),"
-                 " count(DISTINCT a.model_id) FROM awards a LEFT JOIN commendation_events e ON e.id = a.event_id"
+    buf_puts(&b, ", e.level, a.recipient_type, a.form, count(*), sum(coalesce(a.amount_vnd, 0))"
+                 " FROM awards a LEFT JOIN commendation_events e ON e.id = a.event_id"
                  " WHERE coalesce(a.decision_date, e.held_on, substr(a.created_at, 1, 10)) BETWEEN ? AND ?");
     place_where(&b, f, "a");
     buf_puts(&b, " GROUP BY 1, 2, 3, 4");
@@ -391,7 +391,6 @@ int s_report_awards(struct store *base, const struct report_filter *f, struct re
         r->b = enum_of(award_form_names, AWARD_FORM_COUNT, sqlite3_column_text(st, 3));
         r->n = sqlite3_column_int64(st, 4);
         r->sum = sqlite3_column_double(st, 5);
-        r->n2 = sqlite3_column_int64(st, 6);
     }
     sqlite3_finalize(st);
     return rc == SQLITE_DONE ? ST_OK : sq_fail(s, "report_awards");
