@@ -336,6 +336,24 @@ int s_report_results(struct store *base, const struct report_filter *f, struct r
     return rc == SQLITE_DONE ? ST_OK : sq_fail(s, "report_results");
 }
 
+/* Ends a query of records in the period (b holds "SELECT … WHERE <day> BETWEEN ? AND ?"
+ * and any filters without parameters): the subtree and the scope of table alias t, then
+ * group; prepares it and binds the period and the places. Frees b. */
+static sqlite3_stmt *period_stmt(struct sqlite_store *s, const struct report_filter *f, struct buf *b, const char *t,
+                                 const char *group)
+{
+    place_where(b, f, t);
+    buf_puts(b, group);
+    sqlite3_stmt *st = sq_once(s, b->p);
+    buf_free(b);
+    if (!st)
+        return NULL;
+    sq_bind_text(st, 1, f->from);
+    sq_bind_text(st, 2, f->to);
+    bind_places(st, 3, f);
+    return st;
+}
+
 int s_report_events(struct store *base, const struct report_filter *f, struct report_rows *out)
 {
     struct sqlite_store *s = S(base);
@@ -343,15 +361,9 @@ int s_report_events(struct store *base, const struct report_filter *f, struct re
     buf_puts(&b, "SELECT ");
     key_sql(&b, f, "e");
     buf_puts(&b, ", e.level, e.kind, count(*) FROM commendation_events e WHERE e.held_on BETWEEN ? AND ?");
-    place_where(&b, f, "e");
-    buf_puts(&b, " GROUP BY 1, 2, 3");
-    sqlite3_stmt *st = sq_once(s, b.p);
-    buf_free(&b);
+    sqlite3_stmt *st = period_stmt(s, f, &b, "e", " GROUP BY 1, 2, 3");
     if (!st)
         return ST_ERR;
-    sq_bind_text(st, 1, f->from);
-    sq_bind_text(st, 2, f->to);
-    bind_places(st, 3, f);
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         struct report_row *r = row_add(out);
@@ -373,15 +385,9 @@ int s_report_awards(struct store *base, const struct report_filter *f, struct re
     buf_puts(&b, ", e.level, a.recipient_type, a.form, count(*), sum(coalesce(a.amount_vnd, 0))"
                  " FROM awards a LEFT JOIN commendation_events e ON e.id = a.event_id"
                  " WHERE coalesce(a.decision_date, e.held_on, substr(a.created_at, 1, 10)) BETWEEN ? AND ?");
-    place_where(&b, f, "a");
-    buf_puts(&b, " GROUP BY 1, 2, 3, 4");
-    sqlite3_stmt *st = sq_once(s, b.p);
-    buf_free(&b);
+    sqlite3_stmt *st = period_stmt(s, f, &b, "a", " GROUP BY 1, 2, 3, 4");
     if (!st)
         return ST_ERR;
-    sq_bind_text(st, 1, f->from);
-    sq_bind_text(st, 2, f->to);
-    bind_places(st, 3, f);
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         struct report_row *r = row_add(out);
@@ -409,15 +415,9 @@ int s_report_replications(struct store *base, const struct report_filter *f, str
         buf_printf(&b, "r.%s", commune_name(f->hierarchy));
     buf_puts(&b, ") FROM replications r JOIN models m ON m.id = r.model_id WHERE r.since BETWEEN ? AND ?");
     model_where(&b, f, "m");
-    place_where(&b, f, "r");
-    buf_puts(&b, " GROUP BY 1");
-    sqlite3_stmt *st = sq_once(s, b.p);
-    buf_free(&b);
+    sqlite3_stmt *st = period_stmt(s, f, &b, "r", " GROUP BY 1");
     if (!st)
         return ST_ERR;
-    sq_bind_text(st, 1, f->from);
-    sq_bind_text(st, 2, f->to);
-    bind_places(st, 3, f);
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         struct report_row *r = row_add(out);
