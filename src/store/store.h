@@ -350,6 +350,11 @@ struct store_ops {
 
     int (*audit_append)(struct store *s, const struct audit_entry *e);
     int (*audit_list)(struct store *s, const struct audit_filter *f, struct audit_list *out);
+
+    /* A number that moves whenever a change was committed, through this connection or any
+     * other, since it was last read: equal numbers mean the data read in between is still
+     * what the database holds. NULL when the engine cannot tell (nothing is cached then). */
+    int (*generation)(struct store *s, uint64_t *out);
 };
 
 struct store {

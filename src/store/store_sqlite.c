@@ -1047,23 +1047,40 @@ static int filter_bind(sqlite3_stmt *st, const struct model_filter *f)
     return i;
 }
 
-/* The cached counts stay valid while no connection has committed a change: SQLite's
- * data_version moves on other connections' commits, total_changes on our own. */
-static void counts_check(struct sqlite_store *s)
+/* A number that moves whenever a change was committed since it was last read: SQLite's
+ * data_version moves on other connections' commits (of this process or another),
+ * total_changes on our own. The cached counts belong to one generation. */
+static int s_generation(struct store *base, uint64_t *out)
 {
+    struct sqlite_store *s = S(base);
     sqlite3_stmt *st = sq_stmt(s, Q_DATA_VERSION, "PRAGMA data_version");
     int64_t version = st && sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
     if (st)
         sqlite3_reset(st);
+    if (version < 0)
+        return sq_fail(s, "data_version");
     int64_t changes = sqlite3_total_changes64(s->db);
-    if (version == s->seen_version && changes == s->seen_changes && version >= 0)
-        return;
-    for (int i = 0; i < COUNT_CACHE; i++) {
-        free(s->counts[i].key);
-        s->counts[i].key = NULL;
+    if (version != s->seen_version || changes != s->seen_changes) {
+        for (int i = 0; i < COUNT_CACHE; i++) {
+            free(s->counts[i].key);
+            s->counts[i].key = NULL;
+        }
+        s->seen_version = version;
+        s->seen_changes = changes;
+        s->generation++;
     }
-    s->seen_version = version;
-    s->seen_changes = changes;
+    *out = s->generation;
+    return ST_OK;
+}
+
+static void counts_check(struct sqlite_store *s)
+{
+    uint64_t g;
+    if (s_generation(&s->base, &g) != ST_OK)
+        for (int i = 0; i < COUNT_CACHE; i++) {
+            free(s->counts[i].key);
+            s->counts[i].key = NULL;
+        }
 }
 
 /* The filter as text: its SQL and every bound value, so equal keys mean equal counts. */
@@ -1382,6 +1399,7 @@ static const struct store_ops sqlite_ops = {
     .import_seen = s_import_seen,
     .audit_append = s_audit_append,
     .audit_list = s_audit_list,
+    .generation = s_generation,
 };
 
 struct store *store_open_sqlite(const char *path)

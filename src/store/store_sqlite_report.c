@@ -185,13 +185,8 @@ struct groups {
 
 static size_t group_hash(const struct report_row *r)
 {
-    size_t h = 14695981039346656037u;
-    for (const char *p = r->key; *p; p++)
-        h = (h ^ (unsigned char)*p) * 1099511628211u;
     int v[] = {r->field, r->kind, r->level, r->typical, r->year};
-    for (int i = 0; i < 5; i++)
-        h = (h ^ (size_t)v[i]) * 1099511628211u;
-    return h;
+    return (size_t)hash_bytes(v, sizeof v, hash_bytes(r->key, strlen(r->key), HASH_START));
 }
 
 static bool group_same(const struct report_row *a, const struct report_row *b)
