@@ -74,7 +74,7 @@ static void unlink_entry(struct rcache *c, struct rcache_entry **p)
     entry_free(e);
 }
 
-const struct rcache_entry *rcache_get(struct rcache *c, const char *key, size_t key_len, uint64_t gen, int64_t now_ms)
+struct rcache_entry *rcache_get(struct rcache *c, const char *key, size_t key_len, uint64_t gen, int64_t now_ms)
 {
     if (gen != c->gen) {
         empty(c);
@@ -116,6 +116,15 @@ void rcache_put(struct rcache *c, struct rcache_entry *e, uint64_t gen, int64_t 
     *p = e;
     c->bytes += e->bytes;
     c->n++;
+}
+
+void rcache_set_gz(struct rcache *c, struct rcache_entry *e, char *gz, size_t gz_len)
+{
+    free(e->gz);
+    c->bytes += gz_len - e->gz_len;
+    e->bytes += gz_len - e->gz_len;
+    e->gz = gz;
+    e->gz_len = gz_len;
 }
 
 void rcache_stats(const struct rcache *c, int *n, size_t *bytes)

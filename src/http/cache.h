@@ -31,9 +31,10 @@ struct rcache_entry {
     int nheaders;
     char *body;          /* as the handler wrote it */
     size_t len;
-    char *gz;            /* gzip of body, or NULL when it is not worth compressing */
+    char *gz;            /* gzip of body, made when a client first takes gzip; NULL until then */
     size_t gz_len;
     bool vary;           /* the answer differs by Accept-Encoding */
+    bool zip;            /* worth compressing (text, within the sizes gzip is used for) */
     size_t bytes;        /* what this entry holds in memory */
 };
 
@@ -43,10 +44,12 @@ struct rcache;
 struct rcache *rcache_new(size_t max_bytes);
 void rcache_free(struct rcache *c);
 /* The answer kept for key in generation gen, or NULL. A different gen empties the cache. */
-const struct rcache_entry *rcache_get(struct rcache *c, const char *key, size_t key_len, uint64_t gen, int64_t now_ms);
+struct rcache_entry *rcache_get(struct rcache *c, const char *key, size_t key_len, uint64_t gen, int64_t now_ms);
 /* Keeps e (malloc'd, with its members) as made in generation gen, replacing what key had;
  * takes e in every case: it is freed at once when it is too large to keep. */
 void rcache_put(struct rcache *c, struct rcache_entry *e, uint64_t gen, int64_t now_ms);
+/* Gives the kept entry e (from rcache_get) its gzip (malloc'd, taken). */
+void rcache_set_gz(struct rcache *c, struct rcache_entry *e, char *gz, size_t gz_len);
 /* Answers kept, and their bytes (for tests and logs). */
 void rcache_stats(const struct rcache *c, int *n, size_t *bytes);
 

@@ -24,11 +24,23 @@
 /* h2o itself refuses bodies above this with a plain 413; routes set their own, smaller limits. */
 #define HARD_BODY_LIMIT (16 * 1024 * 1024)
 
+/* A bearer token this loop has checked, and who it is: used again while the database's
+ * generation stays (revoking a token, disabling its user or moving their unit are writes)
+ * and for at most RCACHE_TTL_MS (a token may expire meanwhile). */
+#define TOKEN_SLOTS 64
+struct token_seen {
+    char token[80];
+    uint64_t gen;
+    int64_t born_ms;
+    struct actor actor;
+};
+
 struct worker {
     h2o_context_t ctx; /* first: handlers find their worker from req->conn->ctx */
     h2o_accept_ctx_t accept;
     struct store *st;
     struct rcache *cache; /* this loop's kept answers */
+    struct token_seen *tokens; /* TOKEN_SLOTS, with the cache */
     int fd;
     pthread_t thread;
 };
@@ -253,17 +265,12 @@ static void send_response(struct rq *r, int status, struct rcache *cache, const 
     if (key)
         h2o_add_header_by_str(&req->pool, &req->res.headers, H2O_STRLIT("x-dvk-cache"), 0, NULL, H2O_STRLIT("miss"));
     struct buf gz = BUF_INIT;
-    bool vary = compressible(r), zipped = false;
-    if (vary) {
-        /* the answer differs by Accept-Encoding, compressed or not: caches must know */
+    bool vary = compressible(r), zip = vary && r->out.len >= GZIP_MIN_BYTES && r->out.len <= GZIP_MAX_BYTES;
+    /* the answer differs by Accept-Encoding, compressed or not: caches must know */
+    if (vary)
         h2o_add_header_by_str(&req->pool, &req->res.headers, H2O_STRLIT("vary"), 0, NULL, H2O_STRLIT("accept-encoding"));
-        /* a kept answer is compressed once, for whoever asks for it next */
-        if (r->out.len >= GZIP_MIN_BYTES && r->out.len <= GZIP_MAX_BYTES &&
-            (keep || gzip_accepted(rq_header(r, "accept-encoding"))))
-            zipped = gzip_compress(r->out.p, r->out.len, 6, &gz) == 0;
-    }
-    bool send_gz = zipped && gzip_accepted(rq_header(r, "accept-encoding"));
-    if (send_gz) {
+    bool zipped = zip && gzip_accepted(rq_header(r, "accept-encoding")) && gzip_compress(r->out.p, r->out.len, 6, &gz) == 0;
+    if (zipped) {
         add_header(req, H2O_TOKEN_CONTENT_ENCODING, "gzip");
         send_body(req, gz.p, gz.len);
     } else {
@@ -287,13 +294,15 @@ static void send_response(struct rq *r, int status, struct rcache *cache, const 
             e->gz = buf_detach(&gz);
         }
         e->vary = vary;
+        e->zip = zip;
         rcache_put(cache, e, gen, now_ms());
     }
     buf_free(&gz);
 }
 
-/* Sends a kept answer again. */
-static void send_cached(struct rq *r, const struct rcache_entry *e)
+/* Sends a kept answer again; compresses it the first time a client takes gzip (answers
+ * asked once, such as a model among thousands, are never compressed for nobody). */
+static void send_cached(struct rq *r, struct rcache *c, struct rcache_entry *e)
 {
     h2o_req_t *req = H(r);
     start_headers(req, 200, e->content_type);
@@ -303,12 +312,22 @@ static void send_cached(struct rq *r, const struct rcache_entry *e)
     h2o_add_header_by_str(&req->pool, &req->res.headers, H2O_STRLIT("x-dvk-cache"), 0, NULL, H2O_STRLIT("hit"));
     if (e->vary)
         h2o_add_header_by_str(&req->pool, &req->res.headers, H2O_STRLIT("vary"), 0, NULL, H2O_STRLIT("accept-encoding"));
-    if (e->gz && gzip_accepted(rq_header(r, "accept-encoding"))) {
-        add_header(req, H2O_TOKEN_CONTENT_ENCODING, "gzip");
-        send_body(req, e->gz, e->gz_len);
-    } else {
-        send_body(req, e->body, e->len);
+    if (e->zip && gzip_accepted(rq_header(r, "accept-encoding"))) {
+        if (!e->gz) {
+            struct buf gz = BUF_INIT;
+            if (gzip_compress(e->body, e->len, 6, &gz) == 0) {
+                size_t n = gz.len;
+                rcache_set_gz(c, e, buf_detach(&gz), n);
+            }
+            buf_free(&gz);
+        }
+        if (e->gz) {
+            add_header(req, H2O_TOKEN_CONTENT_ENCODING, "gzip");
+            send_body(req, e->gz, e->gz_len);
+            return;
+        }
     }
+    send_body(req, e->body, e->len);
 }
 
 static bool is_api(const char *path)
@@ -329,13 +348,39 @@ static void peer_address(h2o_req_t *req, char out[64])
         inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, out, 64);
 }
 
+static int64_t now_ms(void);
+
 /* Who is asking: a bearer token, else a session cookie. */
-static void authenticate(struct rq *r, int64_t now)
+static void authenticate(struct rq *r, struct worker *w, int64_t now)
 {
     const char *auth = rq_header(r, "authorization");
     if (auth && strncasecmp(auth, "Bearer ", 7) == 0) {
         r->by_token = true;
-        r->authed = svc_token_check(r->st, auth + 7, r->address, now, &r->actor) == SVC_OK;
+        const char *token = auth + 7;
+        uint64_t gen;
+        struct token_seen *t = NULL;
+        if (w->tokens && strlen(token) < sizeof t->token && w->st->ops->generation &&
+            w->st->ops->generation(w->st, &gen) == ST_OK) {
+            t = &w->tokens[hash_bytes(token, strlen(token), HASH_START) % TOKEN_SLOTS];
+            int64_t ms = now_ms();
+            if (t->gen == gen && t->token[0] && secret_equal(t->token, token) && ms - t->born_ms < RCACHE_TTL_MS && ms >= t->born_ms) {
+                r->actor = t->actor;
+                snprintf(r->actor.address, sizeof r->actor.address, "%s", r->address);
+                r->authed = true;
+                return;
+            }
+            t->gen = gen;
+            t->born_ms = ms;
+        }
+        r->authed = svc_token_check(r->st, token, r->address, now, &r->actor) == SVC_OK;
+        if (t) {
+            if (r->authed) {
+                snprintf(t->token, sizeof t->token, "%s", token);
+                t->actor = r->actor;
+            } else {
+                t->token[0] = 0;
+            }
+        }
         return;
     }
     const char *cookie = rq_cookie(r, "dvk_session");
@@ -503,7 +548,7 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
             r.body = h2o_strdup(&req->pool, req->entity.base, req->entity.len).base;
             r.body_len = req->entity.len;
         }
-        authenticate(&r, (int64_t)time(NULL));
+        authenticate(&r, w, (int64_t)time(NULL));
         int form = EDGE_OK;
         if ((rt->flags & R_FORM) && r.body)
             form = edge_pairs(&r, r.body, r.body_len, r.form, &r.nform, true);
@@ -533,9 +578,9 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
             if (strcmp(r.method, "GET") == 0 && !(rt->flags & R_NOCACHE) && r.nheaders == 0 && w->cache &&
                 w->st->ops->generation && w->st->ops->generation(w->st, &gen) == ST_OK &&
                 (key_len = cache_key(&r, key, sizeof key)) > 0) {
-                const struct rcache_entry *e = rcache_get(w->cache, key, key_len, gen, now_ms());
+                struct rcache_entry *e = rcache_get(w->cache, key, key_len, gen, now_ms());
                 if (e) {
-                    send_cached(&r, e);
+                    send_cached(&r, w->cache, e);
                     return 0;
                 }
             }
@@ -673,6 +718,8 @@ int server_run(const struct server_opts *o)
     cmds[4] = (h2o_headers_command_t){H2O_HEADERS_CMD_NULL, NULL, {NULL, 0}};
     h2o_headers_register(path, cmds);
 
+    int db_mb = o->db_cache_mb < 0 ? SERVER_DB_CACHE_MB : o->db_cache_mb;
+    store_memory_limit((int64_t)db_mb * 1024 * 1024);
     struct worker *ws = calloc((size_t)n, sizeof *ws);
     for (int i = 0; i < n; i++) {
         ws[i].st = store_open(o->db);
@@ -690,8 +737,10 @@ int server_run(const struct server_opts *o)
         }
         ws[i].fd = fd;
         int mb = o->cache_mb < 0 ? SERVER_CACHE_MB : o->cache_mb;
-        if (mb > 0)
+        if (mb > 0) {
             ws[i].cache = rcache_new((size_t)mb * 1024 * 1024 / (size_t)n);
+            ws[i].tokens = xcalloc(TOKEN_SLOTS, sizeof *ws[i].tokens);
+        }
     }
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
@@ -709,6 +758,7 @@ int server_run(const struct server_opts *o)
     for (int i = 0; i < n; i++) {
         ws[i].st->ops->close(ws[i].st);
         rcache_free(ws[i].cache);
+        free(ws[i].tokens);
     }
     free(ws);
     close(fd);

@@ -368,6 +368,10 @@ int store_last_fault(void);
 
 /* Opens the database at path (creating it), applies pending migrations. NULL on failure (logged). */
 struct store *store_open_sqlite(const char *path);
+/* Caps the memory the engine keeps in this process for the pages it has read (SQLite: all
+ * connections' page caches together, a soft limit: a statement that needs more still gets
+ * it, and pages are let go as others come). 0: no cap (each connection's own cache size). */
+void store_memory_limit(int64_t bytes);
 /* Opens by URL or path: "sqlite:PATH" or a plain path. */
 struct store *store_open(const char *url);
 

@@ -137,6 +137,17 @@ describe('each reader gets their own answer', () => {
     assert.equal(r.status, 401, r.text);
   });
 
+  test("a disabled user's token gets 401 at once, though it was just checked", async () => {
+    const u = await addUser(srv, 'cb-tamthoi', 'viewer', '20368', 2024);
+    const h = { Authorization: `Bearer ${u.token}` };
+    for (let i = 0; i < 3; i++) assert.equal((await api(node.base, 'GET', '/api/v1/me', { headers: h })).status, 200);
+    await runDvk(['user', 'disable', '--db', srv.dbPath, '--login', 'cb-tamthoi']);
+    const r = await api(node.base, 'GET', '/api/v1/me', { headers: h });
+    assert.equal(r.status, 401, r.text);
+    await runDvk(['user', 'enable', '--db', srv.dbPath, '--login', 'cb-tamthoi']);
+    assert.equal((await api(node.base, 'GET', '/api/v1/me', { headers: h })).status, 200);
+  });
+
   test("two sessions of one user each get a page with their own form token", async () => {
     const a = await signInOk(node.base, 'admin', srv.adminPassword);
     const b = await signInOk(node.base, 'admin', srv.adminPassword);
