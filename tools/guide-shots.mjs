@@ -1,0 +1,258 @@
+// guide-shots.mjs: `make guide-shots` — the screenshots of the user guides, docs/img/vi-*.webp
+// for docs/user-guide.vi.md and docs/img/en-*.webp for docs/user-guide.en.md.
+// Starts the release build (DVK_BIN, default build/dvk) on a fresh `dvk init --demo` database,
+// adds a commune officer of Phường Bàn Thạch (2025) and a staff member of the Ban Dân vận of
+// Thành phố Đà Nẵng, and in Debian's Chromium (playwright-core) on a 390×844 phone goes
+// through the steps the guides describe, once with the pages in Vietnamese and once in
+// English: sign in, the dashboard, the registration form filled in, the duplicate warning,
+// the registered model, entering a result, searching the list, a report and the A4 profile.
+// Each picture is a part of the page (a phone's width, at most a screen and a half high)
+// taken by Chromium itself as a lossy WebP (Page.captureScreenshot) at 1.5 pixels a CSS pixel:
+// sharp on a phone, 20–40 KB. The script fails when one is over MAX_BYTES.
+// GUIDE_PREVIEW=DIR also writes each picture as a PNG into DIR, to look at.
+// The model's data stays Vietnamese in both: it is what an officer types.
+import { mkdirSync, writeFileSync, readdirSync, unlinkSync } from 'node:fs';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+import { startServer, addUser, ROOT } from '../tests/lib/server.mjs';
+
+const OUT = path.join(ROOT, 'docs', 'img');
+const PREVIEW = process.env.GUIDE_PREVIEW || '';
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync', '--hide-scrollbars'];
+const PHONE = { width: 390, height: 844 };
+const A4 = { width: 794, height: 1123 };
+const SCALE = 1.5;            // pixels per CSS pixel in the files
+const QUALITY = 72;           // WebP quality: text stays legible, files stay small
+const MAX_BYTES = 40 * 1024;  // the target per picture
+const MAX_HEIGHT = 1.5 * PHONE.height;
+
+// What the officer types: a realistic registration of a ward in Đà Nẵng (2025).
+const MODEL = {
+  title: 'Tổ tự quản “Đường hoa – ánh sáng” khu phố Tân Thạnh',
+  summary: 'Mỗi hộ trồng và chăm hoa trước nhà, cùng góp tiền lắp đèn chiếu sáng cho 1,2 km đường khu phố.',
+  field: 'cultural_social',
+  kind: 'collective',
+  level: 'commune',
+  owner: 'Ban công tác Mặt trận khu phố Tân Thạnh',
+  tags: 'Nông thôn mới, đô thị văn minh',
+};
+// a name like the demo's "Tổ tự quản “5 trong 1” xã Tam Thăng", now in the officer's ward
+const DUPLICATE = 'Tổ tự quản 5 trong 1 phường Bàn Thạch';
+
+/* The picture of the part of the page from y0 to y1 (CSS pixels, the whole width), at
+ * scale pixels a CSS pixel. */
+async function shot(p, name, y0, y1, width = PHONE.width, scale = SCALE) {
+  const height = Math.ceil(Math.min(y1 - y0, width === PHONE.width ? MAX_HEIGHT : y1));
+  const clip = { x: 0, y: Math.max(0, Math.floor(y0)), width, height, scale: scale / 2 };
+  // the context has 2 device pixels a CSS pixel; the clip's scale brings it to SCALE
+  const { data } = await p.cdp.send('Page.captureScreenshot',
+    { format: 'webp', quality: QUALITY, clip, captureBeyondViewport: true });
+  const buf = Buffer.from(data, 'base64');
+  const file = `${p.lang}-${name}.webp`;
+  writeFileSync(path.join(OUT, file), buf);
+  if (PREVIEW) {
+    const png = await p.cdp.send('Page.captureScreenshot', { format: 'png', clip, captureBeyondViewport: true });
+    writeFileSync(path.join(PREVIEW, `${p.lang}-${name}.png`), Buffer.from(png.data, 'base64'));
+  }
+  p.made.push({ file, bytes: buf.length, css: `${width}×${height}` });
+  if (buf.length > MAX_BYTES) p.over.push(`${file}: ${buf.length} bytes`);
+}
+
+/* The top and bottom of the first element matching sel, in page coordinates. */
+async function box(page, sel) {
+  const b = await page.locator(sel).first().evaluate((el) => {
+    const r = el.getBoundingClientRect();
+    return { top: r.top + window.scrollY, bottom: r.bottom + window.scrollY };
+  });
+  return b;
+}
+
+/* The page from the top down to below the element sel (plus a margin). */
+async function topTo(p, name, sel, margin = 16) {
+  const b = await box(p.page, sel);
+  await shot(p, name, 0, b.bottom + margin);
+}
+
+/* The part of the page from above the element from to below the element to. */
+async function around(p, name, from, to, margin = 12) {
+  const a = await box(p.page, from);
+  const b = await box(p.page, to || from);
+  await shot(p, name, a.top - margin, b.bottom + margin);
+}
+
+async function open(browser, srv, lang) {
+  const context = await browser.newContext({ viewport: PHONE, deviceScaleFactor: 2, isMobile: true, hasTouch: true,
+    locale: lang === 'vi' ? 'vi-VN' : 'en-GB' });
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  // the language the pages stay in (a cookie, as when a user presses VI or EN)
+  await page.goto(`${srv.base}/public?lang=${lang}`);
+  return { context, page, cdp, lang, srv, errors, made: [], over: [] };
+}
+
+async function signIn(p, user, picture) {
+  const { page, srv } = p;
+  await page.goto(`${srv.base}/login`);
+  await page.fill('input[name="login"]', user.login);
+  await page.fill('input[name="password"]', user.password);
+  if (picture) await topTo(p, 'login', 'form.login');
+  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/login')), page.click('form.login button[type="submit"]')]);
+}
+
+const submit = (page, sel) => Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.click(sel)]);
+
+/* The officer's steps: sign in, register a model (the form and the duplicate warning), the
+ * model's page, a result entered on a recognized model of the ward. */
+async function officerSteps(browser, srv, officer, lang) {
+  const p = await open(browser, srv, lang);
+  const { page } = p;
+  try {
+    await signIn(p, officer, true);
+
+    // the form, filled in as an officer would (the ward is chosen already)
+    await page.goto(`${srv.base}/models/new`);
+    await page.fill('#i-title', MODEL.title);
+    await page.fill('#i-summary', MODEL.summary);
+    await page.selectOption('select[name="field"]', MODEL.field);
+    await page.selectOption('select[name="kind"]', MODEL.kind);
+    await page.selectOption('select[name="registration_level"]', MODEL.level);
+    await page.selectOption('select[name="owner_type"]', { index: 1 });
+    await page.fill('#i-owner', MODEL.owner);
+    await page.fill('input[name="tags"]', MODEL.tags);
+    // no similar model for this name: wait for the check to have run and found none
+    await page.waitForTimeout(800);
+    await page.locator('#i-owner').blur();
+    await topTo(p, 'register', '#i-owner');
+    await submit(page, '.actions button[value="save"]');
+    // names sharing words with the ward's models: the officer confirms it is another model
+    if (await page.locator('#i-similar_ok').count()) {
+      await page.check('#i-similar_ok');
+      await submit(page, '.actions button[value="save"]');
+    }
+    if (!/\/models\/\d+$/.test(new URL(page.url()).pathname)) throw new Error(`not registered: ${page.url()}`);
+    const id = /\/models\/(\d+)$/.exec(new URL(page.url()).pathname)[1];
+    // the duplicate warning, after the registration (its draft would be offered back on the
+    // next form otherwise):  a name like a model registered in the ward already
+    await page.goto(`${srv.base}/models/new`);
+    await page.fill('#i-title', DUPLICATE);
+    await page.locator('#similar a').first().waitFor({ timeout: 10000 });
+    await page.locator('#i-title').blur();
+    await around(p, 'duplicate', 'label[for="i-title"]', '#similar');
+
+    await page.goto(`${srv.base}/models/${id}`);
+    // the model's page: its code and status, and (further down) its history and next steps
+    await topTo(p, 'model', 'main dl.facts');
+    const steps = page.locator('h2', { hasText: lang === 'vi' ? 'Bước tiếp theo' : 'Next step' });
+    if (await steps.count()) {
+      const hist = page.locator('h2', { hasText: lang === 'vi' ? 'Lịch sử xử lý' : 'History' }).first();
+      const a = await hist.evaluate((el) => el.getBoundingClientRect().top + window.scrollY);
+      const b = await steps.first().evaluate((el) => {
+        let n = el.nextElementSibling;
+        const r = (n || el).getBoundingClientRect();
+        return r.bottom + window.scrollY;
+      });
+      await shot(p, 'steps', a - 12, b + 16);
+    }
+
+    // a result, on the ward's recognized model (the demo's Tam Thăng, now in Bàn Thạch)
+    await page.goto(`${srv.base}/models?q=${encodeURIComponent('5 trong 1 Tam Thăng')}`);
+    await submit(page, 'main a[href^="/models/"]:not([href*="?"])');
+    await page.click('details.results-form summary');
+    await page.fill('#r-year', String(new Date().getFullYear()));
+    await page.selectOption('#r-ind', 'households');
+    await page.fill('#r-value', '186');
+    await around(p, 'result', 'details.results-form');
+    await submit(page, 'details.results-form button[type="submit"]:not(.secondary)');
+    await around(p, 'results', 'h2:has(+ table.results)', 'table.results');
+    return { p, id };
+  } catch (e) {
+    await p.context.close();
+    throw e;
+  }
+}
+
+/* The commission staff's steps: the dashboard, a search in the list, a report, a model's A4 profile. */
+async function staffSteps(browser, srv, staff, lang, p0) {
+  const p = await open(browser, srv, lang);
+  p.made = p0.made;
+  p.over = p0.over;
+  const { page } = p;
+  try {
+    await signIn(p, staff, false);
+    await page.goto(`${srv.base}/dashboard?year=all`);
+    await topTo(p, 'dashboard', 'main .tiles, main ul.tiles, main .tile', 0).catch(async () => {
+      await shot(p, 'dashboard', 0, PHONE.height);
+    });
+    await page.goto(`${srv.base}/models?q=${encodeURIComponent('to tu quan')}`);
+    await shot(p, 'search', 0, PHONE.height);
+    // the models recognized in the city since 2015: the demo's models are from those years
+    const today = new Date().toISOString().slice(0, 10);
+    await page.goto(`${srv.base}/reports/summary?from=2015-01-01&to=${today}`);
+    await topTo(p, 'report', 'main table', 16);
+    await page.goto(`${srv.base}/models?q=${encodeURIComponent('5 trong 1 Tam Thăng')}`);
+    const href = await page.locator('main a[href^="/models/"]:not([href*="?"])').first().getAttribute('href');
+    // the A4 profile on a desktop screen an A4 page wide (96 dpi), with its Print button; the
+    // upper part. Signed in still: the session's cookie goes along.
+    const context = await browser.newContext({ viewport: A4, deviceScaleFactor: 2,
+      storageState: await p.context.storageState() });
+    try {
+      const desk = { ...p, context, page: await context.newPage() };
+      desk.cdp = await context.newCDPSession(desk.page);
+      await desk.page.goto(`${srv.base}${href}?print=1`);
+      await shot(desk, 'profile', 0, A4.height * 0.6, A4.width, 1);
+    } finally {
+      await context.close();
+    }
+  } finally {
+    await p.context.close();
+  }
+}
+
+async function main() {
+  mkdirSync(OUT, { recursive: true });
+  if (PREVIEW) mkdirSync(PREVIEW, { recursive: true });
+  // pictures of a former run go: a step that no longer exists leaves no stale file
+  for (const f of readdirSync(OUT)) if (/^(vi|en)-.*\.webp$/.test(f)) unlinkSync(path.join(OUT, f));
+  const made = [];
+  const over = [];
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ARGS });
+  try {
+    // each language on a database of its own, so that both guides show the same story
+    for (const lang of ['vi', 'en']) {
+      const srv = await startServer({ demo: true });
+      try {
+        const officer = await addUser(srv, 'canbo.banthach', 'officer', '20335', 2025);
+        const staff = await addUser(srv, 'bdv.danang', 'staff', '48', 2025);
+        const { p } = await officerSteps(browser, srv, officer, lang);
+        const errors = p.errors;
+        await p.context.close();
+        await staffSteps(browser, srv, staff, lang, p);
+        if (errors.length) throw new Error(`JavaScript errors: ${errors.join(' | ')}`);
+        made.push(...p.made);
+        over.push(...p.over);
+      } finally {
+        await srv.stop();
+      }
+    }
+  } finally {
+    await browser.close();
+  }
+  let total = 0;
+  for (const m of made) {
+    total += m.bytes;
+    console.log(`${path.join('docs', 'img', m.file).padEnd(28)} ${String(m.bytes).padStart(7)} bytes  ${m.css} CSS px`);
+  }
+  console.log(`${made.length} pictures, ${total} bytes`);
+  if (over.length) {
+    console.error(`over ${MAX_BYTES} bytes: ${over.join(', ')}`);
+    process.exitCode = 1;
+  }
+}
+
+main().catch((e) => {
+  console.error(`tools/guide-shots.mjs: ${e.stack || e}`);
+  process.exit(1);
+});
