@@ -22,10 +22,10 @@ const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '
   '--disable-background-networking', '--disable-component-update', '--disable-sync', '--hide-scrollbars'];
 const PHONE = { width: 390, height: 844 };
 const A4 = { width: 794, height: 1123 };
-const SCALE = 1.5;            // pixels per CSS pixel in the files
-const QUALITY = 72;           // WebP quality: text stays legible, files stay small
+const SCALE = Number(process.env.GUIDE_SCALE || 1.5);            // pixels per CSS pixel in the files
+const QUALITY = Number(process.env.GUIDE_QUALITY || 55);           // WebP quality: text stays legible, files stay small
 const MAX_BYTES = 40 * 1024;  // the target per picture
-const MAX_HEIGHT = 1.5 * PHONE.height;
+const MAX_HEIGHT = 1000;
 
 // What the officer types: a realistic registration of a ward in Đà Nẵng (2025).
 const MODEL = {
@@ -44,16 +44,20 @@ const DUPLICATE = 'Tổ tự quản 5 trong 1 phường Bàn Thạch';
  * scale pixels a CSS pixel. */
 async function shot(p, name, y0, y1, width = PHONE.width, scale = SCALE) {
   const height = Math.ceil(Math.min(y1 - y0, width === PHONE.width ? MAX_HEIGHT : y1));
-  const clip = { x: 0, y: Math.max(0, Math.floor(y0)), width, height, scale: scale / 2 };
-  // the context has 2 device pixels a CSS pixel; the clip's scale brings it to SCALE
+  const clip = { x: 0, y: Math.max(0, Math.floor(y0)), width, height, scale };
+
   const { data } = await p.cdp.send('Page.captureScreenshot',
     { format: 'webp', quality: QUALITY, clip, captureBeyondViewport: true });
   const buf = Buffer.from(data, 'base64');
   const file = `${p.lang}-${name}.webp`;
   writeFileSync(path.join(OUT, file), buf);
   if (PREVIEW) {
-    const png = await p.cdp.send('Page.captureScreenshot', { format: 'png', clip, captureBeyondViewport: true });
-    writeFileSync(path.join(PREVIEW, `${p.lang}-${name}.png`), Buffer.from(png.data, 'base64'));
+    // the WebP as a browser shows it (its artefacts included), one pixel for one pixel
+    const view = await p.context.browser().newContext({ viewport: { width: Math.ceil(width * scale), height: 200 } });
+    const vp = await view.newPage();
+    await vp.setContent(`<body style="margin:0"><img style="display:block" src="data:image/webp;base64,${data}">`);
+    await vp.screenshot({ path: path.join(PREVIEW, `${p.lang}-${name}.png`), fullPage: true });
+    await view.close();
   }
   p.made.push({ file, bytes: buf.length, css: `${width}×${height}` });
   if (buf.length > MAX_BYTES) p.over.push(`${file}: ${buf.length} bytes`);
@@ -125,7 +129,7 @@ async function officerSteps(browser, srv, officer, lang) {
     // no similar model for this name: wait for the check to have run and found none
     await page.waitForTimeout(800);
     await page.locator('#i-owner').blur();
-    await topTo(p, 'register', '#i-owner');
+    await around(p, 'register', 'main h1', '#unit');
     await submit(page, '.actions button[value="save"]');
     // names sharing words with the ward's models: the officer confirms it is another model
     if (await page.locator('#i-similar_ok').count()) {
@@ -144,7 +148,7 @@ async function officerSteps(browser, srv, officer, lang) {
 
     await page.goto(`${srv.base}/models/${id}`);
     // the model's page: its code and status, and (further down) its history and next steps
-    await topTo(p, 'model', 'main dl.facts');
+    await topTo(p, 'model', 'main dl.facts dd:nth-of-type(4)');
     const steps = page.locator('h2', { hasText: lang === 'vi' ? 'Bước tiếp theo' : 'Next step' });
     if (await steps.count()) {
       const hist = page.locator('h2', { hasText: lang === 'vi' ? 'Lịch sử xử lý' : 'History' }).first();
@@ -183,15 +187,13 @@ async function staffSteps(browser, srv, staff, lang, p0) {
   try {
     await signIn(p, staff, false);
     await page.goto(`${srv.base}/dashboard?year=all`);
-    await topTo(p, 'dashboard', 'main .tiles, main ul.tiles, main .tile', 0).catch(async () => {
-      await shot(p, 'dashboard', 0, PHONE.height);
-    });
+    await around(p, 'dashboard', 'main h1', 'main ul.tiles');
     await page.goto(`${srv.base}/models?q=${encodeURIComponent('to tu quan')}`);
-    await shot(p, 'search', 0, PHONE.height);
+    await topTo(p, 'search', 'main table tbody tr:first-child', 8);
     // the models recognized in the city since 2015: the demo's models are from those years
     const today = new Date().toISOString().slice(0, 10);
     await page.goto(`${srv.base}/reports/summary?from=2015-01-01&to=${today}`);
-    await topTo(p, 'report', 'main table', 16);
+    await around(p, 'report', 'main h1', 'main table');
     await page.goto(`${srv.base}/models?q=${encodeURIComponent('5 trong 1 Tam Thăng')}`);
     const href = await page.locator('main a[href^="/models/"]:not([href*="?"])').first().getAttribute('href');
     // the A4 profile on a desktop screen an A4 page wide (96 dpi), with its Print button; the
@@ -202,7 +204,7 @@ async function staffSteps(browser, srv, staff, lang, p0) {
       const desk = { ...p, context, page: await context.newPage() };
       desk.cdp = await context.newCDPSession(desk.page);
       await desk.page.goto(`${srv.base}${href}?print=1`);
-      await shot(desk, 'profile', 0, A4.height * 0.6, A4.width, 1);
+      await shot(desk, 'profile', 0, A4.height * 0.55, A4.width, 1);
     } finally {
       await context.close();
     }
