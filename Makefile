@@ -184,15 +184,17 @@ bench: deps
 	@$(MAKE) --no-print-directory build/dvk build/bench/gen
 	@sh bench/run.sh
 	@sh bench/import.sh
-	@node bench/phone.mjs
-	@node bench/lighthouse.mjs
+	@DVK_BIN=$${DVK_BIN:-build/dvk} node bench/phone.mjs
+	@DVK_BIN=$${DVK_BIN:-build/dvk} node bench/lighthouse.mjs
 
-# only the pages on a phone (part of make bench): bench/phone.mjs and Lighthouse
+# only the pages on a phone (part of make bench): bench/phone.mjs and Lighthouse. DVK_BIN is
+# set here: tests/lib/server.mjs reads it when imported, before the scripts' own default
+# runs, so without it they measured the sanitizer build whenever one was there.
 bench-pages: deps
 	@sh tools/deps.sh bench
 	@$(MAKE) --no-print-directory build/dvk
-	@node bench/phone.mjs
-	@node bench/lighthouse.mjs
+	@DVK_BIN=$${DVK_BIN:-build/dvk} node bench/phone.mjs
+	@DVK_BIN=$${DVK_BIN:-build/dvk} node bench/lighthouse.mjs
 
 # The screenshots of the user guides (docs/img/vi-*.webp, en-*.webp): tools/guide-shots.mjs
 # drives Debian's Chromium through the steps the guides describe, on a fresh demo database
@@ -200,7 +202,7 @@ bench-pages: deps
 guide-shots: deps
 	@sh tools/deps.sh test
 	@$(MAKE) --no-print-directory build/dvk
-	@node tools/guide-shots.mjs
+	@DVK_BIN=$${DVK_BIN:-build/dvk} node tools/guide-shots.mjs
 
 # ten minutes of mixed reads and writes under wrk (SOAK_SECONDS, SOAK_MODELS): issue 8
 soak: deps

@@ -14,7 +14,10 @@
 import { mkdirSync, writeFileSync, readdirSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import { startServer, addUser, ROOT } from '../tests/lib/server.mjs';
+// the release build unless DVK_BIN says otherwise: set before server.mjs is loaded, which
+// reads it then (a static import would run first and pick the sanitizer build)
+process.env.DVK_BIN ||= 'build/dvk';
+const { startServer, addUser, ROOT } = await import('../tests/lib/server.mjs');
 
 const OUT = path.join(ROOT, 'docs', 'img');
 const PREVIEW = process.env.GUIDE_PREVIEW || '';
