@@ -48,6 +48,8 @@ const DUPLICATE = 'Tổ tự quản 5 trong 1 phường Bàn Thạch';
 async function shot(p, name, y0, y1, width = PHONE.width, scale = SCALE) {
   const height = Math.ceil(Math.min(y1 - y0, width === PHONE.width ? MAX_HEIGHT : y1));
   const clip = { x: 0, y: Math.max(0, Math.floor(y0)), width, height, scale };
+  // no blinking caret or focus ring: the same pages give the same files
+  await p.page.evaluate(() => document.activeElement && document.activeElement.blur());
 
   const { data } = await p.cdp.send('Page.captureScreenshot',
     { format: 'webp', quality: QUALITY, clip, captureBeyondViewport: true });
