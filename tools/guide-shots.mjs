@@ -6,9 +6,10 @@
 // through the steps the guides describe, once with the pages in Vietnamese and once in
 // English: sign in, the dashboard, the registration form filled in, the duplicate warning,
 // the registered model, entering a result, searching the list, a report and the A4 profile.
-// Each picture is a part of the page (a phone's width, at most a screen and a half high)
-// taken by Chromium itself as a lossy WebP (Page.captureScreenshot) at 1.5 pixels a CSS pixel:
-// sharp on a phone, 20–40 KB. The script fails when one is over MAX_BYTES.
+// Each picture is a part of the page (a phone's width, at most MAX_HEIGHT CSS pixels high;
+// the A4 profile an A4 page's width) taken by Chromium itself as a lossy WebP
+// (Page.captureScreenshot) at 1.5 pixels a CSS pixel: sharp on a phone, 4–40 KB. The script
+// fails when one is over MAX_BYTES (tests/api/guide.test.mjs checks the same).
 // GUIDE_PREVIEW=DIR also writes each picture as a PNG into DIR, to look at.
 // The model's data stays Vietnamese in both: it is what an officer types.
 import { mkdirSync, writeFileSync, readdirSync, unlinkSync } from 'node:fs';
@@ -25,9 +26,9 @@ const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '
   '--disable-background-networking', '--disable-component-update', '--disable-sync', '--hide-scrollbars'];
 const PHONE = { width: 390, height: 844 };
 const A4 = { width: 794, height: 1123 };
-const SCALE = Number(process.env.GUIDE_SCALE || 1.5);            // pixels per CSS pixel in the files
-const QUALITY = Number(process.env.GUIDE_QUALITY || 55);           // WebP quality: text stays legible, files stay small
-const MAX_BYTES = 40 * 1024;  // the target per picture
+const SCALE = Number(process.env.GUIDE_SCALE || 1.5);     // pixels per CSS pixel in the files
+const QUALITY = Number(process.env.GUIDE_QUALITY || 55);  // WebP quality: text stays legible, files small
+const MAX_BYTES = 40 * 1024;                              // the target per picture
 const MAX_HEIGHT = 1000;
 
 // What the officer types: a realistic registration of a ward in Đà Nẵng (2025).
@@ -38,7 +39,7 @@ const MODEL = {
   kind: 'collective',
   level: 'commune',
   owner: 'Ban công tác Mặt trận khu phố Tân Thạnh',
-  tags: 'Nông thôn mới, đô thị văn minh',
+  tags: 'Đô thị văn minh, Chiếu sáng công cộng',
 };
 // a name like the demo's "Tổ tự quản “5 trong 1” xã Tam Thăng", now in the officer's ward
 const DUPLICATE = 'Tổ tự quản 5 trong 1 phường Bàn Thạch';
@@ -50,7 +51,6 @@ async function shot(p, name, y0, y1, width = PHONE.width, scale = SCALE) {
   const clip = { x: 0, y: Math.max(0, Math.floor(y0)), width, height, scale };
   // no blinking caret or focus ring: the same pages give the same files
   await p.page.evaluate(() => document.activeElement && document.activeElement.blur());
-
   const { data } = await p.cdp.send('Page.captureScreenshot',
     { format: 'webp', quality: QUALITY, clip, captureBeyondViewport: true });
   const buf = Buffer.from(data, 'base64');
@@ -70,11 +70,10 @@ async function shot(p, name, y0, y1, width = PHONE.width, scale = SCALE) {
 
 /* The top and bottom of the first element matching sel, in page coordinates. */
 async function box(page, sel) {
-  const b = await page.locator(sel).first().evaluate((el) => {
+  return page.locator(sel).first().evaluate((el) => {
     const r = el.getBoundingClientRect();
     return { top: r.top + window.scrollY, bottom: r.bottom + window.scrollY };
   });
-  return b;
 }
 
 /* The page from the top down to below the element sel (plus a margin). */
@@ -131,7 +130,7 @@ async function officerSteps(browser, srv, officer, lang) {
     await page.selectOption('select[name="owner_type"]', { index: 1 });
     await page.fill('#i-owner', MODEL.owner);
     await page.fill('input[name="tags"]', MODEL.tags);
-    // no similar model for this name: wait for the check to have run and found none
+    // let the similar-name check (app.js, while typing) answer before the picture
     await page.waitForTimeout(800);
     await page.locator('#i-owner').blur();
     await around(p, 'register', 'main h1', '#unit');
@@ -143,8 +142,8 @@ async function officerSteps(browser, srv, officer, lang) {
     }
     if (!/\/models\/\d+$/.test(new URL(page.url()).pathname)) throw new Error(`not registered: ${page.url()}`);
     const id = /\/models\/(\d+)$/.exec(new URL(page.url()).pathname)[1];
-    // the duplicate warning, after the registration (its draft would be offered back on the
-    // next form otherwise):  a name like a model registered in the ward already
+    // the duplicate warning: a name like that of a model of the ward. Taken after the
+    // registration, whose form would otherwise offer this one's draft back
     await page.goto(`${srv.base}/models/new`);
     await page.fill('#i-title', DUPLICATE);
     await page.locator('#similar a').first().waitFor({ timeout: 10000 });
@@ -154,17 +153,10 @@ async function officerSteps(browser, srv, officer, lang) {
     await page.goto(`${srv.base}/models/${id}`);
     // the model's page: its code and status, and (further down) its history and next steps
     await topTo(p, 'model', 'main dl.facts dd:nth-of-type(4)');
-    const steps = page.locator('h2', { hasText: lang === 'vi' ? 'Bước tiếp theo' : 'Next step' });
-    if (await steps.count()) {
-      const hist = page.locator('h2', { hasText: lang === 'vi' ? 'Lịch sử xử lý' : 'History' }).first();
-      const a = await hist.evaluate((el) => el.getBoundingClientRect().top + window.scrollY);
-      const b = await steps.first().evaluate((el) => {
-        let n = el.nextElementSibling;
-        const r = (n || el).getBoundingClientRect();
-        return r.bottom + window.scrollY;
-      });
-      await shot(p, 'steps', a - 12, b + 16);
-    }
+    // its history and next steps: from the heading "History" to the block after "Next step"
+    const hist = await box(page, `h2:text-is("${lang === 'vi' ? 'Lịch sử xử lý' : 'History'}")`);
+    const next = await box(page, `h2:text-is("${lang === 'vi' ? 'Bước tiếp theo' : 'Next step'}") + *`);
+    await shot(p, 'steps', hist.top - 12, next.bottom + 16);
 
     // a result, on the ward's recognized model (the demo's Tam Thăng, now in Bàn Thạch)
     await page.goto(`${srv.base}/models?q=${encodeURIComponent('5 trong 1 Tam Thăng')}`);
@@ -176,18 +168,15 @@ async function officerSteps(browser, srv, officer, lang) {
     await around(p, 'result', 'details.results-form');
     await submit(page, 'details.results-form button[type="submit"]:not(.secondary)');
     await around(p, 'results', 'h2:has(+ table.results)', 'table.results');
-    return { p, id };
-  } catch (e) {
+  } finally {
     await p.context.close();
-    throw e;
   }
+  return p;
 }
 
 /* The commission staff's steps: the dashboard, a search in the list, a report, a model's A4 profile. */
-async function staffSteps(browser, srv, staff, lang, p0) {
+async function staffSteps(browser, srv, staff, lang) {
   const p = await open(browser, srv, lang);
-  p.made = p0.made;
-  p.over = p0.over;
   const { page } = p;
   try {
     await signIn(p, staff, false);
@@ -216,6 +205,7 @@ async function staffSteps(browser, srv, staff, lang, p0) {
   } finally {
     await p.context.close();
   }
+  return p;
 }
 
 async function main() {
@@ -233,13 +223,11 @@ async function main() {
       try {
         const officer = await addUser(srv, 'canbo.banthach', 'officer', '20335', 2025);
         const staff = await addUser(srv, 'bdv.danang', 'staff', '48', 2025);
-        const { p } = await officerSteps(browser, srv, officer, lang);
-        const errors = p.errors;
-        await p.context.close();
-        await staffSteps(browser, srv, staff, lang, p);
-        if (errors.length) throw new Error(`JavaScript errors: ${errors.join(' | ')}`);
-        made.push(...p.made);
-        over.push(...p.over);
+        for (const p of [await officerSteps(browser, srv, officer, lang), await staffSteps(browser, srv, staff, lang)]) {
+          if (p.errors.length) throw new Error(`JavaScript errors: ${p.errors.join(' | ')}`);
+          made.push(...p.made);
+          over.push(...p.over);
+        }
       } finally {
         await srv.stop();
       }
