@@ -13,12 +13,13 @@
 // GUIDE_PREVIEW=DIR also writes each picture as a PNG into DIR, to look at.
 // The model's data stays Vietnamese in both: it is what an officer types.
 import { mkdirSync, writeFileSync, readdirSync, unlinkSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 // the release build unless DVK_BIN says otherwise: set before server.mjs is loaded, which
 // reads it then (a static import would run first and pick the sanitizer build)
 process.env.DVK_BIN ||= 'build/dvk';
-const { startServer, addUser, ROOT } = await import('../tests/lib/server.mjs');
+const { startServer, runDvk, ROOT } = await import('../tests/lib/server.mjs');
 
 const OUT = path.join(ROOT, 'docs', 'img');
 const PREVIEW = process.env.GUIDE_PREVIEW || '';
@@ -43,6 +44,16 @@ const MODEL = {
 };
 // a name like the demo's "Tổ tự quản “5 trong 1” xã Tam Thăng", now in the officer's ward
 const DUPLICATE = 'Tổ tự quản 5 trong 1 phường Bàn Thạch';
+
+/* A user with a password of a fixed length (the sign-in picture shows its dots). */
+async function addUser(srv, login, role, unit, hierarchy) {
+  const password = 'mat-khau-guide-shots';
+  const file = path.join(srv.dir, `${login}.pw`);
+  await writeFile(file, `${password}\n`, { mode: 0o600 });
+  await runDvk(['user', 'add', '--db', srv.dbPath, '--login', login, '--role', role, '--password-file', file,
+    '--unit', unit, '--hierarchy', String(hierarchy)]);
+  return { login, password };
+}
 
 /* The picture of the part of the page from y0 to y1 (CSS pixels, the whole width), at
  * scale pixels a CSS pixel. */
@@ -98,6 +109,9 @@ async function open(browser, srv, lang) {
   page.on('pageerror', (e) => errors.push(String(e)));
   // the language the pages stay in (a cookie, as when a user presses VI or EN)
   await page.goto(`${srv.base}/public?lang=${lang}`);
+  // the font's four files in the cache: with font-display: optional a page draws with the
+  // system font what is not there within 0.1 s, and pictures would differ from run to run
+  await page.evaluate(() => Promise.all(['400', '600'].map((w) => document.fonts.load(`${w} 16px "Be Vietnam Pro"`, 'aăđ'))));
   return { context, page, cdp, lang, srv, errors, made: [], over: [] };
 }
 
