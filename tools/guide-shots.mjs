@@ -62,6 +62,7 @@ async function shot(p, name, y0, y1, width = PHONE.width, scale = SCALE) {
   const clip = { x: 0, y: Math.max(0, Math.floor(y0)), width, height, scale };
   // no blinking caret or focus ring: the same pages give the same files
   await p.page.evaluate(() => document.activeElement && document.activeElement.blur());
+  await p.page.evaluate(() => document.fonts.ready);
   const { data } = await p.cdp.send('Page.captureScreenshot',
     { format: 'webp', quality: QUALITY, clip, captureBeyondViewport: true });
   const buf = Buffer.from(data, 'base64');
@@ -81,6 +82,8 @@ async function shot(p, name, y0, y1, width = PHONE.width, scale = SCALE) {
 
 /* The top and bottom of the first element matching sel, in page coordinates. */
 async function box(page, sel) {
+  // measured once the font is in: its lines are not as tall as the system font's
+  await page.evaluate(() => document.fonts.ready);
   return page.locator(sel).first().evaluate((el) => {
     const r = el.getBoundingClientRect();
     return { top: r.top + window.scrollY, bottom: r.bottom + window.scrollY };
