@@ -20,7 +20,7 @@ SLIBOBJ   := $(patsubst %.c,build/asan/%.o,$(LIBSRC) $(GEN))
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,build/asan/tests/%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all run test deps test-deps unit-tests test-tools clean format bench bench-pages fuzz fuzz-targets crash soak
+.PHONY: all run test deps test-deps unit-tests test-tools clean format bench bench-pages fuzz fuzz-targets crash soak guide-shots
 all: build/dvk
 
 deps:
@@ -48,15 +48,24 @@ build/gen/static/app.css: web/static/app.css tools/fonts.sh build/tools/embed $(
 	@mkdir -p $(@D)
 	sh tools/fonts.sh build/tools/embed $(FONT_PKG) $(@D) web/static/app.css
 
-build/gen/assets.c: build/tools/embed web/static $(sort $(wildcard web/static/*)) build/gen/static/app.css
+# The guide's screenshots (docs/img/, made by `make guide-shots`) are web assets too: served
+# under /static/ with their content-hashed names, kept a year like the CSS.
+GUIDE_IMG := $(sort $(wildcard docs/img/*.webp docs/img/*.png))
+
+build/gen/assets.c: build/tools/embed web/static $(sort $(wildcard web/static/*)) build/gen/static/app.css docs/img $(GUIDE_IMG)
 	@mkdir -p $(@D)
 	build/tools/embed assets build/gen/static/app.css $(filter-out web/static/app.css,$(sort $(wildcard web/static/*))) \
-		$$(ls build/gen/static/*.woff2 build/gen/static/*.txt 2>/dev/null) > $@.tmp && mv $@.tmp $@
+		$$(ls build/gen/static/*.woff2 build/gen/static/*.txt 2>/dev/null) $(GUIDE_IMG) > $@.tmp && mv $@.tmp $@
 
-# the user guides (docs/user-guide.LANG.md) as HTML fragments for the /guide page
-build/gen/guide/guide-%.html: docs/user-guide.%.md tools/md2html.awk
+# the user guides (docs/user-guide.LANG.md) as HTML fragments for the /guide page; their
+# pictures' hashed names and sizes from images.txt ("name hashed width height" a line)
+build/gen/guide/images.txt: build/tools/embed docs/img $(GUIDE_IMG)
 	@mkdir -p $(@D)
-	awk -f tools/md2html.awk $< > $@.tmp && mv $@.tmp $@
+	: > $@.tmp $(if $(GUIDE_IMG),&& build/tools/embed --image $(GUIDE_IMG) > $@.tmp) && mv $@.tmp $@
+
+build/gen/guide/guide-%.html: docs/user-guide.%.md tools/md2html.awk build/gen/guide/images.txt
+	@mkdir -p $(@D)
+	awk -v images=build/gen/guide/images.txt -f tools/md2html.awk $< > $@.tmp && mv $@.tmp $@
 
 build/gen/guide.c: build/tools/embed build/gen/guide/guide-vi.html build/gen/guide/guide-en.html
 	build/tools/embed guide build/gen/guide/guide-vi.html build/gen/guide/guide-en.html > $@.tmp && mv $@.tmp $@
@@ -175,15 +184,25 @@ bench: deps
 	@$(MAKE) --no-print-directory build/dvk build/bench/gen
 	@sh bench/run.sh
 	@sh bench/import.sh
-	@node bench/phone.mjs
-	@node bench/lighthouse.mjs
+	@DVK_BIN=$${DVK_BIN:-build/dvk} node bench/phone.mjs
+	@DVK_BIN=$${DVK_BIN:-build/dvk} node bench/lighthouse.mjs
 
-# only the pages on a phone (part of make bench): bench/phone.mjs and Lighthouse
+# only the pages on a phone (part of make bench): bench/phone.mjs and Lighthouse. DVK_BIN is
+# set here: tests/lib/server.mjs reads it when imported, before the scripts' own default
+# runs, so without it they measured the sanitizer build whenever one was there.
 bench-pages: deps
 	@sh tools/deps.sh bench
 	@$(MAKE) --no-print-directory build/dvk
-	@node bench/phone.mjs
-	@node bench/lighthouse.mjs
+	@DVK_BIN=$${DVK_BIN:-build/dvk} node bench/phone.mjs
+	@DVK_BIN=$${DVK_BIN:-build/dvk} node bench/lighthouse.mjs
+
+# The screenshots of the user guides (docs/img/vi-*.webp, en-*.webp): tools/guide-shots.mjs
+# drives Debian's Chromium through the steps the guides describe, on a fresh demo database
+# served by the release build. Commit the pictures it writes; the build embeds them.
+guide-shots: deps
+	@sh tools/deps.sh test
+	@$(MAKE) --no-print-directory build/dvk
+	@DVK_BIN=$${DVK_BIN:-build/dvk} node tools/guide-shots.mjs
 
 # ten minutes of mixed reads and writes under wrk (SOAK_SECONDS, SOAK_MODELS): issue 8
 soak: deps

@@ -8,9 +8,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { startServer, addUser, ROOT } from '../tests/lib/server.mjs';
 import { signInOk } from '../tests/lib/session.mjs';
 import { api } from '../tests/lib/http.mjs';
+// the release build unless DVK_BIN says otherwise: set before server.mjs is loaded, which
+// reads it then (a static import would run first and pick the sanitizer build)
+process.env.DVK_BIN ||= 'build/dvk';
+const { startServer, addUser, ROOT } = await import('../tests/lib/server.mjs');
 
 const require = createRequire(path.join(ROOT, 'bench', 'lh', 'package.json'));
 const OUT = path.join(ROOT, 'bench', 'out', 'lighthouse');
@@ -21,7 +24,6 @@ async function main() {
   const { default: lighthouse } = await import(require.resolve('lighthouse'));
   const chromeLauncher = await import(require.resolve('chrome-launcher'));
   mkdirSync(OUT, { recursive: true });
-  process.env.DVK_BIN ||= 'build/dvk';
   const srv = await startServer({ demo: true });
   let chrome;
   let low = 0;

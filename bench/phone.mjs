@@ -15,7 +15,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import { startServer, addUser, ROOT } from '../tests/lib/server.mjs';
+// the release build unless DVK_BIN says otherwise: set before server.mjs is loaded, which
+// reads it then (a static import would run first and pick the sanitizer build)
+process.env.DVK_BIN ||= 'build/dvk';
+const { startServer, addUser, ROOT } = await import('../tests/lib/server.mjs');
 
 const OUT = path.join(ROOT, 'bench', 'out');
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -145,7 +148,6 @@ const kb = (n) => (n / 1024).toFixed(1);
 
 async function main() {
   mkdirSync(OUT, { recursive: true });
-  process.env.DVK_BIN ||= 'build/dvk';
   const srv = await startServer({ demo: true });
   let browser;
   let failed = false;
@@ -175,6 +177,9 @@ async function main() {
     const weights = [];
     weights.push(await weight(browser, srv, null, '/login'));
     weights.push(await weight(browser, srv, null, '/public'));
+    // the user guide: its text with the screenshots in the first screen ("other"); the rest
+    // of its pictures load lazily, as the reader scrolls
+    weights.push(await weight(browser, srv, null, '/guide'));
     const model = await (await fetch(`${srv.base}/public`)).text();
     const m = /href="(\/public\/models\/\d+)"/.exec(model);
     if (m) weights.push(await weight(browser, srv, null, m[1]));

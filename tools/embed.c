@@ -1,5 +1,8 @@
 /* embed.c: turns files into a C table (name, bytes, length, content-hashed name) compiled
  * into dvk. Usage: embed TABLE FILE... > out.c   Generated output: do not edit.
+ * `embed --name FILE` prints the hashed name alone; `embed --image FILE...` prints, for each
+ * PNG or WebP picture, "name hashed-name width height" (tools/md2html.awk writes them into
+ * the guide's <img> tags, so that the page keeps their room before they arrive).
  * The hashed name puts 12 hex digits of the content's 64-bit FNV-1a hash before the last
  * dot ("app.css" -> "app.0123456789ab.css"): a file served under it never changes, so
  * browsers may keep it for a year (not a security hash: it only tells versions apart). */
@@ -40,8 +43,73 @@ static void print_hashed(const char *path, unsigned long long h)
     printf("%.*s.%012llx%s", stem, name, h & 0xffffffffffffULL, dot ? dot : "");
 }
 
+static unsigned le16(const unsigned char *p) { return p[0] | (unsigned)p[1] << 8; }
+static unsigned le24(const unsigned char *p) { return le16(p) | (unsigned)p[2] << 16; }
+static unsigned long be32(const unsigned char *p)
+{
+    return (unsigned long)p[0] << 24 | (unsigned long)p[1] << 16 | (unsigned long)p[2] << 8 | p[3];
+}
+
+/* The size in pixels of a PNG (IHDR) or WebP (VP8, VP8L or VP8X chunk) picture; -1 for
+ * anything else. Only the first 30 bytes are read: the size is in every format's header. */
+static int image_size(const char *path, unsigned long *w, unsigned long *h)
+{
+    unsigned char b[30];
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        perror(path);
+        return -1;
+    }
+    size_t n = fread(b, 1, sizeof b, f);
+    fclose(f);
+    if (n >= 24 && memcmp(b, "\x89PNG\r\n\x1a\n", 8) == 0 && memcmp(b + 12, "IHDR", 4) == 0) {
+        *w = be32(b + 16);
+        *h = be32(b + 20);
+        return 0;
+    }
+    if (n < 30 || memcmp(b, "RIFF", 4) != 0 || memcmp(b + 8, "WEBP", 4) != 0)
+        return -1;
+    if (memcmp(b + 12, "VP8 ", 4) == 0 && b[23] == 0x9d && b[24] == 0x01 && b[25] == 0x2a) {
+        /* a key frame: 3 bytes of frame tag, the start code, then 14-bit width and height */
+        *w = le16(b + 26) & 0x3fff;
+        *h = le16(b + 28) & 0x3fff;
+        return 0;
+    }
+    if (memcmp(b + 12, "VP8L", 4) == 0 && b[20] == 0x2f) {
+        /* lossless: the signature byte, then width - 1 and height - 1 in 14 bits each */
+        unsigned long bits = b[21] | (unsigned long)b[22] << 8 | (unsigned long)b[23] << 16 | (unsigned long)b[24] << 24;
+        *w = (bits & 0x3fff) + 1;
+        *h = ((bits >> 14) & 0x3fff) + 1;
+        return 0;
+    }
+    if (memcmp(b + 12, "VP8X", 4) == 0) {
+        /* extended: 4 bytes of flags, then canvas width - 1 and height - 1 in 24 bits each */
+        *w = le24(b + 24) + 1;
+        *h = le24(b + 27) + 1;
+        return 0;
+    }
+    return -1;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc >= 3 && strcmp(argv[1], "--image") == 0) {
+        for (int i = 2; i < argc; i++) {
+            unsigned long long hash;
+            long len;
+            unsigned long w, h;
+            if (hash_file(argv[i], &hash, &len) != 0)
+                return 1;
+            if (image_size(argv[i], &w, &h) != 0) {
+                fprintf(stderr, "%s: not a PNG or WebP picture\n", argv[i]);
+                return 1;
+            }
+            printf("%s ", base(argv[i]));
+            print_hashed(argv[i], hash);
+            printf(" %lu %lu\n", w, h);
+        }
+        return 0;
+    }
     if (argc == 3 && strcmp(argv[1], "--name") == 0) {
         unsigned long long h;
         long len;

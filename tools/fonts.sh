@@ -8,8 +8,11 @@
 #           bold), and the font's licence (SIL OFL 1.1, which asks to ship it with the font)
 #   CSS     web/static/app.css, copied with an @font-face rule for each file appended: each
 #           with the subset's unicode-range from the package's own CSS, so a page loads only
-#           the files its text needs, and font-display: swap, so text shows at once in the
-#           system font and is redrawn when the font arrives.
+#           the files its text needs, and font-display: optional: text shows at once in the
+#           system font, and stays in it when the font is not there within ~0.1 s (a first
+#           page on a slow line), so nothing moves when it arrives; the file is still
+#           fetched and kept, and the next pages draw with it. (With swap, text redrawn in
+#           the new font moved a long page such as /guide: Lighthouse's layout shift 0.08-0.17.)
 # Without the package (no `npm ci` yet) app.css is copied as it is and pages use system fonts.
 set -eu
 embed=$1 pkg=$2 out=$3 css=$4
@@ -26,7 +29,7 @@ if [ -f "$pkg/files/be-vietnam-pro-vietnamese-400-normal.woff2" ]; then
             # the unicode-range of this subset, from the block "/* be-vietnam-pro-SUBSET-W-normal */"
             range=$(awk -v b="/* be-vietnam-pro-$s-$w-normal */" '$0 == b {on = 1; next} on && /unicode-range:/ {sub(/^[ \t]*unicode-range:[ \t]*/, ""); sub(/;[ \t]*$/, ""); print; exit}' "$pkg/$w.css")
             [ -n "$range" ] || { echo "fonts.sh: no unicode-range for $s $w in $pkg/$w.css" >&2; exit 1; }
-            printf "@font-face{font-family:'Be Vietnam Pro';font-style:normal;font-weight:%s;font-display:swap;src:url(/static/%s) format('woff2');unicode-range:%s}\n" \
+            printf "@font-face{font-family:'Be Vietnam Pro';font-style:normal;font-weight:%s;font-display:optional;src:url(/static/%s) format('woff2');unicode-range:%s}\n" \
                 "$w" "$("$embed" --name "$out/$f")" "$range" >> "$out/app.css.tmp"
         done
     done

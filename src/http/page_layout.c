@@ -108,6 +108,8 @@ int static_asset(struct rq *r)
                       : strcmp(ext, ".js") == 0  ? "text/javascript; charset=utf-8"
                       : strcmp(ext, ".svg") == 0 ? "image/svg+xml"
                       : strcmp(ext, ".woff2") == 0 ? "font/woff2"
+                      : strcmp(ext, ".webp") == 0 ? "image/webp"
+                      : strcmp(ext, ".png") == 0 ? "image/png"
                       : strcmp(ext, ".txt") == 0 ? "text/plain; charset=utf-8"
                                                  : "application/octet-stream";
     rq_add_header(r, "cache-control", immutable ? "public, max-age=31536000, immutable" : "public, max-age=3600");
