@@ -6,7 +6,9 @@
 #   1. dvk: `bench/gen` fills a fresh database with PEER_MODELS models (default 100,000,
 #      the same generator as `make bench`).
 #   2. Directus: bootstrapped on its own SQLite file; the collection `models` is created
-#      through its API (POST /collections, bench/peer/collection.json); the very rows of
+#      through its API (POST /collections, bench/peer/collection.json: dvk's model as one flat
+#      collection, no index but its key and the unique code, as Directus makes it; activity
+#      and revisions off for it, as dvk's generator writes no audit rows); the very rows of
 #      dvk's database (bench/peer/export.sql) are loaded through its API, POST /items/models
 #      in batches of PEER_BATCH; then Directus is restarted in the tuned setting the
 #      comparison is against (NODE_ENV=production, CACHE_SCHEMA_FREEZE_ENABLED=true).
