@@ -129,8 +129,9 @@ if ! $reuse; then
         -d '{"email":"bench@example.com","password":"bench-peer-password-1"}' "$dx/auth/login" |
         sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p')
     dx_tok='dvk-bench-peer-directus-static-token'
+    dx_auth=$jwt
+    post "$dx/users/me" "{\"token\":\"$dx_tok\"}" -X PATCH
     dx_auth=$dx_tok
-    dx_auth=$jwt post "$dx/users/me" "{\"token\":\"$dx_tok\"}" -X PATCH
     post "$dx/collections" @bench/peer/collection.json
     t1=$(now)
     split -l "$BATCH" "$run/models.jsonl" "$run/batch."
