@@ -20,7 +20,7 @@ SLIBOBJ   := $(patsubst %.c,build/asan/%.o,$(LIBSRC) $(GEN))
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,build/asan/tests/%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all run test deps test-deps unit-tests test-tools clean format bench bench-pages fuzz fuzz-targets crash soak guide-shots
+.PHONY: all run test deps test-deps unit-tests test-tools clean format bench bench-pages bench-peer fuzz fuzz-targets crash soak guide-shots
 all: build/dvk
 
 deps:
@@ -203,6 +203,14 @@ guide-shots: deps
 	@sh tools/deps.sh test
 	@$(MAKE) --no-print-directory build/dvk
 	@DVK_BIN=$${DVK_BIN:-build/dvk} node tools/guide-shots.mjs
+
+# dvk beside Directus 12 (on SQLite) and nginx serving dvk's bytes, same rows, same questions
+# (issue 8; docs/performance.md). tools/peer.sh installs nginx, wrk, Node 22 and Directus
+# under build/peer the first time (minutes); PEER_MODELS, PEER_SECONDS: bench/peer.sh
+bench-peer: deps
+	@sh tools/peer.sh
+	@$(MAKE) --no-print-directory build/dvk build/bench/gen
+	@sh bench/peer.sh
 
 # ten minutes of mixed reads and writes under wrk (SOAK_SECONDS, SOAK_MODELS): issue 8
 soak: deps
