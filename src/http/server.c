@@ -530,7 +530,10 @@ int server_run(const struct server_opts *o)
         n = 64;
     if (o->datadir)
         snprintf(datadir, sizeof datadir, "%s", o->datadir);
-    else {
+    else if (strncmp(o->db, "postgres", 8) == 0) {
+        /* a PostgreSQL database has no folder: "files" in the working directory */
+        snprintf(datadir, sizeof datadir, "files");
+    } else {
         /* beside the database: var/dvk.db keeps its files in var/files */
         const char *db = strncmp(o->db, "sqlite:", 7) == 0 ? o->db + 7 : o->db;
         const char *slash = strrchr(db, '/');

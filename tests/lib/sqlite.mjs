@@ -1,11 +1,13 @@
-// sqlite.mjs: the sqlite3 shell on a test database, for what no route may do
+// sqlite.mjs: the sqlite3 shell (psql for a PostgreSQL test database: pg.mjs) on a test database, for what no route may do
 // (ageing a session or a token, changing a status that only later work sets,
 // proving that triggers refuse changes to the audit trail).
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { isPg, psql } from './pg.mjs';
 
 /* Runs one or more SQL statements; resolves to { code, stdout, stderr } (never rejects on an SQL error). */
 export function sql(dbPath, statements) {
+  if (isPg(dbPath)) return psql(dbPath, statements);
   return new Promise((resolve, reject) => {
     execFile('sqlite3', ['-bail', '-cmd', '.timeout 10000', dbPath, statements], { timeout: 30000, maxBuffer: 256 << 20 },
       (err, stdout, stderr) => {
@@ -36,6 +38,12 @@ export const now = () => Math.floor(Date.now() / 1000);
 
 /* Rows of one query as objects (sqlite3 -json); resolves to [] when there are none. */
 export function sqlJson(dbPath, statement) {
+  if (isPg(dbPath)) {
+    return psql(dbPath, `SELECT coalesce(json_agg(t), '[]') FROM (${statement.replace(/;\s*$/, '')}) t`).then((r) => {
+      if (r.code !== 0 || r.stderr.trim()) throw new Error(`psql ${statement}: exit ${r.code}: ${r.stderr}`);
+      return JSON.parse(r.stdout);
+    });
+  }
   return new Promise((resolve, reject) => {
     execFile('sqlite3', ['-bail', '-json', '-cmd', '.timeout 10000', dbPath, statement], { timeout: 30000, maxBuffer: 256 << 20 },
       (err, stdout, stderr) => {
