@@ -81,15 +81,21 @@ static char *translate(const char *sql, bool *returning_id)
                 break;
             buf_putc(&b, *p);
         } else if (*p == '?') {
+            int n;
             if (p[1] >= '0' && p[1] <= '9') {
-                int n = (int)strtol(p + 1, (char **)&p, 10);
+                n = (int)strtol(p + 1, (char **)&p, 10);
                 p--;
-                buf_printf(&b, "$%d", n);
                 if (n > next)
                     next = n;
             } else {
-                buf_printf(&b, "$%d", ++next);
+                n = ++next;
             }
+            /* "? IS NULL" says nothing of the parameter's type, which PostgreSQL must know:
+             * such optional filters are text in dvk's queries */
+            if (strncmp(p + 1, " IS NULL", 8) == 0 || strncmp(p + 1, " IS NOT NULL", 12) == 0)
+                buf_printf(&b, "CAST($%d AS TEXT)", n);
+            else
+                buf_printf(&b, "$%d", n);
         } else {
             buf_putc(&b, *p);
         }

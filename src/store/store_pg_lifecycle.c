@@ -228,7 +228,7 @@ int p_appraisal_list(struct store *base, int64_t model_id, struct appraisal **ou
     for (int i = 0; i < *n; i++) {
         struct appraisal *a = &(*out)[i];
         st = pg_once(s, "SELECT code, name, weight, max_score, score FROM appraisal_scores WHERE appraisal_id = ?"
-                        " ORDER BY rowid");
+                        " ORDER BY ctid"); /* in the order written (the rows are never updated) */
         if (!st)
             return ST_ERR;
         pq_bind_int64(st, 1, a->id);

@@ -39,7 +39,7 @@ export const now = () => Math.floor(Date.now() / 1000);
 /* Rows of one query as objects (sqlite3 -json); resolves to [] when there are none. */
 export function sqlJson(dbPath, statement) {
   if (isPg(dbPath)) {
-    return psql(dbPath, `SELECT coalesce(json_agg(t), '[]') FROM (${statement.replace(/;\s*$/, '')}) t`).then((r) => {
+    return psql(dbPath, `SELECT coalesce(json_agg(dvk_row), '[]') FROM (${statement.replace(/;\s*$/, '')}) dvk_row`).then((r) => {
       if (r.code !== 0 || r.stderr.trim()) throw new Error(`psql ${statement}: exit ${r.code}: ${r.stderr}`);
       return JSON.parse(r.stdout);
     });
@@ -51,4 +51,40 @@ export function sqlJson(dbPath, statement) {
         resolve(stdout.trim() ? JSON.parse(stdout) : []);
       });
   });
+}
+
+/* ---- what differs between the engines (pg.mjs) --------------------------------------------- */
+export { isPg };
+
+/* Makes every INSERT into table whose new row satisfies when (SQL on NEW) fail with message,
+ * until dropFailTrigger(dbPath, name, table): a trigger in either engine's dialect. */
+export function failTrigger(dbPath, name, table, when, message) {
+  if (isPg(dbPath)) {
+    return sqlOk(dbPath, `CREATE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION ${q(message)}; END $$;
+      CREATE TRIGGER ${name} BEFORE INSERT ON ${table} FOR EACH ROW WHEN (${when}) EXECUTE FUNCTION ${name}();`);
+  }
+  return sqlOk(dbPath, `CREATE TRIGGER ${name} BEFORE INSERT ON ${table} WHEN ${when} BEGIN SELECT RAISE(ABORT, ${q(message)}); END;`);
+}
+
+export function dropFailTrigger(dbPath, name, table) {
+  if (isPg(dbPath)) return sqlOk(dbPath, `DROP TRIGGER ${name} ON ${table}; DROP FUNCTION ${name}();`);
+  return sqlOk(dbPath, `DROP TRIGGER ${name};`);
+}
+
+/* The rows of tables as INSERT statements (sqlite3's .dump; pg_dump --inserts on PostgreSQL,
+ * with the schema name left out so that both read "INSERT INTO table"). */
+export function dumpTables(dbPath, tables) {
+  if (!isPg(dbPath)) return sqlOk(dbPath, `.dump ${tables.join(' ')}`);
+  return new Promise((resolve, reject) => {
+    execFile('pg_dump', ['--data-only', '--inserts', ...tables.flatMap((t) => ['-t', t]), '-d', dbPath],
+      { timeout: 30000, maxBuffer: 256 << 20 }, (err, stdout, stderr) => {
+        if (err) return reject(new Error(`pg_dump: ${err.message} ${stderr}`));
+        resolve(stdout.replace(/INSERT INTO public\./g, 'INSERT INTO '));
+      });
+  });
+}
+
+/* SQL joining column col of the rows in order, with sep (group_concat / string_agg). */
+export function joinedSql(dbPath, col, sep, order) {
+  return isPg(dbPath) ? `string_agg(${col}, ${q(sep)} ORDER BY ${order})` : `group_concat(${col}, ${q(sep)})`;
 }
