@@ -37,6 +37,7 @@ struct pq_stmt {
     PGresult *res;             /* after the first step */
     int row;                   /* the row the columns read */
     bool returning_id;         /* ends in " RETURNING id": the id goes to s->last_id */
+    bool retried;              /* being run again on a restored connection */
 };
 
 struct pg_store {
@@ -47,6 +48,7 @@ struct pg_store {
     int64_t changes; /* rows the last command changed (or returned) */
     char state[6];   /* SQLSTATE of the last failure */
     int depth;       /* nesting of begin() */
+    bool read_only;  /* limit(): every transaction read-only (set again after a reconnection) */
 };
 
 #define S(s) ((struct pg_store *)(s))

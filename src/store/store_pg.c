@@ -65,6 +65,9 @@ int pg_fail(struct pg_store *s, const char *what)
 
 /* ---- the statement type (pg_int.h) --------------------------------------------------- */
 
+static int session_setup(struct pg_store *s);
+static void reconnect_if_lost(struct pg_store *s);
+
 /* sql with SQLite's placeholders ("?", "?N") as PostgreSQL's ("$N"); string literals and
  * quoted names are copied as they are. */
 static char *translate(const char *sql, bool *returning_id)
@@ -208,10 +211,27 @@ void pq_bind_null(pq_stmt *st, int i)
     bind_owned(st, i, NULL);
 }
 
+/* A connection lost between transactions (the server restarted, a failover) is opened
+ * again before the next statement; one lost inside a transaction fails it (ST_FAULT_IO). */
+static void reconnect_if_lost(struct pg_store *s)
+{
+    if (PQstatus(s->db) != CONNECTION_BAD || s->depth > 0)
+        return;
+    PQreset(s->db);
+    if (PQstatus(s->db) != CONNECTION_OK)
+        return;
+    log_info("postgresql: connection restored");
+    for (int i = 0; i < Q_COUNT; i++)
+        if (s->q[i])
+            s->q[i]->prepared = false; /* the server forgot them with the session */
+    session_setup(s);
+}
+
 int pq_step(pq_stmt *st)
 {
     struct pg_store *s = st->s;
     if (!st->res) {
+        reconnect_if_lost(s);
         const char *vals[PQ_MAX_PARAMS];
         for (int i = 0; i < st->nparams; i++)
             vals[i] = st->vals[i];
@@ -233,6 +253,15 @@ int pq_step(pq_stmt *st)
             st->res = PQexecParams(s->db, st->sql, st->nparams, NULL, vals, NULL, NULL, 0);
         }
         ExecStatusType t = PQresultStatus(st->res);
+        if (t == PGRES_FATAL_ERROR && PQstatus(s->db) == CONNECTION_BAD && s->depth == 0 && !st->retried) {
+            /* the connection was lost since the last statement: once more on a new one */
+            PQclear(st->res);
+            st->res = NULL;
+            st->retried = true;
+            int rc = pq_step(st);
+            st->retried = false;
+            return rc;
+        }
         if (t == PGRES_COMMAND_OK) {
             const char *n = PQcmdTuples(st->res);
             s->changes = *n ? atoll(n) : 0;
@@ -337,6 +366,7 @@ int pg_done(struct pg_store *s, pq_stmt *st, const char *what)
 
 int pg_exec(struct pg_store *s, const char *sql, const char *what)
 {
+    reconnect_if_lost(s);
     PGresult *r = PQexec(s->db, sql);
     ExecStatusType t = PQresultStatus(r);
     if (t != PGRES_COMMAND_OK && t != PGRES_TUPLES_OK) {
@@ -381,10 +411,8 @@ static int p_begin_read(struct store *base)
 static int p_limit(struct store *base, int64_t max_bytes, bool read_only)
 {
     (void)max_bytes;
-    return pg_exec(S(base),
-                   read_only ? "SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY"
-                             : "SET SESSION CHARACTERISTICS AS TRANSACTION READ WRITE",
-                   "read_only");
+    S(base)->read_only = read_only;
+    return session_setup(S(base));
 }
 
 static int p_commit(struct store *base)
@@ -1522,6 +1550,17 @@ static const struct store_ops pg_ops = {
     .audit_list = p_audit_list,
 };
 
+/* The settings of this connection's session. */
+static int session_setup(struct pg_store *s)
+{
+    return pg_exec(s,
+                   s->read_only ? "SET client_encoding = 'UTF8'; SET client_min_messages = warning;"
+                                  " SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY"
+                                : "SET client_encoding = 'UTF8'; SET client_min_messages = warning;"
+                                  " SET SESSION CHARACTERISTICS AS TRANSACTION READ WRITE",
+                   "session");
+}
+
 /* Drops the server's notices (a migration's "does not exist, skipping"): stderr is for errors. */
 static void quiet(void *arg, const char *message)
 {
@@ -1545,7 +1584,7 @@ struct store *store_open_pg(const char *url)
         return NULL;
     }
     PQsetNoticeProcessor(s->db, quiet, NULL);
-    if (pg_exec(s, "SET client_encoding = 'UTF8'; SET client_min_messages = warning", "session")) {
+    if (session_setup(s)) {
         p_close(&s->base);
         return NULL;
     }

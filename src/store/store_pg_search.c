@@ -84,9 +84,11 @@ static int by_date(struct pg_store *s, const struct model_filter *f, struct mode
     const char *words[MAX_WORDS];
     int nw = split_words(f->q_fold, copy, words);
 
-    /* the filter's parameters come first in the text, then the title words, the cursor, the limit */
+    /* the parameters in the order of the text: the filter's, the title words, the cursor, the limit */
     struct buf sql = BUF_INIT;
-    buf_puts(&sql, "SELECT y.id, y.grp, y.key FROM (SELECT x.id, x.key, ");
+    buf_puts(&sql, "SELECT x.id, g.grp, x.key FROM (SELECT m.id, m.title_fold, " KEY_SQL " AS key FROM models m");
+    pg_filter_sql(f, &sql);
+    buf_puts(&sql, ") x CROSS JOIN LATERAL (SELECT ");
     if (asc || nw == 0) {
         buf_puts(&sql, "0");
     } else {
@@ -95,12 +97,10 @@ static int by_date(struct pg_store *s, const struct model_filter *f, struct mode
             buf_puts(&sql, " AND instr(' ' || x.title_fold, ' ' || ?) > 0");
         buf_puts(&sql, " THEN 1 ELSE 2 END");
     }
-    buf_puts(&sql, " AS grp FROM (SELECT m.id, m.title_fold, " KEY_SQL " AS key FROM models m");
-    pg_filter_sql(f, &sql);
-    buf_puts(&sql, ") x) y");
+    buf_puts(&sql, " AS grp) g");
     if (f->has_cursor)
-        buf_puts(&sql, asc ? " WHERE y.key > ?" : " WHERE (y.grp > ? OR (y.grp = ? AND y.key < ?))");
-    buf_puts(&sql, asc ? " ORDER BY y.key LIMIT ?" : " ORDER BY y.grp, y.key DESC LIMIT ?");
+        buf_puts(&sql, asc ? " WHERE x.key > ?" : " WHERE (g.grp > ? OR (g.grp = ? AND x.key < ?))");
+    buf_puts(&sql, asc ? " ORDER BY x.key LIMIT ?" : " ORDER BY g.grp, x.key DESC LIMIT ?");
     pq_stmt *st = pg_once(s, sql.p);
     buf_free(&sql);
     int i = pg_filter_bind(st, f);
