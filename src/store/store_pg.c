@@ -380,10 +380,17 @@ int pg_exec(struct pg_store *s, const char *sql, const char *what)
 
 /* ---- transactions --------------------------------------------------------- */
 
-/* Opens the outermost transaction with sql; inner begins only count. Writers run at READ
- * COMMITTED: a model's update names the version it read (ST_CONFLICT when another
- * transaction moved it) and a year's code counter is one row locked by its increment, so
- * concurrent writers, on this node or another, never lose an update. */
+/* Opens the outermost transaction with sql; inner begins only count.
+ *
+ * Write transactions take one advisory lock, held to their end: writers run one after
+ * another, on every node, as SQLite's BEGIN IMMEDIATE makes them on one machine. The
+ * services were written for that (an appraisal reads the model's step, then moves it on;
+ * with writers side by side, a second one would meet a step it had not read). Each
+ * transaction is short; reads never wait for it. Statements outside a transaction (a
+ * session's last-seen time) are single statements and do not take it. Within a
+ * transaction, READ COMMITTED then sees every write committed before the lock was granted,
+ * and a model's update still names the version it read (ST_CONFLICT, HTTP 409). */
+#define WRITE_LOCK "BEGIN; SELECT pg_advisory_xact_lock(7007002)"
 static int begin_as(struct store *base, const char *sql)
 {
     struct pg_store *s = S(base);
@@ -397,7 +404,7 @@ static int begin_as(struct store *base, const char *sql)
 
 static int p_begin(struct store *base)
 {
-    return begin_as(base, "BEGIN");
+    return begin_as(base, WRITE_LOCK);
 }
 
 /* one snapshot for the reads that follow */
