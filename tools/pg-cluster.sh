@@ -3,6 +3,9 @@
 #   sh tools/pg-cluster.sh start DIR   creates DIR (which must not exist, or be empty), runs
 #                                      initdb and the server there, and prints the connection
 #                                      URL of its superuser on stdout
+#   sh tools/pg-cluster.sh replica DIR PRIMARY_DIR
+#                                      a streaming replica of the cluster of PRIMARY_DIR (hot
+#                                      standby, read-only) in DIR; prints the same kind of URL
 #   sh tools/pg-cluster.sh stop DIR    stops that server and removes DIR
 # The server listens on a Unix socket in DIR only (no TCP port), trusts local connections
 # (the socket's folder is the only way in) and keeps nothing durable (fsync off). It uses the
@@ -13,7 +16,7 @@ set -e
 what=$1
 dir=$2
 if [ -z "$what" ] || [ -z "$dir" ]; then
-    echo "usage: sh tools/pg-cluster.sh start|stop DIR" >&2
+    echo "usage: sh tools/pg-cluster.sh start|stop DIR, or replica DIR PRIMARY_DIR" >&2
     exit 2
 fi
 bin=
@@ -34,8 +37,8 @@ as_owner() {
     fi
 }
 
-case $what in
-start)
+# prepare DIR: creates the empty folder, owned by the cluster's user
+prepare() {
     mkdir -p "$dir"
     dir=$(cd "$dir" && pwd)
     if [ -n "$(ls -A "$dir")" ]; then
@@ -50,12 +53,12 @@ start)
         chown postgres: "$dir"
     fi
     chmod 700 "$dir"
-    as_owner "$bin/initdb" -D "$dir/data" -U dvk -A trust -E UTF8 --no-locale --no-sync >"$dir/initdb.log" 2>&1 || {
-        cat "$dir/initdb.log" >&2
-        exit 1
-    }
-    # listen_addresses '': no TCP at all; max_connections: every test's dvk serve holds one
-    # connection per worker thread
+}
+
+# serve: starts the server of DIR/data on a socket in DIR and prints its URL.
+# listen_addresses '': no TCP at all; max_connections: every test's dvk serve holds one
+# connection per worker thread
+serve() {
     as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -s \
         -o "-c listen_addresses='' -c unix_socket_directories='$dir' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=400 -c shared_buffers=32MB" \
         start >/dev/null || {
@@ -63,6 +66,26 @@ start)
         exit 1
     }
     echo "postgresql://dvk@/postgres?host=$dir"
+}
+
+case $what in
+start)
+    prepare
+    as_owner "$bin/initdb" -D "$dir/data" -U dvk -A trust -E UTF8 --no-locale --no-sync >"$dir/initdb.log" 2>&1 || {
+        cat "$dir/initdb.log" >&2
+        exit 1
+    }
+    serve
+    ;;
+replica)
+    primary=$(cd "${3:?usage: sh tools/pg-cluster.sh replica DIR PRIMARY_DIR}" && pwd)
+    prepare
+    # -R: the copy starts as a standby that follows the primary over its socket
+    as_owner "$bin/pg_basebackup" -D "$dir/data" -R -X stream -c fast -h "$primary" -U dvk >"$dir/basebackup.log" 2>&1 || {
+        cat "$dir/basebackup.log" >&2
+        exit 1
+    }
+    serve
     ;;
 stop)
     [ -d "$dir" ] || exit 0

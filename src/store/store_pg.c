@@ -1597,10 +1597,12 @@ struct store *store_open_pg(const char *url)
     }
     /* Sort keys and codes compare by bytes, as in SQLite: a database in another collation
      * would list units and titles in a different order. */
-    pq_stmt *st = pg_once(s, "SELECT datcollate FROM pg_database WHERE datname = current_database()");
+    pq_stmt *st = pg_once(s, "SELECT datcollate, pg_is_in_recovery() FROM pg_database WHERE datname = current_database()");
     int step = pq_step(st);
     const char *coll = step == PQ_ROW ? (const char *)pq_column_text(st, 0) : NULL;
     bool c_order = coll && (strcmp(coll, "C") == 0 || strcmp(coll, "POSIX") == 0 || strncmp(coll, "C.", 2) == 0);
+    /* a standby (dvk serve --db-read) is read-only: the primary applies the migrations */
+    bool standby = step == PQ_ROW && pq_column_int(st, 1);
     if (step == PQ_ROW && !c_order)
         log_error("postgresql: the database uses the collation %s; dvk needs C"
                   " (CREATE DATABASE ... TEMPLATE template0 LC_COLLATE 'C' LC_CTYPE 'C')", coll);
@@ -1609,6 +1611,14 @@ struct store *store_open_pg(const char *url)
         pg_fail(s, "collation");
         p_close(&s->base);
         return NULL;
+    }
+    if (standby) {
+        s->read_only = true;
+        if (!c_order || session_setup(s)) {
+            p_close(&s->base);
+            return NULL;
+        }
+        return &s->base;
     }
     if (!c_order || migrate(s) != ST_OK || fill_sort_keys(s) != ST_OK) {
         p_close(&s->base);
