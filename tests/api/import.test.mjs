@@ -39,7 +39,7 @@ async function importRows(rows, { dry = false, lang = 'en', ...opts } = {}) {
 async function stored(tok) {
   const rows = await sqlJson(srv.dbPath, `SELECT id, code, title, field, kind, hierarchy, unit_code,
     registration_level AS level, registered_on, status, typical, ext_key, summary, updated_at
-    FROM models WHERE title LIKE ${q(`%${tok}%`)} ORDER BY title;`);
+    FROM models WHERE lower(title) LIKE lower(${q(`%${tok}%`)}) ORDER BY title;`);
   return Object.fromEntries(rows.map((r) => [r.title, r]));
 }
 
