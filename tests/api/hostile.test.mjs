@@ -3,7 +3,6 @@
 // run beside a normal one on the same database: their writes get a clear 503 / 507,
 // nothing already accepted is lost, reads keep working, and the normal node (the
 // same database once space is freed or maintenance ends) writes again.
-import { PG } from '../lib/pg.mjs';
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -14,6 +13,7 @@ import { startServer, startNode, runDvk, runDvkStatus, createToken } from '../li
 import { api, createModel, validModel } from '../lib/http.mjs';
 import { signIn, signInOk, page, errorText } from '../lib/session.mjs';
 import { sqlJson } from '../lib/sqlite.mjs';
+import { PG } from '../lib/pg.mjs';
 
 let srv;
 const accepted = []; // every model a node answered 201 for
