@@ -417,7 +417,9 @@ static int p_begin_read(struct store *base)
  * on a volume of its own); read_only makes every transaction of this connection read-only. */
 static int p_limit(struct store *base, int64_t max_bytes, bool read_only)
 {
-    (void)max_bytes;
+    static _Atomic int told;
+    if (max_bytes > 0 && !told++)
+        log_info("postgresql: --max-db-mb has no effect on PostgreSQL (give the database a quota of the server's)");
     S(base)->read_only = read_only;
     return session_setup(S(base));
 }
