@@ -1,6 +1,7 @@
 #!/bin/sh
 # run.sh: runs every test suite of dvk and sums them (used by `make test`).
-#   unit     every cmocka binary in build/asan/tests/ (TAP: ok / not ok lines)
+#   unit     every cmocka binary in build/asan/tests/ (TAP: ok / not ok lines), and
+#            test_store again on PostgreSQL (test_store-pg)
 #   api      node --test tests/api/      (TAP summary: # pass N / # fail N)
 #   api-pg   the same suites on PostgreSQL (a throwaway cluster; tests/pg-pending.txt: those not yet)
 #   browser  node --test tests/browser/  (same)
@@ -27,16 +28,40 @@ total_pass=0
 total_fail=0
 missing=0
 
+# ---- a throwaway PostgreSQL cluster (tools/pg-cluster.sh: a Unix socket in a temporary
+# folder, no TCP port), for the store tests and the API suites run a second time on
+# PostgreSQL (unit-pg, api-pg); stopped and removed at the end, whatever happens.
+pg_dir=$(mktemp -d /tmp/dvk-pg.XXXXXX)
+trap 'sh tools/pg-cluster.sh stop "$pg_dir" >/dev/null 2>&1' EXIT
+trap 'exit 130' INT TERM
+if ! pg_url=$(sh tools/pg-cluster.sh start "$pg_dir" 2>"$out/pg-cluster.log"); then
+    pg_url=""
+    cat "$out/pg-cluster.log"
+fi
+
 # ---- unit: cmocka ------------------------------------------------------------
 u_pass=0
 u_fail=0
 u_bins=0
-for t in build/asan/tests/*; do
+# every binary, then the store's again on PostgreSQL (DVK_TEST_PG: a database of its own)
+for t in build/asan/tests/* pg:build/asan/tests/test_store; do
+    pg_env=""
+    case $t in
+    pg:*)
+        t=${t#pg:}
+        if [ -z "$pg_url" ]; then
+            echo "unit: test_store on PostgreSQL did not run (no cluster; see $out/pg-cluster.log)"
+            missing=$((missing + 1))
+            continue
+        fi
+        pg_env=$pg_url
+        ;;
+    esac
     if [ ! -f "$t" ] || [ ! -x "$t" ]; then continue; fi
     u_bins=$((u_bins + 1))
-    name=$(basename "$t")
+    name=$(basename "$t")${pg_env:+-pg}
     log="$out/unit-$name.tap"
-    CMOCKA_MESSAGE_OUTPUT=TAP "./$t" >"$log" 2>&1
+    DVK_TEST_PG=$pg_env CMOCKA_MESSAGE_OUTPUT=TAP "./$t" >"$log" 2>&1
     rc=$?
     p=$(grep -c '^ok ' "$log")
     f=$(grep -c '^not ok ' "$log")
@@ -154,12 +179,9 @@ node_suite() {
 node_suite api tests/api
 
 # ---- api-pg: the API suites again, each test's dvk on a PostgreSQL database of its own in
-# a throwaway cluster (tools/pg-cluster.sh: a Unix socket in a temporary folder, removed at
-# the end). tests/pg-pending.txt names the suites that do not pass on PostgreSQL yet, each
-# with its reason; every other suite of tests/api runs here.
-pg_dir=$(mktemp -d /tmp/dvk-pg.XXXXXX)
-trap 'sh tools/pg-cluster.sh stop "$pg_dir" >/dev/null 2>&1' EXIT INT TERM
-if pg_url=$(sh tools/pg-cluster.sh start "$pg_dir" 2>"$out/pg-cluster.log"); then
+# the throwaway cluster. tests/pg-pending.txt names the suites that do not pass on
+# PostgreSQL yet, each with its reason; every other suite of tests/api runs here.
+if [ -n "$pg_url" ]; then
     pg_files=""
     for f in tests/api/*.test.mjs; do
         grep -q "^$(basename "$f")" tests/pg-pending.txt 2>/dev/null || pg_files="$pg_files $f"
@@ -168,10 +190,8 @@ if pg_url=$(sh tools/pg-cluster.sh start "$pg_dir" 2>"$out/pg-cluster.log"); the
     DVK_TEST_PG=$pg_url node_suite api-pg tests/api $pg_files
 else
     echo "api-pg: did not run (no PostgreSQL cluster; see $out/pg-cluster.log)"
-    cat "$out/pg-cluster.log"
     missing=$((missing + 1))
 fi
-sh tools/pg-cluster.sh stop "$pg_dir" >/dev/null 2>&1
 node_suite crash tests/crash
 if [ -d node_modules/playwright-core ]; then
     node_suite browser tests/browser
