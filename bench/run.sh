@@ -22,19 +22,31 @@ SECS=${BENCH_SECONDS:-10}
 SEARCH_CONNS=${BENCH_SEARCH_CONNECTIONS:-4}
 tmp=$(mktemp -d)
 pid=
-trap 'kill $pid 2>/dev/null || true; rm -rf "$tmp"' EXIT INT TERM
+pid2=
+trap 'kill $pid $pid2 2>/dev/null || true; rm -rf "$tmp"' EXIT INT TERM
 echo "bench-quan-tri-mat-khau-1" > "$tmp/pw"
 ./build/dvk init --db "$tmp/b.db" --admin-password-file "$tmp/pw" >/dev/null
 ./build/bench/gen --db "$tmp/b.db" --models "$N"
 tok=$(./build/dvk token create --db "$tmp/b.db" --user admin 2>/dev/null)
-port=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])' 2>/dev/null || echo 18799)
-./build/dvk serve --db "$tmp/b.db" --port "$port" >"$tmp/serve.log" 2>&1 &
-pid=$!
-i=0
-until curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; do
-    i=$((i + 1)); [ $i -lt 100 ] || { echo "bench: dvk did not start"; cat "$tmp/serve.log"; exit 1; }
-    sleep 0.1
-done
+free_port() {
+    python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])' 2>/dev/null || echo "$1"
+}
+# dvk serve on the database with extra options; sets port and pid
+serve() {
+    port=$(free_port "$1")
+    shift
+    ./build/dvk serve --db "$tmp/b.db" --port "$port" "$@" >>"$tmp/serve.log" 2>&1 &
+    pid=$!
+    i=0
+    until curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; do
+        i=$((i + 1)); [ $i -lt 100 ] || { echo "bench: dvk did not start"; cat "$tmp/serve.log"; exit 1; }
+        sleep 0.1
+    done
+}
+# Most of the run measures what each request costs when it is computed (the answer cache
+# off: as after every change of the data); a part at the end measures the same GETs
+# answered again while nothing changes (the cache on, as dvk serves by default).
+serve 18799 --cache-mb 0
 base="http://127.0.0.1:$port"
 
 # wrk: requests/s and latency percentiles for one URL (extra wrk arguments after it)
@@ -95,6 +107,13 @@ row "list, newest first, 50 per page" "$base/api/v1/models?limit=50" \
 row "list, one province and field" "$base/api/v1/models?limit=50&hierarchy=2024&unit=$prov&field=economic" \
     "SELECT * FROM models WHERE p24 = '$prov' AND field = 'economic' ORDER BY registered_on DESC, id DESC LIMIT 50;"
 row "one model" "$base/api/v1/models/4242" "SELECT * FROM models WHERE id = 4242;"
+row "one model's page (HTML)" "$base/models/4242" "SELECT * FROM models WHERE id = 4242;"
+# the dashboard's baseline is one country-wide GROUP BY (a fraction of what the page asks):
+# 20 runs of it, not 2,000
+REPEAT=20
+row "dashboard (HTML, whole country)" "$base/dashboard" \
+    "SELECT field, kind, typical, count(*) FROM models WHERE status = 'recognized' GROUP BY 1, 2, 3;"
+REPEAT=
 
 # ---- search -----------------------------------------------------------------------------
 # The MATCH term dvk makes of one folded word ($2 = "." for the title column): a prefix
@@ -166,8 +185,39 @@ report_row "country, all statuses, mid-year to mid-year" "$base/api/v1/reports/b
 report_row "country time series (2025)" "$base/api/v1/reports/timeseries?hierarchy=2025&$period" \
     "SELECT substr(registered_on, 1, 4), count(*) FROM models WHERE status <> 'draft' AND registered_on BETWEEN '2010-01-01' AND '2024-12-31' GROUP BY 1;" 200
 
+# ---- answered again: the same GETs while nothing changes ------------------------------------
+# A second dvk on the same database with its answer cache (the default): a repeated GET
+# is sent from memory while the data's generation stays (src/http/cache.c).
 rss=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status")
+pid2=$pid
+pid=
+serve 18798
+cbase="http://127.0.0.1:$port"
 echo
-echo "dvk peak RSS: $((rss / 1024)) MB   machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)"
+printf '%-44s %12s %10s %10s %8s %14s %7s\n' "the same GET again (answer cache on)" "dvk req/s" "p50" "p99" "non-2xx" "computed req/s" "ratio"
+again_row() {
+    m=$(measure "$cbase$2")
+    c=$(measure "$base$2" | awk '{print $1}')
+    print_row "$1" "$m" "$c"
+}
+again_row "list, one province and field" "/api/v1/models?limit=50&hierarchy=2024&unit=$prov&field=economic"
+again_row "one model" "/api/v1/models/4242"
+again_row "one model's page (HTML)" "/models/4242"
+again_row "province report (by unit, 2024)" "/api/v1/reports/by_unit?hierarchy=2024&unit=$prov&$period"
+again_row "dashboard (HTML, whole country)" "/dashboard"
+rss2=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status")
+kill "$pid"
+wait "$pid" 2>/dev/null || true
+pid=
+
+# ---- writes ------------------------------------------------------------------------------
+echo
+printf '%-44s %12s %10s %10s %8s\n' "write" "dvk req/s" "p50" "p99" "non-2xx"
+m=$(measure "$base/api/v1/models" -s bench/create.lua)
+set -- $m
+printf '%-44s %12s %10s %10s %8s\n' "model creation (POST, 32 conn.)" "$1" "$2" "$3" "$4"
+rss=$(awk '/VmHWM/ {print $2}' "/proc/$pid2/status")
+echo
+echo "dvk peak RSS: $((rss / 1024)) MB computing every answer, $((rss2 / 1024)) MB with the answer cache   machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)"
 echo "ratio = dvk requests/s over HTTP (with JSON, the list's total count and authorization) / sqlite3 shell queries/s for the same rows."
 echo "Lists use 32 connections; search uses $SEARCH_CONNS (BENCH_SEARCH_CONNECTIONS), see bench/run.sh."

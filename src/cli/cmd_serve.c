@@ -24,7 +24,7 @@ int cmd_serve(int argc, char **argv)
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             printf("usage: dvk serve --db PATH [--listen ADDR] [--port N] [--threads N] [--data DIR]\n"
                    "                 [--read-only] [--max-db-mb N] [--max-connections N] [--timeout SECONDS]\n"
-                   "                 [--db-read URL]\n"
+                   "                 [--cache-mb N] [--db-read URL]\n"
                    "Serves the pages and the JSON API (default 127.0.0.1:8080, one event loop per core).\n"
                    "Attachments are kept under --data (default: the folder \"files\" beside the database).\n"
                    "The database may also be given in the DVK_DB environment variable.\n"
@@ -34,14 +34,19 @@ int cmd_serve(int argc, char **argv)
                    "--max-db-mb N    cap the database at N MB: past it writes fail with 507\n"
                    "--max-connections N  open connections at once (default %d); more are closed at once\n"
                    "--timeout S      a request must arrive, and an idle connection is closed, within S\n"
-                   "                 seconds (default %d)\n",
-                   SERVER_MAX_CONNS, SERVER_TIMEOUT);
+                   "                 seconds (default %d)\n"
+                   "--cache-mb N     memory for answers kept while the data is unchanged (default %d;\n"
+                   "                 0 turns the cache off)\n"
+                   "--db-cache-mb N  memory for the database's pages, all connections together\n"
+                   "                 (default %d; 0: 64 MB a connection)\n",
+                   SERVER_MAX_CONNS, SERVER_TIMEOUT, SERVER_CACHE_MB, SERVER_DB_CACHE_MB);
             return 0;
         }
-    struct server_opts o = {.listen = "127.0.0.1", .port = 8080};
+    struct server_opts o = {.listen = "127.0.0.1", .port = 8080, .cache_mb = -1, .db_cache_mb = -1};
     const char *port = opt(argc, argv, "--port"), *listen = opt(argc, argv, "--listen"),
                *threads = opt(argc, argv, "--threads"), *max_db = opt(argc, argv, "--max-db-mb"),
-               *conns = opt(argc, argv, "--max-connections"), *timeout = opt(argc, argv, "--timeout");
+               *conns = opt(argc, argv, "--max-connections"), *timeout = opt(argc, argv, "--timeout"),
+               *cache = opt(argc, argv, "--cache-mb"), *db_cache = opt(argc, argv, "--db-cache-mb");
     o.read_only = flag(argc, argv, "--read-only");
     o.datadir = opt(argc, argv, "--data");
     o.db = opt(argc, argv, "--db");
@@ -92,6 +97,20 @@ int cmd_serve(int argc, char **argv)
             return 2;
         }
         o.timeout = (int)v;
+    }
+    if (cache) {
+        if (!number(cache, 0, 65536, &v)) {
+            fprintf(stderr, "dvk serve: --cache-mb must be 0 to 65536 megabytes\n");
+            return 2;
+        }
+        o.cache_mb = (int)v;
+    }
+    if (db_cache) {
+        if (!number(db_cache, 0, 1 << 20, &v)) {
+            fprintf(stderr, "dvk serve: --db-cache-mb must be 0 to 1048576 megabytes\n");
+            return 2;
+        }
+        o.db_cache_mb = (int)v;
     }
     return server_run(&o) == 0 ? 0 : 1;
 }

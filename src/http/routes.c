@@ -7,7 +7,7 @@
 #define MB (1024 * 1024)
 
 const struct route routes[] = {
-    {"GET", "/healthz", api_healthz, R_PUBLIC, 0},
+    {"GET", "/healthz", api_healthz, R_PUBLIC | R_NOCACHE, 0},
     {"GET", "/api/v1/me", api_me, R_JSON | R_AUTH, 0},
     {"GET", "/api/v1/indicators", api_indicators, R_JSON | R_AUTH, 0},
     {"GET", "/api/v1/units", api_units_list, R_JSON | R_AUTH, 0},
@@ -45,7 +45,7 @@ const struct route routes[] = {
     {"POST", "/api/v1/awards/{}/attachments", api_attachment_create, R_MULTIPART | R_AUTH, 11 * MB},
     {"GET", "/api/v1/audit", api_audit, R_JSON | R_AUTH, 0},
     {"POST", "/api/v1/imports", api_import_create, R_AUTH, 15 * MB},
-    {"GET", "/api/v1/imports/{}", api_import_get, R_JSON | R_AUTH, 0},
+    {"GET", "/api/v1/imports/{}", api_import_get, R_JSON | R_AUTH | R_NOCACHE, 0},
     {"POST", "/api/v1/imports/{}/commit", api_import_commit, R_AUTH, 0},
     {"GET", "/api/v1/reports/{}", api_report, R_AUTH | R_READ, 0},
 
@@ -58,9 +58,9 @@ const struct route routes[] = {
     {"GET", "/public/models/{}", page_public_model, R_PUBLIC, 0},
     {"GET", "/models", page_models_list, R_AUTH | R_READ, 0},
     {"GET", "/models/new", page_model_new, R_AUTH, 0},
-    {"GET", "/models/import", page_import_form, R_AUTH, 0},
+    {"GET", "/models/import", page_import_form, R_AUTH | R_NOCACHE, 0},
     {"POST", "/models/import", page_import_post, R_MULTIPART | R_AUTH, 15 * MB},
-    {"GET", "/models/import/{}", page_import_job, R_AUTH, 0},
+    {"GET", "/models/import/{}", page_import_job, R_AUTH | R_NOCACHE, 0},
     {"POST", "/models/import/{}/commit", page_import_commit, R_FORM | R_AUTH, 8 * KB},
     {"GET", "/models/export", page_models_export, R_AUTH, 0},
     {"POST", "/models/new", page_model_create, R_FORM | R_AUTH, 1 * MB},
@@ -89,7 +89,7 @@ const struct route routes[] = {
     {"POST", "/conferences", page_conference_add, R_FORM | R_AUTH, 16 * KB},
     {"GET", "/admin/audit", page_audit, R_AUTH, 0},
     {"GET", "/admin/audit.csv", page_audit_csv, R_AUTH, 0},
-    {"GET", "/static/{}", static_asset, R_PUBLIC, 0},
-    {"GET", "/favicon.ico", favicon, R_PUBLIC, 0},
+    {"GET", "/static/{}", static_asset, R_PUBLIC | R_NOCACHE, 0},
+    {"GET", "/favicon.ico", favicon, R_PUBLIC | R_NOCACHE, 0},
     {NULL, NULL, NULL, 0, 0},
 };

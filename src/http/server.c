@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+#include "http/cache.h"
 #include "http/edge.h"
 #include "http/http.h"
 #include "http/import_jobs.h"
@@ -23,11 +24,24 @@
 /* h2o itself refuses bodies above this with a plain 413; routes set their own, smaller limits. */
 #define HARD_BODY_LIMIT (16 * 1024 * 1024)
 
+/* A bearer token this loop has checked, and who it is: used again while the database's
+ * generation stays (revoking a token, disabling its user or moving their unit are writes)
+ * and for at most RCACHE_TTL_MS (a token may expire meanwhile). */
+#define TOKEN_SLOTS 64
+struct token_seen {
+    char token[80];
+    uint64_t gen;
+    int64_t born_ms;
+    struct actor actor;
+};
+
 struct worker {
     h2o_context_t ctx; /* first: handlers find their worker from req->conn->ctx */
     h2o_accept_ctx_t accept;
     struct store *st;
     struct store *st_read; /* --db-read: a replica's connection, or NULL */
+    struct rcache *cache; /* this loop's kept answers */
+    struct token_seen *tokens; /* TOKEN_SLOTS, with the cache */
     int fd;
     pthread_t thread;
 };
@@ -186,13 +200,19 @@ static bool compressible(const struct rq *r)
            strncmp(t, "image/svg+xml", 13) == 0 || strncmp(t, "application/problem+json", 24) == 0;
 }
 
-static void send_response(struct rq *r, int status)
+static int64_t now_ms(void)
 {
-    h2o_req_t *req = H(r);
-    static h2o_generator_t gen = {NULL, NULL};
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Status line, content type and the security headers every answer carries. */
+static void start_headers(h2o_req_t *req, int status, const char *content_type)
+{
     req->res.status = status;
     req->res.reason = reason(status);
-    add_header(req, H2O_TOKEN_CONTENT_TYPE, r->content_type ? r->content_type : "text/plain; charset=utf-8");
+    add_header(req, H2O_TOKEN_CONTENT_TYPE, content_type ? content_type : "text/plain; charset=utf-8");
     h2o_add_header_by_str(&req->pool, &req->res.headers, H2O_STRLIT("x-content-type-options"), 0, NULL,
                           H2O_STRLIT("nosniff"));
     h2o_add_header_by_str(&req->pool, &req->res.headers, H2O_STRLIT("x-frame-options"), 0, NULL, H2O_STRLIT("DENY"));
@@ -200,25 +220,115 @@ static void send_response(struct rq *r, int status)
                           H2O_STRLIT(CSP));
     h2o_add_header_by_str(&req->pool, &req->res.headers, H2O_STRLIT("referrer-policy"), 0, NULL,
                           H2O_STRLIT("same-origin"));
-    for (int i = 0; i < r->nheaders; i++)
-        h2o_add_header_by_str(&req->pool, &req->res.headers, r->headers[i].key, strlen(r->headers[i].key), 1, NULL,
-                              r->headers[i].val, strlen(r->headers[i].val));
-    h2o_iovec_t body;
-    struct buf gz = BUF_INIT;
-    if (compressible(r)) {
-        /* the answer differs by Accept-Encoding, compressed or not: caches must know */
-        h2o_add_header_by_str(&req->pool, &req->res.headers, H2O_STRLIT("vary"), 0, NULL, H2O_STRLIT("accept-encoding"));
-    }
-    if (compressible(r) && r->out.len >= GZIP_MIN_BYTES && r->out.len <= GZIP_MAX_BYTES &&
-        gzip_accepted(rq_header(r, "accept-encoding")) && gzip_compress(r->out.p, r->out.len, 6, &gz) == 0) {
-        add_header(req, H2O_TOKEN_CONTENT_ENCODING, "gzip");
-        body = h2o_strdup(&req->pool, gz.p, gz.len);
-    } else {
-        body = h2o_strdup(&req->pool, buf_cstr(&r->out), r->out.len);
-    }
-    buf_free(&gz);
+}
+
+static void send_body(h2o_req_t *req, const char *p, size_t len)
+{
+    static h2o_generator_t gen = {NULL, NULL};
+    h2o_iovec_t body = h2o_strdup(&req->pool, p, len);
+    req->res.content_length = len;
     h2o_start_response(req, &gen);
     h2o_send(req, &body, 1, H2O_SEND_STATE_FINAL);
+}
+
+/* The cache's key of a request: language, who asks (nobody, a token's user, or a session:
+ * a page carries its session's CSRF token) and the address with its query. */
+static size_t cache_key(const struct rq *r, char *out, size_t outsz)
+{
+    h2o_req_t *req = H(r);
+    int n;
+    if (!r->authed)
+        n = snprintf(out, outsz, "%d a ", r->lang);
+    else if (r->by_token)
+        n = snprintf(out, outsz, "%d t%lld ", r->lang, (long long)r->actor.user_id);
+    else
+        n = snprintf(out, outsz, "%d s%s ", r->lang, r->csrf);
+    if (n < 0 || (size_t)n + req->path.len >= outsz)
+        return 0;
+    memcpy(out + n, req->path.base, req->path.len);
+    return (size_t)n + req->path.len;
+}
+
+/* Sends r's answer; when key is given and the answer may be given again (a 200 that sets
+ * no cookie), keeps it in cache for generation gen. */
+static void send_response(struct rq *r, int status, struct rcache *cache, const char *key, size_t key_len,
+                          uint64_t gen)
+{
+    h2o_req_t *req = H(r);
+    start_headers(req, status, r->content_type);
+    bool keep = key && status == 200;
+    for (int i = 0; i < r->nheaders; i++) {
+        h2o_add_header_by_str(&req->pool, &req->res.headers, r->headers[i].key, strlen(r->headers[i].key), 1, NULL,
+                              r->headers[i].val, strlen(r->headers[i].val));
+        if (strcasecmp(r->headers[i].key, "set-cookie") == 0)
+            keep = false;
+    }
+    if (key)
+        h2o_add_header_by_str(&req->pool, &req->res.headers, H2O_STRLIT("x-dvk-cache"), 0, NULL, H2O_STRLIT("miss"));
+    struct buf gz = BUF_INIT;
+    bool vary = compressible(r), zip = vary && r->out.len >= GZIP_MIN_BYTES && r->out.len <= GZIP_MAX_BYTES;
+    /* the answer differs by Accept-Encoding, compressed or not: caches must know */
+    if (vary)
+        h2o_add_header_by_str(&req->pool, &req->res.headers, H2O_STRLIT("vary"), 0, NULL, H2O_STRLIT("accept-encoding"));
+    bool zipped = zip && gzip_accepted(rq_header(r, "accept-encoding")) && gzip_compress(r->out.p, r->out.len, 6, &gz) == 0;
+    if (zipped) {
+        add_header(req, H2O_TOKEN_CONTENT_ENCODING, "gzip");
+        send_body(req, gz.p, gz.len);
+    } else {
+        send_body(req, buf_cstr(&r->out), r->out.len);
+    }
+    if (keep && r->out.len <= RCACHE_MAX_ENTRY) {
+        struct rcache_entry *e = xcalloc(1, sizeof *e);
+        e->key = xstrndup(key, key_len);
+        e->key_len = key_len;
+        e->content_type = r->content_type ? xstrdup(r->content_type) : NULL;
+        e->headers = r->nheaders ? xcalloc((size_t)r->nheaders, sizeof *e->headers) : NULL;
+        for (int i = 0; i < r->nheaders; i++) {
+            e->headers[i].name = xstrdup(r->headers[i].key);
+            e->headers[i].value = xstrdup(r->headers[i].val);
+        }
+        e->nheaders = r->nheaders;
+        e->len = r->out.len;
+        e->body = xstrndup(buf_cstr(&r->out), r->out.len);
+        if (zipped) {
+            e->gz_len = gz.len;
+            e->gz = buf_detach(&gz);
+        }
+        e->vary = vary;
+        e->zip = zip;
+        rcache_put(cache, e, gen, now_ms());
+    }
+    buf_free(&gz);
+}
+
+/* Sends a kept answer again; compresses it the first time a client takes gzip (answers
+ * asked once, such as a model among thousands, are never compressed for nobody). */
+static void send_cached(struct rq *r, struct rcache *c, struct rcache_entry *e)
+{
+    h2o_req_t *req = H(r);
+    start_headers(req, 200, e->content_type);
+    for (int i = 0; i < e->nheaders; i++)
+        h2o_add_header_by_str(&req->pool, &req->res.headers, e->headers[i].name, strlen(e->headers[i].name), 1, NULL,
+                              e->headers[i].value, strlen(e->headers[i].value));
+    h2o_add_header_by_str(&req->pool, &req->res.headers, H2O_STRLIT("x-dvk-cache"), 0, NULL, H2O_STRLIT("hit"));
+    if (e->vary)
+        h2o_add_header_by_str(&req->pool, &req->res.headers, H2O_STRLIT("vary"), 0, NULL, H2O_STRLIT("accept-encoding"));
+    if (e->zip && gzip_accepted(rq_header(r, "accept-encoding"))) {
+        if (!e->gz) {
+            struct buf gz = BUF_INIT;
+            if (gzip_compress(e->body, e->len, 6, &gz) == 0) {
+                size_t n = gz.len;
+                rcache_set_gz(c, e, buf_detach(&gz), n);
+            }
+            buf_free(&gz);
+        }
+        if (e->gz) {
+            add_header(req, H2O_TOKEN_CONTENT_ENCODING, "gzip");
+            send_body(req, e->gz, e->gz_len);
+            return;
+        }
+    }
+    send_body(req, e->body, e->len);
 }
 
 static bool is_api(const char *path)
@@ -239,13 +349,39 @@ static void peer_address(h2o_req_t *req, char out[64])
         inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, out, 64);
 }
 
+static int64_t now_ms(void);
+
 /* Who is asking: a bearer token, else a session cookie. */
-static void authenticate(struct rq *r, int64_t now)
+static void authenticate(struct rq *r, struct worker *w, int64_t now)
 {
     const char *auth = rq_header(r, "authorization");
     if (auth && strncasecmp(auth, "Bearer ", 7) == 0) {
         r->by_token = true;
-        r->authed = svc_token_check(r->st, auth + 7, r->address, now, &r->actor) == SVC_OK;
+        const char *token = auth + 7;
+        uint64_t gen;
+        struct token_seen *t = NULL;
+        if (w->tokens && strlen(token) < sizeof t->token && w->st->ops->generation &&
+            w->st->ops->generation(w->st, &gen) == ST_OK) {
+            t = &w->tokens[hash_bytes(token, strlen(token), HASH_START) % TOKEN_SLOTS];
+            int64_t ms = now_ms();
+            if (t->gen == gen && t->token[0] && secret_equal(t->token, token) && ms - t->born_ms < RCACHE_TTL_MS && ms >= t->born_ms) {
+                r->actor = t->actor;
+                snprintf(r->actor.address, sizeof r->actor.address, "%s", r->address);
+                r->authed = true;
+                return;
+            }
+            t->gen = gen;
+            t->born_ms = ms;
+        }
+        r->authed = svc_token_check(r->st, token, r->address, now, &r->actor) == SVC_OK;
+        if (t) {
+            if (r->authed) {
+                snprintf(t->token, sizeof t->token, "%s", token);
+                t->actor = r->actor;
+            } else {
+                t->token[0] = 0;
+            }
+        }
         return;
     }
     const char *cookie = rq_cookie(r, "dvk_session");
@@ -359,6 +495,9 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
     int status;
     const struct route *rt = NULL;
     bool path_known = false;
+    char key[4096];
+    size_t key_len = 0;
+    uint64_t gen = 0;
     for (const struct route *x = routes; x->pattern; x++) {
         const char *params[RQ_MAX_PARAMS] = {0};
         if (!match(x->pattern, r.path, params))
@@ -410,7 +549,7 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
             r.body = h2o_strdup(&req->pool, req->entity.base, req->entity.len).base;
             r.body_len = req->entity.len;
         }
-        authenticate(&r, (int64_t)time(NULL));
+        authenticate(&r, w, (int64_t)time(NULL));
         int form = EDGE_OK;
         if ((rt->flags & R_FORM) && r.body)
             form = edge_pairs(&r, r.body, r.body_len, r.form, &r.nform, true);
@@ -436,15 +575,29 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
         else {
             w->st->fault = ST_FAULT_NONE; /* a failed session touch above is not this request's failure */
             /* lists and reports from the replica (the session was checked on the primary) */
-            if ((rt->flags & R_READ) && w->st_read && safe_method(r.method))
+            bool replica = (rt->flags & R_READ) && w->st_read && safe_method(r.method);
+            /* a GET's answer depends on the data, who asks, the language and the address: while
+             * the data's generation stays, the answer kept for the same request is still true
+             * (not for an answer read on a replica: the primary's generation does not date it) */
+            if (strcmp(r.method, "GET") == 0 && !(rt->flags & R_NOCACHE) && !replica && r.nheaders == 0 && w->cache &&
+                w->st->ops->generation && w->st->ops->generation(w->st, &gen) == ST_OK &&
+                (key_len = cache_key(&r, key, sizeof key)) > 0) {
+                struct rcache_entry *e = rcache_get(w->cache, key, key_len, gen, now_ms());
+                if (e) {
+                    send_cached(&r, w->cache, e);
+                    return 0;
+                }
+            }
+            if (replica)
                 r.st = w->st_read;
+            w->st->fault = ST_FAULT_NONE;
             r.st->fault = ST_FAULT_NONE;
             status = rt->handler(&r);
             if (status >= 500 && r.st->fault != ST_FAULT_NONE)
                 status = storage_error(&r, r.st->fault, api);
         }
     }
-    send_response(&r, status);
+    send_response(&r, status, w->cache, key_len ? key : NULL, key_len, gen);
     buf_free(&r.out);
     return 0;
 }
@@ -575,6 +728,8 @@ int server_run(const struct server_opts *o)
     cmds[4] = (h2o_headers_command_t){H2O_HEADERS_CMD_NULL, NULL, {NULL, 0}};
     h2o_headers_register(path, cmds);
 
+    int db_mb = o->db_cache_mb < 0 ? SERVER_DB_CACHE_MB : o->db_cache_mb;
+    store_memory_limit((int64_t)db_mb * 1024 * 1024);
     struct worker *ws = calloc((size_t)n, sizeof *ws);
     for (int i = 0; i < n; i++) {
         ws[i].st = store_open(o->db);
@@ -606,6 +761,11 @@ int server_run(const struct server_opts *o)
             return -1;
         }
         ws[i].fd = fd;
+        int mb = o->cache_mb < 0 ? SERVER_CACHE_MB : o->cache_mb;
+        if (mb > 0) {
+            ws[i].cache = rcache_new((size_t)mb * 1024 * 1024 / (size_t)n);
+            ws[i].tokens = xcalloc(TOKEN_SLOTS, sizeof *ws[i].tokens);
+        }
     }
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
@@ -624,6 +784,8 @@ int server_run(const struct server_opts *o)
         ws[i].st->ops->close(ws[i].st);
         if (ws[i].st_read)
             ws[i].st_read->ops->close(ws[i].st_read);
+        rcache_free(ws[i].cache);
+        free(ws[i].tokens);
     }
     free(ws);
     close(fd);

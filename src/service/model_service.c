@@ -377,6 +377,24 @@ int svc_model_update(struct store *st, const struct actor *a, struct model *m, i
     if (m->typical && (!m->typical_reason || !*m->typical_reason) &&
         (!before.typical || (before.typical_reason && *before.typical_reason)))
         verrs_add(v, "typical_reason", "Say why the model is typical.");
+    /* a decision cannot come before the registration it decided on (lifecycle_service.c
+     * refuses such a decision date; moving the registration after it is the same error) */
+    if (strcmp(m->registered_on, before.registered_on) != 0 && date_valid(m->registered_on)) {
+        struct model_event *ev;
+        int nev;
+        if (st->ops->model_events(st, m->id, &ev, &nev) != ST_OK) {
+            model_free(&before);
+            return SVC_ERROR;
+        }
+        for (int i = 0; i < nev; i++)
+            if (ev[i].decision_date[0] && strcmp(ev[i].decision_date, m->registered_on) < 0) {
+                verrs_add(v, "registered_on", "The registration cannot be dated after a decision on it.");
+                break;
+            }
+        for (int i = 0; i < nev; i++)
+            model_event_free(&ev[i]);
+        free(ev);
+    }
     rc = prepare(st, m, v);
     /* a move must stay inside the editor's scope */
     if (rc == SVC_OK && others_changed && !authz_model_edit(a, m))

@@ -30,6 +30,7 @@ struct sqlite_store {
     struct count_entry counts[COUNT_CACHE];
     int next_slot;
     int64_t seen_version, seen_changes; /* PRAGMA data_version and total changes the counts belong to */
+    uint64_t generation;                /* moves when either does (store_ops.generation) */
     struct {               /* code counters read in the open transaction (year 0: free slot), */
         int year;          /* kept here and written back once at the commit */
         int64_t last;

@@ -350,6 +350,11 @@ struct store_ops {
 
     int (*audit_append)(struct store *s, const struct audit_entry *e);
     int (*audit_list)(struct store *s, const struct audit_filter *f, struct audit_list *out);
+
+    /* A number that moves whenever a change was committed, through this connection or any
+     * other, since it was last read: equal numbers mean the data read in between is still
+     * what the database holds. NULL when the engine cannot tell (nothing is cached then). */
+    int (*generation)(struct store *s, uint64_t *out);
 };
 
 struct store {
@@ -368,6 +373,11 @@ struct store *store_open_sqlite(const char *path);
 struct store *store_open_pg(const char *url);
 /* store_last_fault of the PostgreSQL engine's connections. */
 int pg_last_fault(void);
+/* Caps the memory the engine keeps in this process for the pages it has read (SQLite: all
+ * connections' page caches together, a soft limit: a statement that needs more still gets
+ * it, and pages are let go as others come; PostgreSQL's are the server's). 0: no cap (each
+ * connection's own cache size). */
+void store_memory_limit(int64_t bytes);
 /* Opens by URL or path: "postgresql://…" or "postgres://…", "sqlite:PATH" or a plain path. */
 struct store *store_open(const char *url);
 

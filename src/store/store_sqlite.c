@@ -958,7 +958,7 @@ static int read_children_batch(struct sqlite_store *s, struct model *ms, int n)
     return rc;
 }
 
-static int s_model_get(struct store *base, int64_t id, struct model *out)
+static int model_get_in(struct store *base, int64_t id, struct model *out)
 {
     struct sqlite_store *s = S(base);
     sqlite3_stmt *st = sq_stmt(s, Q_MODEL_GET, "SELECT " MODEL_READ_COLS MODEL_READ_FROM " WHERE m.id = ?");
@@ -977,6 +977,20 @@ static int s_model_get(struct store *base, int64_t id, struct model *out)
         return ST_ERR;
     }
     return ST_OK;
+}
+
+/* A model and its tags and results are read in one transaction: one snapshot (a write
+ * between the row and its tags cannot show half of it) and one read lock, not one a query. */
+static int s_model_get(struct store *base, int64_t id, struct model *out)
+{
+    if (s_begin_read(base) != ST_OK)
+        return ST_ERR;
+    int rc = model_get_in(base, id, out);
+    if (s_commit(base) != ST_OK && rc == ST_OK) {
+        model_free(out);
+        rc = ST_ERR;
+    }
+    return rc;
 }
 
 static const char *const sort_col[SORT_COUNT] = {"m.registered_on", "m.registered_on", "m.title_key", "m.code"};
@@ -1047,23 +1061,40 @@ static int filter_bind(sqlite3_stmt *st, const struct model_filter *f)
     return i;
 }
 
-/* The cached counts stay valid while no connection has committed a change: SQLite's
- * data_version moves on other connections' commits, total_changes on our own. */
-static void counts_check(struct sqlite_store *s)
+/* A number that moves whenever a change was committed since it was last read: SQLite's
+ * data_version moves on other connections' commits (of this process or another),
+ * total_changes on our own. The cached counts belong to one generation. */
+static int s_generation(struct store *base, uint64_t *out)
 {
+    struct sqlite_store *s = S(base);
     sqlite3_stmt *st = sq_stmt(s, Q_DATA_VERSION, "PRAGMA data_version");
     int64_t version = st && sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
     if (st)
         sqlite3_reset(st);
+    if (version < 0)
+        return sq_fail(s, "data_version");
     int64_t changes = sqlite3_total_changes64(s->db);
-    if (version == s->seen_version && changes == s->seen_changes && version >= 0)
-        return;
-    for (int i = 0; i < COUNT_CACHE; i++) {
-        free(s->counts[i].key);
-        s->counts[i].key = NULL;
+    if (version != s->seen_version || changes != s->seen_changes) {
+        for (int i = 0; i < COUNT_CACHE; i++) {
+            free(s->counts[i].key);
+            s->counts[i].key = NULL;
+        }
+        s->seen_version = version;
+        s->seen_changes = changes;
+        s->generation++;
     }
-    s->seen_version = version;
-    s->seen_changes = changes;
+    *out = s->generation;
+    return ST_OK;
+}
+
+static void counts_check(struct sqlite_store *s)
+{
+    uint64_t g;
+    if (s_generation(&s->base, &g) != ST_OK)
+        for (int i = 0; i < COUNT_CACHE; i++) {
+            free(s->counts[i].key);
+            s->counts[i].key = NULL;
+        }
 }
 
 /* The filter as text: its SQL and every bound value, so equal keys mean equal counts. */
@@ -1170,11 +1201,18 @@ out:
     return rc;
 }
 
+/* In one read transaction, as s_model_get: the count, the page and its models agree. */
 static int s_model_list(struct store *base, const struct model_filter *f, struct model_page *out)
 {
-    if (f->q_fold && *f->q_fold)
-        return sq_search_list(S(base), f, out); /* store_sqlite_search.c */
-    return sq_list_scan(S(base), f, true, out);
+    if (s_begin_read(base) != ST_OK)
+        return ST_ERR;
+    int rc = f->q_fold && *f->q_fold ? sq_search_list(S(base), f, out) /* store_sqlite_search.c */
+                                     : sq_list_scan(S(base), f, true, out);
+    if (s_commit(base) != ST_OK && rc == ST_OK) {
+        model_page_free(out);
+        rc = ST_ERR;
+    }
+    return rc;
 }
 
 int sq_models_by_ids(struct sqlite_store *s, const int64_t *ids, int n, struct model *out)
@@ -1382,7 +1420,13 @@ static const struct store_ops sqlite_ops = {
     .import_seen = s_import_seen,
     .audit_append = s_audit_append,
     .audit_list = s_audit_list,
+    .generation = s_generation,
 };
+
+void store_memory_limit(int64_t bytes)
+{
+    sqlite3_soft_heap_limit64(bytes > 0 ? bytes : 0);
+}
 
 struct store *store_open_sqlite(const char *path)
 {

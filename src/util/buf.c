@@ -175,3 +175,11 @@ void buf_xml_escape(struct buf *b, const char *s)
     }
     buf_add(b, run, (size_t)(s - run));
 }
+
+uint64_t hash_bytes(const void *p, size_t n, uint64_t h)
+{
+    const unsigned char *b = p;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ b[i]) * 1099511628211u;
+    return h;
+}

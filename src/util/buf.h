@@ -9,6 +9,7 @@
 #define DVK_BUF_H
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct buf {
     char *p;
@@ -43,5 +44,9 @@ void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
+
+/* FNV-1a over n bytes, continuing from h (HASH_START for a first part): for hash tables. */
+#define HASH_START 14695981039346656037u
+uint64_t hash_bytes(const void *p, size_t n, uint64_t h);
 
 #endif

@@ -229,6 +229,28 @@ test('steps that need no reason are taken without a comment (stored as null)', a
   assert.deepEqual(items.map((e) => e.decision_no), [null, '3-QĐ', null]);
 });
 
+test('the registration cannot be moved after a decision on it; up to its day it can', async () => {
+  const m = await modelIn(srv.base, 'draft');
+  assert.equal((await transition(srv.base, m.id, { to: 'registered' })).status, 200);
+  let r = await transition(srv.base, m.id, { to: 'selected', decision_no: '4-QĐ', decision_date: '2024-04-02' });
+  assert.equal(r.status, 200, r.text);
+  const before = await snapshot(srv.base, m.id);
+  const patch = (day, lang = 'vi') => api(srv.base, 'PATCH', `/api/v1/models/${m.id}`, {
+    body: { registered_on: day }, headers: { 'If-Match': `"${before.version}"`, 'Accept-Language': lang },
+  });
+  r = await patch('2024-04-03', 'en');
+  assertFieldError(r, 'registered_on', 'a day after the selection decision');
+  assert.match(JSON.stringify(r.json), /after a decision/);
+  r = await patch('2024-04-03');
+  assertFieldError(r, 'registered_on', 'in Vietnamese');
+  assert.match(JSON.stringify(r.json), /sau ngày quyết định/);
+  assert.deepEqual(await snapshot(srv.base, m.id), before);
+  assert.equal((await api(srv.base, 'GET', `/api/v1/models/${m.id}`)).json.registered_on, '2024-03-15');
+  r = await patch('2024-04-02');
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.registered_on, '2024-04-02');
+});
+
 test('a comment of more than 2,000 characters is refused; 2,000 are accepted', async () => {
   const m = await modelIn(srv.base, 'registered');
   const before = await snapshot(srv.base, m.id);
