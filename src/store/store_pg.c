@@ -1466,6 +1466,18 @@ static int p_place_set(struct store *base, int table, int64_t id, const struct m
 
 /* ---- open / close ----------------------------------------------------------------- */
 
+/* The count of committed changes (migrations/pg/018_generation.sql): one indexed row. */
+static int p_generation(struct store *base, uint64_t *out)
+{
+    struct pg_store *s = S(base);
+    pq_stmt *st = pg_stmt(s, Q_GENERATION, "SELECT n FROM data_generation");
+    if (pq_step(st) != PQ_ROW)
+        return pg_fail(s, "generation");
+    *out = (uint64_t)pq_column_int64(st, 0);
+    pq_reset(st);
+    return ST_OK;
+}
+
 static void p_close(struct store *base)
 {
     struct pg_store *s = S(base);
@@ -1557,6 +1569,7 @@ static const struct store_ops pg_ops = {
     .import_seen = p_import_seen,
     .audit_append = p_audit_append,
     .audit_list = p_audit_list,
+    .generation = p_generation,
 };
 
 /* The settings of this connection's session. */
