@@ -1,7 +1,7 @@
 # Makefile: builds dvk, its tests and its generated tables.
 # `make run` and `make test` are the two commands a newcomer needs (README.md).
 
-PKGS      := libh2o-evloop openssl sqlite3 jansson libsodium libutf8proc gdlib libzip expat xlsxwriter zlib
+PKGS      := libh2o-evloop openssl sqlite3 jansson libsodium libutf8proc gdlib libzip expat xlsxwriter zlib libpq
 CC        ?= cc
 WARN      := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
 CFLAGS    ?= -O2 -g
@@ -11,7 +11,7 @@ LIBS      := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lpthread -lm
 SAN       := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
 SRC       := $(wildcard src/util/*.c src/core/*.c src/store/*.c src/service/*.c src/http/*.c src/cli/*.c)
-GEN       := build/gen/migrations.c build/gen/assets.c build/gen/i18n_table.c build/gen/demo.c build/gen/guide.c
+GEN       := build/gen/migrations.c build/gen/pg_migrations.c build/gen/assets.c build/gen/i18n_table.c build/gen/demo.c build/gen/guide.c
 LIBSRC    := $(filter-out src/cli/%,$(SRC))
 
 OBJ       := $(patsubst %.c,build/rel/%.o,$(SRC) $(GEN))
@@ -38,6 +38,14 @@ build/tools/embed: tools/embed.c
 build/gen/migrations.c: build/tools/embed src/store/migrations $(sort $(wildcard src/store/migrations/*.sql))
 	@mkdir -p $(@D)
 	build/tools/embed migrations $(sort $(wildcard src/store/migrations/*.sql)) > $@.tmp && mv $@.tmp $@
+
+# PostgreSQL's twins (src/store/migrations/pg/, same names): the build stops when one engine
+# has a migration the other lacks (tools/migrations-check.sh)
+build/gen/pg_migrations.c: build/tools/embed tools/migrations-check.sh src/store/migrations src/store/migrations/pg \
+		$(sort $(wildcard src/store/migrations/*.sql src/store/migrations/pg/*.sql))
+	@mkdir -p $(@D)
+	@sh tools/migrations-check.sh
+	build/tools/embed pg_migrations $(sort $(wildcard src/store/migrations/pg/*.sql)) > $@.tmp && mv $@.tmp $@
 
 # The web assets: web/static/* with app.css from tools/fonts.sh (which adds Be Vietnam Pro
 # from the npm package when `npm ci` has put it in node_modules: make test does; without it

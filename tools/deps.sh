@@ -1,13 +1,17 @@
 #!/bin/sh
 # deps.sh: installs what dvk needs on Debian. `build` for make run, `test` for make test.
+# libpq-dev builds the PostgreSQL engine; `test` adds the PostgreSQL server, whose throwaway
+# cluster (tools/pg-cluster.sh) the tests run a second time against.
 # As root it runs apt-get / npm; otherwise it prints the exact command and stops.
 set -e
 what=${1:-build}
-pkgs="build-essential pkg-config gettext libh2o-evloop-dev libssl-dev libsqlite3-dev sqlite3 libjansson-dev libsodium-dev libutf8proc-dev libcsv-dev libgd-dev libzip-dev libexpat1-dev libxlsxwriter-dev zlib1g-dev"
+pkgs="build-essential pkg-config gettext libh2o-evloop-dev libssl-dev libsqlite3-dev sqlite3 libjansson-dev libsodium-dev libutf8proc-dev libcsv-dev libgd-dev libzip-dev libexpat1-dev libxlsxwriter-dev zlib1g-dev libpq-dev"
 if [ "$what" = test ]; then
     # libreoffice-calc: the report tests read dvk's XLSX files with LibreOffice (headless)
     # clang and its runtime (libFuzzer, the sanitizers) build the fuzz targets
     pkgs="$pkgs libcmocka-dev chromium libreoffice-calc clang libclang-rt-dev"
+    # postgresql: the server the API tests run against a second time (tools/pg-cluster.sh)
+    pkgs="$pkgs postgresql"
 fi
 if [ "$what" = bench ]; then
     # chromium, node and the npm packages: bench/phone.mjs (a phone on a slow network)

@@ -24,11 +24,13 @@ int cmd_serve(int argc, char **argv)
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             printf("usage: dvk serve --db PATH [--listen ADDR] [--port N] [--threads N] [--data DIR]\n"
                    "                 [--read-only] [--max-db-mb N] [--max-connections N] [--timeout SECONDS]\n"
-                   "                 [--cache-mb N] [--db-cache-mb N]\n"
+                   "                 [--cache-mb N] [--db-read URL]\n"
                    "Serves the pages and the JSON API (default 127.0.0.1:8080, one event loop per core).\n"
                    "Attachments are kept under --data (default: the folder \"files\" beside the database).\n"
                    "The database may also be given in the DVK_DB environment variable.\n"
                    "--read-only      refuse every write with 503 (maintenance); reads go on\n"
+                   "--db-read URL    read the lists and reports from this replica (PostgreSQL streaming\n"
+                   "                 replication; also DVK_DB_READ); everything else uses --db\n"
                    "--max-db-mb N    cap the database at N MB: past it writes fail with 507\n"
                    "--max-connections N  open connections at once (default %d); more are closed at once\n"
                    "--timeout S      a request must arrive, and an idle connection is closed, within S\n"
@@ -48,10 +50,13 @@ int cmd_serve(int argc, char **argv)
     o.read_only = flag(argc, argv, "--read-only");
     o.datadir = opt(argc, argv, "--data");
     o.db = opt(argc, argv, "--db");
+    o.db_read = opt(argc, argv, "--db-read");
     if (leftovers(argc, argv, "serve"))
         return 2;
     if (!o.db)
         o.db = getenv("DVK_DB");
+    if (!o.db_read && getenv("DVK_DB_READ") && *getenv("DVK_DB_READ"))
+        o.db_read = getenv("DVK_DB_READ");
     if (!o.db) {
         fprintf(stderr, "dvk serve: --db PATH is required\n");
         return 2;

@@ -21,6 +21,7 @@ static const char usage[] =
     "  export --db PATH [--format csv|xlsx] [--out FILE]        models to a CSV or XLSX file\n"
     "  report NAME --db PATH [--unit CODE] [--from D --to D]   a report as JSON, CSV or XLSX (dvk report --help)\n"
     "  heading set|show --db PATH --hierarchy H [--unit CODE]  the heading of a unit's report files\n"
+    "  migrate-db --from sqlite:PATH --to postgresql://...     copy a SQLite database into PostgreSQL\n"
     "\n"
     "dvk COMMAND --help shows one command's options.\n";
 
@@ -129,6 +130,8 @@ static int run(int argc, char **argv)
         return cmd_report(argc - 1, argv + 1);
     if (strcmp(cmd, "heading") == 0)
         return cmd_heading(argc - 1, argv + 1);
+    if (strcmp(cmd, "migrate-db") == 0)
+        return cmd_migrate_db(argc - 1, argv + 1);
     fprintf(stderr, "dvk: unknown command \"%s\"\n\n%s", cmd, usage);
     return 2;
 }

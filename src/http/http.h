@@ -62,8 +62,9 @@ struct rq {
  * every state-changing request made with a session cookie must carry the
  * session's CSRF token (form field "csrf" or header X-CSRF-Token). */
 /* R_NOCACHE: a GET whose answer depends on more than the database, who asks and the
- * address (an import job's progress, the health probe): never answered from the cache. */
-enum { R_PUBLIC = 0, R_JSON = 1, R_FORM = 2, R_AUTH = 4, R_MULTIPART = 8, R_NOCACHE = 16 };
+ * address (an import job's progress, the health probe): never answered from the cache.
+ * R_READ: the handler only reads lists and reports, which dvk serve --db-read sends to a replica. */
+enum { R_PUBLIC = 0, R_JSON = 1, R_FORM = 2, R_AUTH = 4, R_MULTIPART = 8, R_NOCACHE = 16, R_READ = 32 };
 
 
 struct route {

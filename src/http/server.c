@@ -39,6 +39,7 @@ struct worker {
     h2o_context_t ctx; /* first: handlers find their worker from req->conn->ctx */
     h2o_accept_ctx_t accept;
     struct store *st;
+    struct store *st_read; /* --db-read: a replica's connection, or NULL */
     struct rcache *cache; /* this loop's kept answers */
     struct token_seen *tokens; /* TOKEN_SLOTS, with the cache */
     int fd;
@@ -573,9 +574,12 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
                          : page_error(&r, 403, N_("The form has expired. Reload the page and try again."));
         else {
             w->st->fault = ST_FAULT_NONE; /* a failed session touch above is not this request's failure */
+            /* lists and reports from the replica (the session was checked on the primary) */
+            bool replica = (rt->flags & R_READ) && w->st_read && safe_method(r.method);
             /* a GET's answer depends on the data, who asks, the language and the address: while
-             * the data's generation stays, the answer kept for the same request is still true */
-            if (strcmp(r.method, "GET") == 0 && !(rt->flags & R_NOCACHE) && r.nheaders == 0 && w->cache &&
+             * the data's generation stays, the answer kept for the same request is still true
+             * (not for an answer read on a replica: the primary's generation does not date it) */
+            if (strcmp(r.method, "GET") == 0 && !(rt->flags & R_NOCACHE) && !replica && r.nheaders == 0 && w->cache &&
                 w->st->ops->generation && w->st->ops->generation(w->st, &gen) == ST_OK &&
                 (key_len = cache_key(&r, key, sizeof key)) > 0) {
                 struct rcache_entry *e = rcache_get(w->cache, key, key_len, gen, now_ms());
@@ -584,10 +588,13 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
                     return 0;
                 }
             }
+            if (replica)
+                r.st = w->st_read;
             w->st->fault = ST_FAULT_NONE;
+            r.st->fault = ST_FAULT_NONE;
             status = rt->handler(&r);
-            if (status >= 500 && w->st->fault != ST_FAULT_NONE)
-                status = storage_error(&r, w->st->fault, api);
+            if (status >= 500 && r.st->fault != ST_FAULT_NONE)
+                status = storage_error(&r, r.st->fault, api);
         }
     }
     send_response(&r, status, w->cache, key_len ? key : NULL, key_len, gen);
@@ -681,7 +688,10 @@ int server_run(const struct server_opts *o)
         n = 64;
     if (o->datadir)
         snprintf(datadir, sizeof datadir, "%s", o->datadir);
-    else {
+    else if (strncmp(o->db, "postgres", 8) == 0) {
+        /* a PostgreSQL database has no folder: "files" in the working directory */
+        snprintf(datadir, sizeof datadir, "files");
+    } else {
         /* beside the database: var/dvk.db keeps its files in var/files */
         const char *db = strncmp(o->db, "sqlite:", 7) == 0 ? o->db + 7 : o->db;
         const char *slash = strrchr(db, '/');
@@ -728,9 +738,24 @@ int server_run(const struct server_opts *o)
             ws[i].st->ops->close(ws[i].st);
             ws[i].st = NULL;
         }
+        /* the replica's connection, read-only on our side too */
+        if (ws[i].st && o->db_read) {
+            ws[i].st_read = store_open(o->db_read);
+            if (ws[i].st_read && ws[i].st_read->ops->limit(ws[i].st_read, 0, true) != ST_OK) {
+                ws[i].st_read->ops->close(ws[i].st_read);
+                ws[i].st_read = NULL;
+            }
+            if (!ws[i].st_read) {
+                ws[i].st->ops->close(ws[i].st);
+                ws[i].st = NULL;
+            }
+        }
         if (!ws[i].st) {
-            for (int j = 0; j < i; j++)
+            for (int j = 0; j < i; j++) {
                 ws[j].st->ops->close(ws[j].st);
+                if (ws[j].st_read)
+                    ws[j].st_read->ops->close(ws[j].st_read);
+            }
             free(ws);
             close(fd);
             return -1;
@@ -751,12 +776,14 @@ int server_run(const struct server_opts *o)
     /* one listening socket shared by all loops: the kernel hands each connection to one of them */
     for (int i = 0; i < n; i++)
         pthread_create(&ws[i].thread, NULL, worker_main, &ws[i]);
-    log_info("dvk serving on http://%s:%d/ with %d event loops%s", o->listen, o->port, n,
-             o->read_only ? ", read-only" : "");
+    log_info("dvk serving on http://%s:%d/ with %d event loops%s%s", o->listen, o->port, n,
+             o->read_only ? ", read-only" : "", o->db_read ? ", lists and reports from the replica" : "");
     for (int i = 0; i < n; i++)
         pthread_join(ws[i].thread, NULL);
     for (int i = 0; i < n; i++) {
         ws[i].st->ops->close(ws[i].st);
+        if (ws[i].st_read)
+            ws[i].st_read->ops->close(ws[i].st_read);
         rcache_free(ws[i].cache);
         free(ws[i].tokens);
     }

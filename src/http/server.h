@@ -6,6 +6,7 @@
 
 struct server_opts {
     const char *db;     /* store URL or path */
+    const char *db_read; /* a replica for the lists and reports (routes with R_READ); NULL: db */
     const char *listen; /* address, e.g. "127.0.0.1" */
     int port;
     int threads;        /* 0: one per core */

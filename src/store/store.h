@@ -1,5 +1,5 @@
-/* store.h: the storage interface. One vtable, several engines (SQLite now;
- * PostgreSQL joins as another file implementing the same table).
+/* store.h: the storage interface. One vtable, two engines: SQLite (store_sqlite*.c) and
+ * PostgreSQL (store_pg*.c).
  *
  * Every function returns ST_OK or a negative ST_* code; on ST_ERR the engine
  * has logged the cause. A store handle belongs to one thread. */
@@ -368,11 +368,17 @@ int store_last_fault(void);
 
 /* Opens the database at path (creating it), applies pending migrations. NULL on failure (logged). */
 struct store *store_open_sqlite(const char *path);
+/* Connects to the PostgreSQL database at url (a libpq URI: postgresql://…), applies pending
+ * migrations. NULL on failure (logged). */
+struct store *store_open_pg(const char *url);
+/* store_last_fault of the PostgreSQL engine's connections. */
+int pg_last_fault(void);
 /* Caps the memory the engine keeps in this process for the pages it has read (SQLite: all
  * connections' page caches together, a soft limit: a statement that needs more still gets
- * it, and pages are let go as others come). 0: no cap (each connection's own cache size). */
+ * it, and pages are let go as others come; PostgreSQL's are the server's). 0: no cap (each
+ * connection's own cache size). */
 void store_memory_limit(int64_t bytes);
-/* Opens by URL or path: "sqlite:PATH" or a plain path. */
+/* Opens by URL or path: "postgresql://…" or "postgres://…", "sqlite:PATH" or a plain path. */
 struct store *store_open(const char *url);
 
 #endif

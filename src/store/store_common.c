@@ -65,9 +65,7 @@ struct store *store_open(const char *url)
 {
     if (strncmp(url, "sqlite:", 7) == 0)
         return store_open_sqlite(url + 7);
-    if (strncmp(url, "postgres", 8) == 0) {
-        fprintf(stderr, "dvk: the PostgreSQL engine is not built yet (issue 7); use a SQLite path\n");
-        return NULL;
-    }
+    if (strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0)
+        return store_open_pg(url);
     return store_open_sqlite(url);
 }

@@ -15,7 +15,7 @@ static _Atomic int last_fault;
 
 int store_last_fault(void)
 {
-    return last_fault;
+    return last_fault ? last_fault : pg_last_fault();
 }
 
 /* The class of SQLite's error: what a client can be told beyond "it failed". */

@@ -10,8 +10,8 @@ struct embedded_file {
     const char *hashed;        /* the name with a hash of the content: "app.0123456789ab.css" */
 };
 
-extern const struct embedded_file migrations_files[], assets_files[], demo_files[], guide_files[];
-extern const size_t migrations_count, assets_count, demo_count, guide_count;
+extern const struct embedded_file migrations_files[], pg_migrations_files[], assets_files[], demo_files[], guide_files[];
+extern const size_t migrations_count, pg_migrations_count, assets_count, demo_count, guide_count;
 
 /* Returns the embedded file called name in table, or NULL. */
 const struct embedded_file *embed_find(const struct embedded_file *table, const char *name);

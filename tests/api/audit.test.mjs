@@ -11,7 +11,7 @@ import { startServer, addUser, createTokenWithId, runDvk } from '../lib/server.m
 import { api, createModel, token, validModel } from '../lib/http.mjs';
 import { parseCsv } from '../lib/data.mjs';
 import { signIn, signInOk, page } from '../lib/session.mjs';
-import { sql, sqlOk } from '../lib/sqlite.mjs';
+import { sql, sqlOk, failTrigger, dropFailTrigger } from '../lib/sqlite.mjs';
 
 let srv;
 let officer; // Tam An officer: { login, password, token }
@@ -220,7 +220,7 @@ test('when the audit entry cannot be written, the change is rolled back (500, no
   const m = await createModel(srv.base, { title: `${token('au')} rollback` });
   const u = await addUser(srv, 'au-rollback', 'officer', '20368', 2024);
   // make every audit insert for this login fail, as a full disk or a broken audit table would
-  await sqlOk(srv.dbPath, "CREATE TRIGGER test_audit_fails BEFORE INSERT ON audit WHEN NEW.login = 'au-rollback' BEGIN SELECT RAISE(ABORT, 'test: audit unavailable'); END;");
+  await failTrigger(srv.dbPath, 'test_audit_fails', 'audit', "NEW.login = 'au-rollback'", 'test: audit unavailable');
   try {
     const title = `${token('au')} không được lưu`;
     const c = await api(srv.base, 'POST', '/api/v1/models', { body: validModel({ title }), headers: bearer(u) });
@@ -243,7 +243,7 @@ test('when the audit entry cannot be written, the change is rolled back (500, no
     assert.equal((await sqlOk(srv.dbPath, `SELECT count(*) FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.login = 'au-rollback';`)).trim(), '0',
       'a session was stored without its audit entry');
   } finally {
-    await sqlOk(srv.dbPath, 'DROP TRIGGER test_audit_fails;');
+    await dropFailTrigger(srv.dbPath, 'test_audit_fails', 'audit');
   }
   // and the same requests go through once the audit can be written
   const c = await api(srv.base, 'POST', '/api/v1/models', { body: validModel({ title: `${token('au')} sau đó` }), headers: bearer(u) });
@@ -251,14 +251,14 @@ test('when the audit entry cannot be written, the change is rolled back (500, no
 });
 
 test('when the change fails, no audit entry is left behind', async () => {
-  await sqlOk(srv.dbPath, "CREATE TRIGGER test_model_fails BEFORE INSERT ON models WHEN NEW.title LIKE 'rbm%' BEGIN SELECT RAISE(ABORT, 'test: models unavailable'); END;");
+  await failTrigger(srv.dbPath, 'test_model_fails', 'models', "NEW.title LIKE 'rbm%'", 'test: models unavailable');
   try {
     const title = `${token('rbm')} không lưu`;
     const { entries, out: r } = await appended(() => api(srv.base, 'POST', '/api/v1/models', { body: validModel({ title }), headers: bearer(officer) }));
     assert.equal(r.status, 500, `${r.status} ${r.text}`);
     assert.deepEqual(entries, [], 'an entry for a change that did not happen');
   } finally {
-    await sqlOk(srv.dbPath, 'DROP TRIGGER test_model_fails;');
+    await dropFailTrigger(srv.dbPath, 'test_model_fails', 'models');
   }
 });
 

@@ -12,7 +12,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { startServer, addUser, runDvk } from '../lib/server.mjs';
 import { api, token, createModel } from '../lib/http.mjs';
-import { sqlOk, sqlJson, q } from '../lib/sqlite.mjs';
+import { sqlOk, sqlJson, q, isPg, joinedSql } from '../lib/sqlite.mjs';
 import { page, signInOk, csrfFrom, errorText } from '../lib/session.mjs';
 import { as, modelIn } from '../lib/lifecycle.mjs';
 import { parseCsv } from '../lib/data.mjs';
@@ -39,7 +39,7 @@ async function importRows(rows, { dry = false, lang = 'en', ...opts } = {}) {
 async function stored(tok) {
   const rows = await sqlJson(srv.dbPath, `SELECT id, code, title, field, kind, hierarchy, unit_code,
     registration_level AS level, registered_on, status, typical, ext_key, summary, updated_at
-    FROM models WHERE title LIKE ${q(`%${tok}%`)} ORDER BY title;`);
+    FROM models WHERE lower(title) LIKE lower(${q(`%${tok}%`)}) ORDER BY title;`);
   return Object.fromEntries(rows.map((r) => [r.title, r]));
 }
 
@@ -47,7 +47,9 @@ async function stored(tok) {
 async function resultsOf(title) {
   const out = await sqlOk(srv.dbPath, `SELECT r.year || ' ' || r.indicator || ' ' || r.value FROM model_results r
     JOIN models m ON m.id = r.model_id WHERE m.title = ${q(title)} ORDER BY r.indicator, r.year;`);
-  return out.split('\n').filter(Boolean);
+  // PostgreSQL prints a whole double without SQLite's ".0": the same value, written as SQLite does
+  const lines = out.split('\n').filter(Boolean);
+  return isPg(srv.dbPath) ? lines.map((l) => l.replace(/ (-?\d+)$/, ' $1.0')) : lines;
 }
 
 /* Some columns of stored(tok) as { title: [values] } (order-free comparison). */
@@ -1220,7 +1222,7 @@ test('more than 20 tags is a problem; a tag with a comma survives export and imp
   assert.match(bad.problems[0], /^Row 2, column F \(Từ khóa\): «thẻ 1, thẻ 2.*» At most 20 tags\.$/);
   assertClean(await importRows([head, [`${t} phẩy`, 'Kinh tế', 'Tập thể', '20368', '15/03/2024', 'Nông thôn mới, nâng cao;']]), 'done', 1, 1, 0, 0);
   const id = Object.values(await stored(t))[0].id;
-  assert.equal((await sqlOk(srv.dbPath, `SELECT group_concat(tag, '|') FROM model_tags WHERE model_id = ${id};`)).trim(),
+  assert.equal((await sqlOk(srv.dbPath, `SELECT ${joinedSql(srv.dbPath, 'tag', '|', 'pos')} FROM model_tags WHERE model_id = ${id};`)).trim(),
     'Nông thôn mới, nâng cao');
   const out = path.join(dir, fileName('csv'));
   await runDvk(['export', '--db', srv.dbPath, '--out', out, '--lang', 'en']);

@@ -587,8 +587,8 @@ test('model_tally is the GROUP BY of the models after every insert and update', 
   const tally = await sqlJson(srv.dbPath, `SELECT status, p24, p25, year, ryear, field, kind, registration_level, typical, sum(n) n
     FROM model_tally GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9 HAVING sum(n) <> 0 ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9`);
   const direct = await sqlJson(srv.dbPath, `SELECT status, coalesce(p24, '') p24, coalesce(p25, '') p25,
-    CAST(substr(registered_on, 1, 4) AS INTEGER) year,
-    CASE WHEN status = 'recognized' THEN CAST(substr(coalesce(recognized_on, registered_on), 1, 4) AS INTEGER) ELSE 0 END ryear,
+    CAST(substr(registered_on, 1, 4) AS INTEGER) AS year,
+    CASE WHEN status = 'recognized' THEN CAST(substr(coalesce(recognized_on, registered_on), 1, 4) AS INTEGER) ELSE 0 END AS ryear,
     field, kind, registration_level, typical, count(*) n FROM models GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9 ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9`);
   assert.deepEqual(tally, direct, seedNote);
   const neg = await sqlJson(srv.dbPath, 'SELECT * FROM model_tally WHERE n < 0');

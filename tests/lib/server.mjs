@@ -15,6 +15,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setDefaultToken } from './http.mjs';
+import { PG, createDatabase, dropDatabase, isPg } from './pg.mjs';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const DATA = path.resolve(ROOT, '..', 'shared', 'data');
@@ -92,7 +93,8 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 /* Creates DIR/t.db with the admin password from DIR/admin.pw and imports the catalogues.
  * demo: `dvk init --demo` instead (the demo catalogue and models; no full catalogues). */
 async function prepareDb(dir, demo = false) {
-  const dbPath = path.join(dir, 't.db');
+  // with DVK_TEST_PG (pg.mjs): a fresh database of the throwaway cluster
+  const dbPath = PG ? await createDatabase() : path.join(dir, 't.db');
   const pwFile = path.join(dir, 'admin.pw');
   await writeFile(pwFile, 'test-quan-tri-mat-khau-1234\n', { mode: 0o600 });
   if (demo) {
@@ -127,7 +129,9 @@ export async function addUser(srv, login, role, unit, hierarchy = 2024) {
 
 /* Starts the server once; resolves to the handle or rejects (the caller may retry). */
 async function launch(dir, dbPath, port, args = []) {
-  const child = spawn(BIN, ['serve', '--db', dbPath, '--listen', '127.0.0.1', '--port', String(port), ...args],
+  // a PostgreSQL database has no folder of its own: its files go in the test's
+  const dataArgs = isPg(dbPath) && !args.includes('--data') ? ['--data', path.join(dir, 'files')] : [];
+  const child = spawn(BIN, ['serve', '--db', dbPath, '--listen', '127.0.0.1', '--port', String(port), ...dataArgs, ...args],
     { cwd: ROOT, env: sanitizerEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
@@ -238,6 +242,7 @@ export async function startServer({ keep = !!process.env.DVK_KEEP_TMP, demo = fa
       await stopServer();
     } finally {
       if (!keep) await rm(dir, { recursive: true, force: true });
+      if (!keep && isPg(srv.dbPath)) await dropDatabase(srv.dbPath);
     }
   };
   return srv;

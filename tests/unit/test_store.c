@@ -1,5 +1,6 @@
-/* test_store.c: the SQLite store and the model/unit services on the real catalogues
- * of ../shared/data (loaded once into a temporary database). */
+/* test_store.c: the store and the model/unit services on the real catalogues of
+ * ../shared/data (loaded once into a temporary database): SQLite, or with DVK_TEST_PG (the
+ * URL of a throwaway cluster, tests/run.sh) a fresh PostgreSQL database. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,13 +10,15 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <libpq-fe.h>
 #include <sqlite3.h>
 #include "service/report_service.h"
 #include "service/service.h"
 #include "util/text.h"
 #include "util/buf.h"
 
-static char dbpath[256];
+static char dbpath[512];
+static char pgname[64]; /* the PostgreSQL database made for this run ("" on SQLite) */
 static struct store *st;
 static struct actor sys;
 
@@ -34,12 +37,61 @@ static int64_t load(int hierarchy, const char *file)
     return n;
 }
 
+/* Runs sql on the test database (or, with admin, on the cluster's own): raw access for
+ * what no store function may do. Returns the first column of the first row (malloc'd, ""
+ * when none), or NULL on failure. */
+static char *raw_sql(const char *sql, bool admin)
+{
+    char *out = NULL;
+    if (!pgname[0]) {
+        sqlite3 *db = NULL;
+        sqlite3_stmt *q = NULL;
+        if (sqlite3_open(dbpath, &db) == SQLITE_OK && sqlite3_prepare_v2(db, sql, -1, &q, NULL) == SQLITE_OK) {
+            int rc = sqlite3_step(q);
+            if (rc == SQLITE_ROW)
+                out = xstrdup(sqlite3_column_text(q, 0) ? (const char *)sqlite3_column_text(q, 0) : "");
+            else if (rc == SQLITE_DONE)
+                out = xstrdup("");
+        }
+        sqlite3_finalize(q);
+        sqlite3_close(db);
+        return out;
+    }
+    PGconn *c = PQconnectdb(admin ? getenv("DVK_TEST_PG") : dbpath);
+    PGresult *r = PQstatus(c) == CONNECTION_OK ? PQexec(c, sql) : NULL;
+    if (PQresultStatus(r) == PGRES_TUPLES_OK)
+        out = xstrdup(PQntuples(r) && !PQgetisnull(r, 0, 0) ? PQgetvalue(r, 0, 0) : "");
+    else if (PQresultStatus(r) == PGRES_COMMAND_OK)
+        out = xstrdup("");
+    else
+        fprintf(stderr, "%s: %s", sql, PQerrorMessage(c));
+    PQclear(r);
+    PQfinish(c);
+    return out;
+}
+
 static int setup(void **state)
 {
     (void)state;
-    snprintf(dbpath, sizeof dbpath, "/tmp/dvk-test-store-%d.db", (int)getpid());
-    unlink(dbpath);
-    st = store_open_sqlite(dbpath);
+    const char *base = getenv("DVK_TEST_PG");
+    if (base && *base) {
+        /* the cluster's URL with this run's database in place of its own */
+        const char *slash = strstr(base, "://") ? strchr(strstr(base, "://") + 3, '/') : NULL;
+        if (!slash)
+            return -1;
+        snprintf(pgname, sizeof pgname, "t_unit_%d", (int)getpid());
+        snprintf(dbpath, sizeof dbpath, "%.*s/%s%s", (int)(slash - base), base, pgname, strchr(slash, '?') ? strchr(slash, '?') : "");
+        char sql[160];
+        snprintf(sql, sizeof sql, "CREATE DATABASE %s TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'", pgname);
+        char *ok = raw_sql(sql, true);
+        if (!ok)
+            return -1;
+        free(ok);
+    } else {
+        snprintf(dbpath, sizeof dbpath, "/tmp/dvk-test-store-%d.db", (int)getpid());
+        unlink(dbpath);
+    }
+    st = store_open(dbpath);
     if (!st)
         return -1;
     actor_system(&sys);
@@ -50,7 +102,13 @@ static int teardown(void **state)
 {
     (void)state;
     st->ops->close(st);
-    char p[300];
+    if (pgname[0]) {
+        char sql[128];
+        snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)", pgname);
+        free(raw_sql(sql, true));
+        return 0;
+    }
+    char p[600];
     unlink(dbpath);
     snprintf(p, sizeof p, "%s-wal", dbpath);
     unlink(p);
@@ -327,7 +385,7 @@ static void test_results_and_tags(void **state)
 static void test_migrations_idempotent(void **state)
 {
     (void)state;
-    struct store *again = store_open_sqlite(dbpath);
+    struct store *again = store_open(dbpath);
     assert_non_null(again);
     int64_t n;
     assert_int_equal(again->ops->model_count(again, &n), ST_OK);
@@ -549,7 +607,7 @@ static void test_count_cache(void **state)
     create("Đếm lại một", 2024, "20368", "2024-02-02", FIELD_ECONOMIC);
     assert_int_equal(list_total(&q), t0 + 1);
     assert_int_equal(list_total(&q), t0 + 1); /* from the cache */
-    struct store *other = store_open_sqlite(dbpath);
+    struct store *other = store_open(dbpath);
     assert_non_null(other);
     struct store *mine = st;
     st = other;
@@ -584,23 +642,18 @@ static void test_vietnamese_order(void **state)
     assert_true(dn >= 0 && hn > dn);
     unit_list_free(&l);
     /* a key wiped (as before migration 009) is back after reopening */
-    struct sqlite3 *raw = NULL;
-    assert_int_equal(sqlite3_open(dbpath, &raw), SQLITE_OK);
-    assert_int_equal(sqlite3_exec(raw, "UPDATE units SET name_key = '' WHERE hierarchy = 2025 AND code = '48'", 0, 0, 0),
-                     SQLITE_OK);
-    sqlite3_close(raw);
-    struct store *again = store_open_sqlite(dbpath);
+    char *done = raw_sql("UPDATE units SET name_key = '' WHERE hierarchy = 2025 AND code = '48'", false);
+    assert_non_null(done);
+    free(done);
+    struct store *again = store_open(dbpath);
     assert_non_null(again);
     again->ops->close(again);
-    assert_int_equal(sqlite3_open(dbpath, &raw), SQLITE_OK);
-    sqlite3_stmt *q;
-    sqlite3_prepare_v2(raw, "SELECT name_key FROM units WHERE hierarchy = 2025 AND code = '48'", -1, &q, NULL);
-    assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+    char *key = raw_sql("SELECT name_key FROM units WHERE hierarchy = 2025 AND code = '48'", false);
+    assert_non_null(key);
     char *want = text_sort_key("Thành phố Đà Nẵng");
-    assert_string_equal((const char *)sqlite3_column_text(q, 0), want);
+    assert_string_equal(key, want);
     free(want);
-    sqlite3_finalize(q);
-    sqlite3_close(raw);
+    free(key);
 }
 
 static void test_password_policy(void **state)
@@ -713,12 +766,14 @@ static void test_report_headings(void **state)
 static void test_storage_faults(void **state)
 {
     (void)state;
-    struct store *other = store_open_sqlite(dbpath);
+    struct store *other = store_open(dbpath);
     assert_non_null(other);
     struct store *mine = st;
     st = other;
     struct model_query q = {.q = "cham tran"};
     int64_t before = list_total(&q);
+    if (pgname[0]) /* a size cap is SQLite's: PostgreSQL's quota is the server's */
+        goto read_only;
     assert_int_equal(other->ops->limit(other, 1, false), ST_OK); /* below the size: no growth at all */
     char *big = xmalloc(3001);
     memset(big, 'x', 3000);
@@ -744,7 +799,9 @@ static void test_storage_faults(void **state)
     assert_int_equal(rc, SVC_ERROR);
     assert_int_equal(other->fault, ST_FAULT_FULL);
     assert_int_equal(store_last_fault(), ST_FAULT_FULL);
-    int64_t full = list_total(&q); /* reads still work */
+    int64_t full;
+read_only:
+    full = list_total(&q); /* reads still work */
     assert_true(full >= before);
 
     assert_int_equal(other->ops->limit(other, 0, true), ST_OK);

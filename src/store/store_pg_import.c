@@ -1,0 +1,74 @@
+/* store_pg_import.c: the PostgreSQL engine's lookups a spreadsheet import makes on every row. */
+#include <stdlib.h>
+#include <string.h>
+#include "util/buf.h"
+#include "store/pg_int.h"
+
+int p_model_by_key(struct store *base, const char *key, int64_t *id)
+{
+    struct pg_store *s = S(base);
+    static const int ids[2] = {Q_MODEL_BY_CODE, Q_MODEL_BY_KEY};
+    static const char *const sql[2] = {"SELECT id FROM models WHERE code = ?", "SELECT id FROM models WHERE ext_key = ?"};
+    /* codes look like DVK-2024-000123; any other key is only an ext_key */
+    for (int k = strncmp(key, "DVK-", 4) == 0 ? 0 : 1; k < 2; k++) {
+        pq_stmt *st = pg_stmt(s, ids[k], sql[k]);
+        if (!st)
+            return ST_ERR;
+        pg_bind_text_empty(st, 1, key);
+        int rc = pq_step(st);
+        if (rc == PQ_ROW) {
+            *id = pq_column_int64(st, 0);
+            pq_reset(st);
+            return ST_OK;
+        }
+        if (rc != PQ_DONE)
+            return pg_fail(s, "model_by_key");
+    }
+    return ST_NOTFOUND;
+}
+
+/* The scratch table is a temporary table of the connection: no other session sees it and
+ * memory stays flat as files grow. */
+int p_import_seen(struct store *base, const char *key, int64_t row, int64_t *first_row)
+{
+    struct pg_store *s = S(base);
+    if (!key) {
+        pq_stmt *d = pg_once(s, "CREATE TEMP TABLE IF NOT EXISTS import_seen (key TEXT PRIMARY KEY, row BIGINT NOT NULL)");
+        if (!d || pg_done(s, d, "import_seen_create"))
+            return ST_ERR;
+        d = pg_once(s, "DELETE FROM pg_temp.import_seen");
+        return d ? pg_done(s, d, "import_seen_clear") : ST_ERR;
+    }
+    pq_stmt *st = pg_stmt(s, Q_SEEN_ADD, "INSERT INTO pg_temp.import_seen (key, row) VALUES (?, ?) ON CONFLICT DO NOTHING");
+    if (!st)
+        return ST_ERR;
+    pg_bind_text_empty(st, 1, key);
+    pq_bind_int64(st, 2, row);
+    if (pq_step(st) != PQ_DONE)
+        return pg_fail(s, "import_seen_add");
+    if (s->changes == 1)
+        return ST_OK;
+    st = pg_stmt(s, Q_SEEN_GET, "SELECT row FROM pg_temp.import_seen WHERE key = ?");
+    if (!st)
+        return ST_ERR;
+    pg_bind_text_empty(st, 1, key);
+    if (pq_step(st) != PQ_ROW)
+        return pg_fail(s, "import_seen_get");
+    *first_row = pq_column_int64(st, 0);
+    pq_reset(st);
+    return ST_EXISTS;
+}
+
+/* SQLite's cache size and index rebuilds are its own: PostgreSQL's server manages its
+ * buffers, and keeps its indexes current within one long transaction at a fair cost. */
+int p_bulk(struct store *base, bool on)
+{
+    (void)base, (void)on;
+    return ST_OK;
+}
+
+int p_defer_indexes(struct store *base, bool restore)
+{
+    (void)base, (void)restore;
+    return ST_OK;
+}
