@@ -22,6 +22,7 @@ static const char usage[] =
     "  report NAME --db PATH [--unit CODE] [--from D --to D]   a report as JSON, CSV or XLSX (dvk report --help)\n"
     "  heading set|show --db PATH --hierarchy H [--unit CODE]  the heading of a unit's report files\n"
     "  migrate-db --from sqlite:PATH --to postgresql://...     copy a SQLite database into PostgreSQL\n"
+    "  backup --db PATH --out FILE                            a checked copy of a live SQLite database\n"
     "\n"
     "dvk COMMAND --help shows one command's options.\n";
 
@@ -132,6 +133,8 @@ static int run(int argc, char **argv)
         return cmd_heading(argc - 1, argv + 1);
     if (strcmp(cmd, "migrate-db") == 0)
         return cmd_migrate_db(argc - 1, argv + 1);
+    if (strcmp(cmd, "backup") == 0)
+        return cmd_backup(argc - 1, argv + 1);
     fprintf(stderr, "dvk: unknown command \"%s\"\n\n%s", cmd, usage);
     return 2;
 }

@@ -378,6 +378,12 @@ int pg_last_fault(void);
  * it, and pages are let go as others come; PostgreSQL's are the server's). 0: no cap (each
  * connection's own cache size). */
 void store_memory_limit(int64_t bytes);
+/* An online backup of the SQLite database at path into the new file out (which must not
+ * exist), while other connections go on reading and writing: page by page through SQLite's
+ * backup API, into out.partial, linked to out once complete and checked (integrity_check).
+ * Fills *bytes with the copy's size. ST_EXISTS when out exists, ST_NOTFOUND when path is
+ * no dvk database; ST_ERR otherwise, with the cause in err. */
+int store_backup_sqlite(const char *path, const char *out, int64_t *bytes, char *err, size_t errsz);
 /* Opens by URL or path: "postgresql://…" or "postgres://…", "sqlite:PATH" or a plain path. */
 struct store *store_open(const char *url);
 

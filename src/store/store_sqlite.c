@@ -1,9 +1,12 @@
 /* store_sqlite.c: the embedded SQLite engine of the store interface.
  * WAL mode, foreign keys on, a busy timeout, numbered migrations compiled in. */
+#include <errno.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include "store/sqlite_int.h"
 #include "util/buf.h"
 #include "util/date.h"
@@ -1422,6 +1425,84 @@ static const struct store_ops sqlite_ops = {
     .audit_list = s_audit_list,
     .generation = s_generation,
 };
+
+int store_backup_sqlite(const char *path, const char *out, int64_t *bytes, char *err, size_t errsz)
+{
+    struct stat sb;
+    *bytes = 0;
+    err[0] = 0;
+    if (stat(out, &sb) == 0)
+        return ST_EXISTS;
+    if (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode))
+        return ST_NOTFOUND;
+    char tmp[4096];
+    if ((size_t)snprintf(tmp, sizeof tmp, "%s.partial", out) >= sizeof tmp) {
+        snprintf(err, errsz, "%s", "path too long");
+        return ST_ERR;
+    }
+    unlink(tmp);
+    sqlite3 *src = NULL, *dst = NULL;
+    int rc = ST_ERR;
+    /* no SQLITE_OPEN_CREATE: a mistyped path is an error, not a new empty database */
+    if (sqlite3_open_v2(path, &src, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK ||
+        sqlite3_open_v2(tmp, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+        snprintf(err, errsz, "%s", sqlite3_errmsg(src && sqlite3_errcode(src) != SQLITE_OK ? src : dst));
+        goto done;
+    }
+    sqlite3_busy_timeout(src, 5000);
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(src, "SELECT count(*) FROM schema_migrations", -1, &st, NULL) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        rc = ST_NOTFOUND; /* a file, but not a dvk database */
+        goto done;
+    }
+    sqlite3_finalize(st);
+    sqlite3_backup *b = sqlite3_backup_init(dst, "main", src, "main");
+    if (!b) {
+        snprintf(err, errsz, "%s", sqlite3_errmsg(dst));
+        goto done;
+    }
+    /* a few hundred pages at a time: writers wait for the source only between steps; a write
+     * in between restarts the copy (SQLite does), which a busy server can make long, never wrong */
+    int step;
+    while ((step = sqlite3_backup_step(b, 256)) == SQLITE_OK || step == SQLITE_BUSY || step == SQLITE_LOCKED)
+        if (step != SQLITE_OK)
+            sqlite3_sleep(50);
+    sqlite3_backup_finish(b);
+    if (step != SQLITE_DONE) {
+        snprintf(err, errsz, "%s", sqlite3_errstr(step));
+        goto done;
+    }
+    /* the copy is whole and sound before it takes the name asked for */
+    if (sqlite3_prepare_v2(dst, "PRAGMA integrity_check", -1, &st, NULL) != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW ||
+        strcmp((const char *)sqlite3_column_text(st, 0), "ok") != 0) {
+        snprintf(err, errsz, "integrity_check: %s", st && sqlite3_column_text(st, 0) ? (const char *)sqlite3_column_text(st, 0) : sqlite3_errmsg(dst));
+        sqlite3_finalize(st);
+        goto done;
+    }
+    sqlite3_finalize(st);
+    if (sqlite3_close(dst) != SQLITE_OK) {
+        snprintf(err, errsz, "%s", sqlite3_errmsg(dst));
+        goto done;
+    }
+    dst = NULL;
+    /* link, not rename: a file that appeared at out meanwhile is not replaced */
+    if (link(tmp, out) != 0) {
+        rc = errno == EEXIST ? ST_EXISTS : ST_ERR;
+        snprintf(err, errsz, "%s", strerror(errno));
+        goto done;
+    }
+    if (stat(out, &sb) == 0)
+        *bytes = sb.st_size;
+    rc = ST_OK;
+done:
+    if (dst)
+        sqlite3_close(dst);
+    if (src)
+        sqlite3_close(src);
+    unlink(tmp);
+    return rc;
+}
 
 void store_memory_limit(int64_t bytes)
 {
