@@ -192,6 +192,8 @@ bench: deps
 	@$(MAKE) --no-print-directory build/dvk build/bench/gen
 	@sh bench/run.sh
 	@sh bench/import.sh
+	@sh tools/deps.sh test
+	@sh bench/engines.sh
 	@DVK_BIN=$${DVK_BIN:-build/dvk} node bench/phone.mjs
 	@DVK_BIN=$${DVK_BIN:-build/dvk} node bench/lighthouse.mjs
 
