@@ -576,11 +576,14 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
             w->st->fault = ST_FAULT_NONE; /* a failed session touch above is not this request's failure */
             /* lists and reports from the replica (the session was checked on the primary) */
             bool replica = (rt->flags & R_READ) && w->st_read && safe_method(r.method);
+            if (replica)
+                r.st = w->st_read;
             /* a GET's answer depends on the data, who asks, the language and the address: while
-             * the data's generation stays, the answer kept for the same request is still true
-             * (not for an answer read on a replica: the primary's generation does not date it) */
-            if (strcmp(r.method, "GET") == 0 && !(rt->flags & R_NOCACHE) && !replica && r.nheaders == 0 && w->cache &&
-                w->st->ops->generation && w->st->ops->generation(w->st, &gen) == ST_OK &&
+             * the data's generation stays, the answer kept for the same request is still true.
+             * The generation is read where the answer is read: on a replica, the replica's own
+             * (PostgreSQL's counter is a replicated row), so it dates what the replica holds. */
+            if (strcmp(r.method, "GET") == 0 && !(rt->flags & R_NOCACHE) && r.nheaders == 0 && w->cache &&
+                r.st->ops->generation && r.st->ops->generation(r.st, &gen) == ST_OK &&
                 (key_len = cache_key(&r, key, sizeof key)) > 0) {
                 struct rcache_entry *e = rcache_get(w->cache, key, key_len, gen, now_ms());
                 if (e) {
@@ -588,8 +591,6 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
                     return 0;
                 }
             }
-            if (replica)
-                r.st = w->st_read;
             w->st->fault = ST_FAULT_NONE;
             r.st->fault = ST_FAULT_NONE;
             status = rt->handler(&r);
