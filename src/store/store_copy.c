@@ -51,9 +51,18 @@ static int read_cols(sqlite3 *db, const char *table, struct cols *c)
     sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
     int cap = 0;
     struct buf pk = BUF_INIT;
+    bool bad = false;
     while (sqlite3_step(st) == SQLITE_ROW) {
+        /* column names go into the SQL of both sides as identifiers: dvk's own are plain
+         * words; a file whose schema says otherwise is not copied */
+        const char *name = (const char *)sqlite3_column_text(st, 0);
+        if (!name || !*name || name[strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789_")]) {
+            log_error("migrate-db: table %s has a column named %s, which dvk never makes", table, name ? name : "(null)");
+            bad = true;
+            break;
+        }
         c->name = grow(c->name, &cap, c->n, sizeof *c->name);
-        c->name[c->n] = xstrdup((const char *)sqlite3_column_text(st, 0));
+        c->name[c->n] = xstrdup(name);
         buf_printf(&c->list, "%s\"%s\"", c->n ? ", " : "", c->name[c->n]);
         if (sqlite3_column_int(st, 1))
             buf_printf(&pk, "%s\"%s\"", pk.len ? ", " : "", c->name[c->n]);
@@ -62,7 +71,7 @@ static int read_cols(sqlite3 *db, const char *table, struct cols *c)
     sqlite3_finalize(st);
     buf_puts(&c->order, pk.len ? pk.p : c->list.p);
     buf_free(&pk);
-    return c->n ? 0 : -1;
+    return c->n && !bad ? 0 : -1;
 }
 
 /* Feeds one value to the digest: numbers by value (SQLite writes 1234.0 where PostgreSQL
