@@ -36,8 +36,9 @@ struct sqlite_store {
         int64_t last;
         bool dirty;
     } counters[16];
-    char **deferred; /* CREATE INDEX statements of the models' indexes dropped for a bulk import */
+    char **deferred; /* CREATE INDEX and CREATE TRIGGER statements of what a bulk import dropped */
     int ndeferred;
+    int64_t bulk_after; /* the models above this id came in since: indexed at once by the restore */
 };
 
 #define S(s) ((struct sqlite_store *)(s))

@@ -312,12 +312,15 @@ struct store_ops {
     int (*attachment_get)(struct store *s, int64_t id, struct attachment *out);
     int (*attachment_list)(struct store *s, const char *entity, int64_t entity_id, struct attachment **out, int *n);
 
-    /* Bulk mode on this connection (on) or back to normal: a large cache, so that one long
-     * transaction keeps its pages in memory instead of spilling them to the log. */
+    /* Bulk mode on this connection (on) or back to normal: a cache sized for one long
+     * transaction of an import (SQLite: and no CHECK constraints evaluated: the import
+     * writes only validated models). */
     int (*bulk)(struct store *s, bool on);
     /* Inside a transaction, drops the models' secondary indexes (not those that look models
      * up by code or key) to build them again in one sorted pass (restore): for an import
-     * that brings more rows than the table holds. A rollback brings them back too. */
+     * that brings more rows than the table holds. SQLite also stops indexing new models for
+     * search and the report tally row by row and does it for all of them at the restore.
+     * A rollback brings everything back too. */
     int (*defer_indexes)(struct store *s, bool restore);
     /* The model whose code (DVK-2024-000123) or, failing that, whose ext_key is key. */
     int (*model_by_key)(struct store *s, const char *key, int64_t *id);

@@ -60,12 +60,20 @@ int s_import_seen(struct store *base, const char *key, int64_t row, int64_t *fir
 }
 
 /* 24 MB of page cache while importing (a connection opens with 64 MB): an import of a million rows
- * stays under 100 MB of memory in all. */
+ * stays under 100 MB of memory in all. The tables' CHECK constraints are not evaluated meanwhile:
+ * an import writes only models that model_validate() passed, their words (field, status…) from
+ * dvk's own lists, and SQLite built a b-tree per row for each "x IN (…)" of the models' CHECKs. */
 int s_bulk(struct store *base, bool on)
 {
     struct sqlite_store *s = S(base);
-    sqlite3_stmt *st = sq_once(s, on ? "PRAGMA cache_size = -24000" : "PRAGMA cache_size = -65536"); /* as opened */
-    return st ? sq_done(s, st, "bulk") : ST_ERR;
+    static const char *const sql[2][2] = {{"PRAGMA cache_size = -65536", "PRAGMA ignore_check_constraints = OFF"}, /* as opened */
+                                          {"PRAGMA cache_size = -24000", "PRAGMA ignore_check_constraints = ON"}};
+    for (int i = 0; i < 2; i++) {
+        sqlite3_stmt *st = sq_once(s, sql[on][i]);
+        if (!st || sq_done(s, st, "bulk"))
+            return ST_ERR;
+    }
+    return ST_OK;
 }
 
 static void forget_deferred(struct sqlite_store *s)
@@ -77,6 +85,59 @@ static void forget_deferred(struct sqlite_store *s)
     s->ndeferred = 0;
 }
 
+/* What the insert triggers models_fts_insert and models_tally_insert (migrations) do for one
+ * row, done here for every model above ?1 in one statement each: the search index gets its
+ * rows in rowid order (FTS5 writes a segment at each statement's end, so row by row it wrote
+ * one per model), the tally one upsert per group. tests/api/import.test.mjs compares a file
+ * imported this way with the same rows imported row by row. They run after the indexes are back:
+ * the search rows are read in their key's order from an index instead of sorted in memory. */
+static const char *const bulk_fill[] = {
+    "INSERT INTO model_fts (rowid, title, body, pub, facets)"
+    " SELECT r.key, r.title, r.body, r.pub, r.facets FROM models m JOIN model_search_rows r ON r.id = m.id"
+    " WHERE m.id > ?1 ORDER BY m.registered_on, m.id", /* the key's order, read from models_registered */
+    "INSERT OR IGNORE INTO search_words (word) SELECT word FROM model_search_words WHERE id > ?1",
+    "INSERT INTO model_tally SELECT status, coalesce(p24, ''), coalesce(p25, ''),"
+    " CAST(substr(registered_on, 1, 4) AS INTEGER),"
+    " CASE WHEN status = 'recognized' THEN CAST(substr(coalesce(recognized_on, registered_on), 1, 4) AS INTEGER) ELSE 0 END,"
+    " field, kind, registration_level, typical, count(*) FROM models WHERE id > ?1 GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9"
+    " ON CONFLICT DO UPDATE SET n = n + excluded.n",
+};
+
+/* FTS5's "hashsize": how many bytes of new index entries it holds before writing a segment
+ * (1 MB unless set). 0: as FTS5's default. */
+static int fts_hashsize(struct sqlite_store *s, int64_t v)
+{
+    sqlite3_stmt *st = sq_once(s, "INSERT INTO model_fts (model_fts, rank) VALUES ('hashsize', ?)");
+    if (!st)
+        return ST_ERR;
+    sqlite3_bind_int64(st, 1, v ? v : 1048576);
+    return sq_done(s, st, "fts_hashsize");
+}
+
+static int fill_bulk(struct sqlite_store *s)
+{
+    /* 8 MB while the search rows go in: fewer, larger segments to write and merge (a quarter less
+     * time); then back to what it was */
+    int64_t was = 0;
+    sqlite3_stmt *st = sq_once(s, "SELECT v FROM model_fts_config WHERE k = 'hashsize'");
+    if (!st)
+        return ST_ERR;
+    if (sqlite3_step(st) == SQLITE_ROW)
+        was = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    if (fts_hashsize(s, 8 << 20))
+        return ST_ERR;
+    for (size_t i = 0; i < sizeof bulk_fill / sizeof bulk_fill[0]; i++) {
+        st = sq_once(s, bulk_fill[i]);
+        if (!st)
+            return ST_ERR;
+        sqlite3_bind_int64(st, 1, s->bulk_after);
+        if (sq_done(s, st, "bulk_fill"))
+            return ST_ERR;
+    }
+    return fts_hashsize(s, was);
+}
+
 int s_defer_indexes(struct store *base, bool restore)
 {
     struct sqlite_store *s = S(base);
@@ -85,40 +146,53 @@ int s_defer_indexes(struct store *base, bool restore)
         for (int i = 0; i < s->ndeferred && rc == ST_OK; i++)
             if (sqlite3_exec(s->db, s->deferred[i], NULL, NULL, NULL) != SQLITE_OK)
                 rc = sq_fail(s, "restore_index");
+        if (rc == ST_OK)
+            rc = fill_bulk(s);
         forget_deferred(s);
         return rc;
     }
     forget_deferred(s);
-    sqlite3_stmt *st = sq_once(s, "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'models'"
-                                  " AND sql IS NOT NULL AND name <> 'models_ext_key' ORDER BY name");
+    sqlite3_stmt *top = sq_once(s, "SELECT coalesce(max(id), 0) FROM models");
+    if (!top)
+        return ST_ERR;
+    if (sqlite3_step(top) != SQLITE_ROW) {
+        sqlite3_finalize(top);
+        return sq_fail(s, "defer_top");
+    }
+    s->bulk_after = sqlite3_column_int64(top, 0);
+    sqlite3_finalize(top);
+    sqlite3_stmt *st = sq_once(s, "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL AND"
+                                  " ((type = 'index' AND tbl_name = 'models' AND name <> 'models_ext_key')"
+                                  "  OR (type = 'trigger' AND name IN ('models_fts_insert', 'models_tally_insert')))"
+                                  " ORDER BY type, name");
     if (!st)
         return ST_ERR;
     int cap = 0, rc;
-    char **names = NULL;
+    char **drops = NULL;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         s->deferred = grow(s->deferred, &cap, s->ndeferred, sizeof *s->deferred);
-        names = xrealloc(names, (size_t)cap * sizeof *names);
-        names[s->ndeferred] = sq_col_dup(st, 0);
-        s->deferred[s->ndeferred++] = sq_col_dup(st, 1);
+        drops = xrealloc(drops, (size_t)cap * sizeof *drops);
+        struct buf b = BUF_INIT;
+        buf_printf(&b, "DROP %s \"%s\"", strcmp((const char *)sqlite3_column_text(st, 0), "trigger") == 0 ? "TRIGGER" : "INDEX",
+                   (const char *)sqlite3_column_text(st, 1));
+        drops[s->ndeferred] = buf_detach(&b);
+        s->deferred[s->ndeferred++] = sq_col_dup(st, 2);
     }
     sqlite3_finalize(st);
     int out = rc == SQLITE_DONE ? ST_OK : sq_fail(s, "defer_indexes");
     int dropped = 0;
     for (int i = 0; i < s->ndeferred && out == ST_OK; i++) {
-        struct buf b = BUF_INIT;
-        buf_printf(&b, "DROP INDEX \"%s\"", names[i]);
-        if (sqlite3_exec(s->db, b.p, NULL, NULL, NULL) != SQLITE_OK)
+        if (sqlite3_exec(s->db, drops[i], NULL, NULL, NULL) != SQLITE_OK)
             out = sq_fail(s, "drop_index");
         else
             dropped++;
-        buf_free(&b);
     }
-    /* a drop failed part-way: the indexes already dropped come back now, not never */
+    /* a drop failed part-way: what was already dropped comes back now, not never */
     for (int i = 0; out != ST_OK && i < dropped; i++)
         sqlite3_exec(s->db, s->deferred[i], NULL, NULL, NULL);
     for (int i = 0; i < s->ndeferred; i++)
-        free(names[i]);
-    free(names);
+        free(drops[i]);
+    free(drops);
     if (out != ST_OK)
         forget_deferred(s);
     return out;
