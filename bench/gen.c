@@ -137,7 +137,8 @@ static int put_back(sqlite3 *db, struct aside *t)
             return exec(db, "ROLLBACK"), -1;
     sqlite3_stmt *st;
     const char *const fill[] = {"INSERT INTO model_fts (rowid, title, body, pub, facets)"
-                                " SELECT key, title, body, pub, facets FROM model_search_rows WHERE id > ?",
+                                " SELECT key, title, body, pub, facets FROM model_search_rows WHERE id > ?"
+                                " ORDER BY key", /* as an import does (store_sqlite_import.c) */
                                 "INSERT OR IGNORE INTO search_words (word) SELECT word FROM model_search_words"
                                 " WHERE id > ?",
                                 /* the tally of migration 013, counted again from every model */
