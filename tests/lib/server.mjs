@@ -253,7 +253,7 @@ export async function startServer({ keep = !!process.env.DVK_KEEP_TMP, demo = fa
 /* A bearer token and its id (for `dvk token revoke --id`): { token, id }. */
 export async function createTokenWithId(dbPath, login, extra = []) {
   const { stdout, stderr } = await runDvk(['token', 'create', '--db', dbPath, '--user', login, ...extra]);
-  const m = /token (\d+) for /.exec(stderr);
+  const m = /^dvk token (\d+):/m.exec(stderr);
   if (!m) throw new Error(`dvk token create: no token id in stderr: ${stderr}`);
   return { token: stdout.trim(), id: Number(m[1]) };
 }
