@@ -18,14 +18,9 @@ static int lang_now(void)
     return cli_lang(NULL);
 }
 
-/* "usage: " and the synopsis syn, then the lines of the description desc (msgids, up to
- * NULL), to f. */
 static void usage(FILE *f, const char *syn, const char *const *desc)
 {
-    int lang = lang_now();
-    fprintf(f, "%s: %s", T(lang, "usage"), syn);
-    for (int i = 0; desc[i]; i++)
-        fprintf(f, "%s\n", T(lang, desc[i]));
+    cli_usage(f, -1, syn, desc);
 }
 
 static int help(int argc, char **argv, const char *syn, const char *const *desc)

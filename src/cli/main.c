@@ -85,6 +85,16 @@ int leftovers(int argc, char **argv, const char *cmd)
     return 0;
 }
 
+void cli_usage(FILE *f, int lang, const char *syn, const char *const *desc)
+{
+    i18n_init();
+    if (lang < 0)
+        lang = cli_lang(NULL);
+    fprintf(f, "%s: %s", T(lang, "usage"), syn);
+    for (int i = 0; desc && desc[i]; i++)
+        fprintf(f, "%s\n", T(lang, desc[i]));
+}
+
 char *read_secret(const char *path)
 {
     FILE *f = fopen(path, "r");
