@@ -1,7 +1,7 @@
 # Makefile: builds dvk, its tests and its generated tables.
 # `make run` and `make test` are the two commands a newcomer needs (README.md).
 
-PKGS      := libh2o-evloop openssl sqlite3 jansson libsodium libutf8proc gdlib libzip expat xlsxwriter zlib libpq
+PKGS      := libh2o-evloop openssl sqlite3 jansson libsodium libutf8proc gdlib libzip expat xlsxwriter zlib libpq inih
 CC        ?= cc
 WARN      := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
 CFLAGS    ?= -O2 -g

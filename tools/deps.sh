@@ -1,11 +1,12 @@
 #!/bin/sh
 # deps.sh: installs what dvk needs on Debian. `build` for make run, `test` for make test.
-# libpq-dev builds the PostgreSQL engine; `test` adds the PostgreSQL server, whose throwaway
-# cluster (tools/pg-cluster.sh) the tests run a second time against.
+# libpq-dev builds the PostgreSQL engine, libinih-dev reads the files of dvk serve --config;
+# `test` adds the PostgreSQL server, whose throwaway cluster (tools/pg-cluster.sh) the tests
+# run a second time against.
 # As root it runs apt-get / npm; otherwise it prints the exact command and stops.
 set -e
 what=${1:-build}
-pkgs="build-essential pkg-config gettext libh2o-evloop-dev libssl-dev libsqlite3-dev sqlite3 libjansson-dev libsodium-dev libutf8proc-dev libcsv-dev libgd-dev libzip-dev libexpat1-dev libxlsxwriter-dev zlib1g-dev libpq-dev"
+pkgs="build-essential pkg-config gettext libh2o-evloop-dev libssl-dev libsqlite3-dev sqlite3 libjansson-dev libsodium-dev libutf8proc-dev libcsv-dev libgd-dev libzip-dev libexpat1-dev libxlsxwriter-dev zlib1g-dev libpq-dev libinih-dev"
 if [ "$what" = test ]; then
     # libreoffice-calc: the report tests read dvk's XLSX files with LibreOffice (headless)
     # clang and its runtime (libFuzzer, the sanitizers) build the fuzz targets

@@ -1,6 +1,7 @@
 /* cli.h: subcommands of the dvk program. Each returns the process exit status. */
 #ifndef DVK_CLI_H
 #define DVK_CLI_H
+#include <stdio.h>
 int cmd_init(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_units(int argc, char **argv);
@@ -20,6 +21,9 @@ const char *opt(int argc, char **argv, const char *name);
 int flag(int argc, char **argv, const char *name);
 /* Reports the first argument that no option used; returns 1 if there was one. */
 int leftovers(int argc, char **argv, const char *cmd);
+/* "usage: " (in lang; the locale's when lang < 0), the synopsis syn as it is, then each line
+ * of desc (msgids, up to NULL) translated, to f. */
+void cli_usage(FILE *f, int lang, const char *syn, const char *const *desc);
 /* Reads a password file (first line); NULL with a message on failure. */
 char *read_secret(const char *path);
 #endif

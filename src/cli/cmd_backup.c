@@ -5,31 +5,36 @@
 #include "http/i18n.h"
 #include "store/store.h"
 
-static const char usage[] =
-    "usage: dvk backup --db PATH --out FILE [--lang vi|en|sv]\n"
-    "Copies the SQLite database at PATH into the new file FILE while dvk serve goes on\n"
-    "reading and writing (SQLite's online backup), checks the copy (integrity_check) and\n"
-    "only then gives it the name FILE. FILE must not exist. Copy the attachments folder\n"
-    "after it (docs/operations.md, Backups). On PostgreSQL use pg_dump.\n";
+static void usage(FILE *to, int lang)
+{
+    fprintf(to,
+            "%s: dvk backup --db PATH --out FILE [--lang vi|en|sv]\n"
+            "%s\n",
+            T(lang, "usage"),
+            T(lang, "Copies the SQLite database at PATH into the new file FILE while dvk serve goes on "
+                    "reading and writing (SQLite's online backup), checks the copy (integrity_check) "
+                    "and only then gives it the name FILE. FILE must not exist. Copy the attachments "
+                    "folder after it (docs/operations.md, Backups). On PostgreSQL use pg_dump."));
+}
 
 int cmd_backup(int argc, char **argv)
 {
-    for (int i = 1; i < argc; i++)
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            fputs(usage, stdout);
-            return 0;
-        }
-    const char *db = opt(argc, argv, "--db"), *out = opt(argc, argv, "--out"), *lang_s = opt(argc, argv, "--lang");
-    if (leftovers(argc, argv, "backup"))
-        return 2;
     i18n_init();
+    const char *db = opt(argc, argv, "--db"), *out = opt(argc, argv, "--out"), *lang_s = opt(argc, argv, "--lang");
     int lang = cli_lang(lang_s);
     if (lang < 0) {
-        fprintf(stderr, "dvk backup: --lang takes vi, en or sv\n");
+        fprintf(stderr, "dvk backup: %s\n", T(cli_lang(NULL), "--lang takes vi, en or sv"));
         return 2;
     }
+    for (int i = 1; i < argc; i++)
+        if (argv[i] && (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)) {
+            usage(stdout, lang);
+            return 0;
+        }
+    if (leftovers(argc, argv, "backup"))
+        return 2;
     if (!db || !out || !*db || !*out) {
-        fputs(usage, stderr);
+        usage(stderr, lang);
         return 2;
     }
     if (strncmp(db, "postgresql://", 13) == 0 || strncmp(db, "postgres://", 11) == 0) {

@@ -1,21 +1,42 @@
-/* cmd_db.c: dvk init, dvk units import, dvk user add. */
+/* cmd_db.c: dvk init, dvk units import, dvk user, dvk token. Messages are in the locale's
+ * language (LANG: Vietnamese, English or Swedish); role names, states and logins are not
+ * translated (they are what the commands take). */
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include "cli/cli.h"
+#include "http/i18n.h"
 #include "service/service.h"
 #include "util/buf.h"
 
-static int help(int argc, char **argv, const char *text)
+/* The language of this run's messages. */
+static int lang_now(void)
+{
+    i18n_init();
+    return cli_lang(NULL);
+}
+
+static void usage(FILE *f, const char *syn, const char *const *desc)
+{
+    cli_usage(f, -1, syn, desc);
+}
+
+static int help(int argc, char **argv, const char *syn, const char *const *desc)
 {
     for (int i = 1; i < argc; i++)
         if (argv[i] && (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)) {
-            fputs(text, stdout);
+            usage(stdout, syn, desc);
             return 1;
         }
     return 0;
+}
+
+/* "dvk CMD: " and a translated message, to stderr. */
+static void fail(const char *cmd, const char *msgid)
+{
+    fprintf(stderr, "dvk %s: %s\n", cmd, T(lang_now(), msgid));
 }
 
 /* A random password of 16 characters from an alphabet without look-alikes,
@@ -32,22 +53,25 @@ static void random_password(const char *login, char out[17])
 
 int cmd_init(int argc, char **argv)
 {
-    if (help(argc, argv,
-             "usage: dvk init --db PATH [--demo] [--admin-password-file FILE]\n"
-             "Creates the database at PATH with an administrator named admin.\n"
-             "Without --admin-password-file a random password is generated and printed once.\n"
-             "--demo loads the demo catalogue and the models of the seed articles.\n"))
+    static const char syn[] = "dvk init --db PATH [--demo] [--admin-password-file FILE]\n";
+    static const char *const desc[] = {
+        N_("Creates the database at PATH with an administrator named admin."),
+        N_("Without --admin-password-file a random password is generated and printed once."),
+        N_("--demo loads the demo catalogue and the models of the seed articles."),
+        NULL};
+    if (help(argc, argv, syn, desc))
         return 0;
+    int lang = lang_now();
     const char *db = opt(argc, argv, "--db"), *pwfile = opt(argc, argv, "--admin-password-file");
     int demo = flag(argc, argv, "--demo");
     if (leftovers(argc, argv, "init"))
         return 2;
     if (!db) {
-        fprintf(stderr, "dvk init: --db PATH is required\n");
+        fail("init", N_("--db PATH is required"));
         return 2;
     }
     if (sodium_init() < 0) {
-        fprintf(stderr, "dvk init: libsodium failed to start\n");
+        fail("init", N_("libsodium failed to start"));
         return 1;
     }
     char *pw = NULL;
@@ -70,7 +94,7 @@ int cmd_init(int argc, char **argv)
     char msg[256] = "";
     struct user existing;
     if (st->ops->user_by_login(st, "admin", &existing) == ST_OK) {
-        fprintf(stderr, "dvk init: %s already has an administrator; nothing was changed\n", db);
+        fprintf(stderr, "dvk init: %s: %s\n", db, T(lang, "this database has an administrator already; nothing was changed"));
         code = 1;
         goto out;
     }
@@ -83,7 +107,7 @@ int cmd_init(int argc, char **argv)
         rc = svc_demo_load(st, msg, sizeof msg);
     if (rc != SVC_OK) {
         st->ops->rollback(st);
-        fprintf(stderr, "dvk init: %s\n", msg[0] ? msg : "failed");
+        fprintf(stderr, "dvk init: %s\n", msg[0] ? msg : T(lang, "failed"));
         code = 1;
         goto out;
     }
@@ -93,9 +117,13 @@ int cmd_init(int argc, char **argv)
     }
     int64_t n = 0;
     st->ops->model_count(st, &n);
-    printf("dvk: created %s%s (%lld models)\n", db, demo ? " with demo data" : "", (long long)n);
+    char count[32];
+    fmt_number(lang, (double)n, count, sizeof count);
+    printf("dvk: %s %s (%s %s)\n", T(lang, demo ? N_("created, with the demo data:") : N_("created:")), db, count,
+           T(lang, "models"));
     if (!pwfile)
-        printf("dvk: administrator login: admin  password: %s  (shown once; keep it)\n", generated);
+        printf("dvk: %s admin  %s %s  (%s)\n", T(lang, "administrator login:"), T(lang, "password:"), generated,
+               T(lang, "shown once; keep it"));
 out:
     sodium_memzero(pw, strlen(pw));
     free(pw);
@@ -105,16 +133,17 @@ out:
 
 int cmd_units(int argc, char **argv)
 {
-    static const char text[] =
-        "usage: dvk units import --db PATH --hierarchy 2024|2025 FILE\n"
-        "       dvk units import --db PATH --mapping FILE\n"
-        "FILE is a CSV with the header code,name,type,parent_code,level (catalogues)\n"
-        "or old_code,new_code (the mapping), as in ../shared/data. Loading is all or nothing;\n"
-        "loading the same file again changes nothing.\n";
-    if (help(argc, argv, text))
+    static const char syn[] = "dvk units import --db PATH --hierarchy 2024|2025 FILE\n"
+                              "       dvk units import --db PATH --mapping FILE\n";
+    static const char *const desc[] = {
+        N_("FILE is a CSV with the header code,name,type,parent_code,level (catalogues) or old_code,new_code (the mapping), as in ../shared/data."),
+        N_("Loading is all or nothing; loading the same file again changes nothing."),
+        NULL};
+    if (help(argc, argv, syn, desc))
         return 0;
+    int lang = lang_now();
     if (argc < 2 || !argv[1] || strcmp(argv[1], "import") != 0) {
-        fputs(text, stderr);
+        usage(stderr, syn, desc);
         return 2;
     }
     argv[1] = NULL;
@@ -129,17 +158,17 @@ int cmd_units(int argc, char **argv)
     if (leftovers(argc, argv, "units"))
         return 2;
     if (!db || !file || (!h && !mapping) || (h && mapping)) {
-        fputs(text, stderr);
+        usage(stderr, syn, desc);
         return 2;
     }
     int hierarchy = h ? atoi(h) : 0;
     if (h && strcmp(h, "2024") != 0 && strcmp(h, "2025") != 0) {
-        fprintf(stderr, "dvk units: --hierarchy must be 2024 or 2025\n");
+        fail("units", N_("--hierarchy must be 2024 or 2025"));
         return 2;
     }
     FILE *f = fopen(file, "rb");
     if (!f) {
-        fprintf(stderr, "dvk units: cannot open %s\n", file);
+        fprintf(stderr, "dvk units: %s: %s\n", file, T(lang, "cannot read the file"));
         return 1;
     }
     struct store *st = store_open(db);
@@ -153,10 +182,12 @@ int cmd_units(int argc, char **argv)
     fclose(f);
     st->ops->close(st);
     if (rc) {
-        fprintf(stderr, "dvk units: %s: %s; nothing was loaded\n", file, msg[0] ? msg : "failed");
+        fprintf(stderr, "dvk units: %s: %s (%s)\n", file, T(lang, "nothing was loaded"), msg[0] ? msg : T(lang, "failed"));
         return 1;
     }
-    printf("dvk: loaded %lld %s from %s\n", (long long)n, mapping ? "mapping rows" : "units", file);
+    char count[32];
+    fmt_number(lang, (double)n, count, sizeof count);
+    printf("dvk: %s: %s %s\n", file, T(lang, mapping ? N_("mapping rows loaded:") : N_("units loaded:")), count);
     return 0;
 }
 
@@ -173,22 +204,25 @@ static int get_password(const char *pwfile, const char *login, char generated[17
 
 int cmd_user(int argc, char **argv)
 {
-    static const char text[] =
-        "usage: dvk user add     --db PATH --login LOGIN --role admin|staff|officer|appraiser|viewer\n"
+    static const char syn[] =
+        "dvk user add     --db PATH --login LOGIN --role admin|staff|officer|appraiser|viewer\n"
         "                        [--unit CODE] [--hierarchy 2024|2025] [--password-file FILE]\n"
         "       dvk user passwd  --db PATH --login LOGIN [--password-file FILE]\n"
         "       dvk user disable --db PATH --login LOGIN\n"
         "       dvk user enable  --db PATH --login LOGIN\n"
-        "       dvk user list    --db PATH\n"
-        "Without --password-file a random password is generated and printed once.\n"
-        "A password has at least 10 characters, 5 of them different, and does not contain the login.\n"
-        "passwd and disable end the user's sessions.\n";
-    if (help(argc, argv, text))
+        "       dvk user list    --db PATH\n";
+    static const char *const desc[] = {
+        N_("Without --password-file a random password is generated and printed once."),
+        N_("A password has at least 10 characters, 5 of them different, and does not contain the login."),
+        N_("passwd and disable end the user's sessions."),
+        NULL};
+    if (help(argc, argv, syn, desc))
         return 0;
+    int lang = lang_now();
     const char *sub = argc >= 2 && argv[1] ? argv[1] : "";
     if (strcmp(sub, "add") && strcmp(sub, "passwd") && strcmp(sub, "disable") && strcmp(sub, "enable") &&
         strcmp(sub, "list")) {
-        fputs(text, stderr);
+        usage(stderr, syn, desc);
         return 2;
     }
     argv[1] = NULL;
@@ -198,12 +232,12 @@ int cmd_user(int argc, char **argv)
     if (leftovers(argc, argv, "user"))
         return 2;
     if (!db || (strcmp(sub, "list") != 0 && !login) || (strcmp(sub, "add") == 0 && !role)) {
-        fputs(text, stderr);
+        usage(stderr, syn, desc);
         return 2;
     }
     int hierarchy = h ? atoi(h) : 2025;
     if (hierarchy != 2024 && hierarchy != 2025) {
-        fprintf(stderr, "dvk user: --hierarchy must be 2024 or 2025\n");
+        fail("user", N_("--hierarchy must be 2024 or 2025"));
         return 2;
     }
     if (sodium_init() < 0)
@@ -245,28 +279,34 @@ int cmd_user(int argc, char **argv)
     }
     st->ops->close(st);
     if (rc) {
-        fprintf(stderr, "dvk user: %s\n", msg[0] ? msg : "failed");
+        fprintf(stderr, "dvk user: %s\n", msg[0] ? msg : T(lang, "failed"));
         return 1;
     }
-    printf("dvk: user %s: %s done\n", login, sub);
+    printf("dvk: %s %s: %s\n", T(lang, "user"), login,
+           T(lang, strcmp(sub, "add") == 0       ? N_("added")
+                   : strcmp(sub, "passwd") == 0  ? N_("password changed, sessions ended")
+                   : strcmp(sub, "disable") == 0 ? N_("disabled, sessions ended")
+                                                 : N_("enabled")));
     if (generated[0] && !pwfile)
-        printf("dvk: password: %s  (shown once)\n", generated);
+        printf("dvk: %s %s  (%s)\n", T(lang, "password:"), generated, T(lang, "shown once; keep it"));
     return 0;
 }
 
 int cmd_token(int argc, char **argv)
 {
-    static const char text[] =
-        "usage: dvk token create --db PATH --user LOGIN [--expires DAYS] [--name TEXT]\n"
-        "       dvk token revoke --db PATH --id N\n"
-        "       dvk token list   --db PATH\n"
-        "create prints the bearer token once; only its SHA-256 digest is stored.\n"
-        "Send it as \"Authorization: Bearer TOKEN\"; it acts with its user's role and unit.\n";
-    if (help(argc, argv, text))
+    static const char syn[] = "dvk token create --db PATH --user LOGIN [--expires DAYS] [--name TEXT]\n"
+                              "       dvk token revoke --db PATH --id N\n"
+                              "       dvk token list   --db PATH\n";
+    static const char *const desc[] = {
+        N_("create prints the bearer token once; only its SHA-256 digest is stored."),
+        N_("Send it as \"Authorization: Bearer TOKEN\"; it acts with its user's role and unit."),
+        NULL};
+    if (help(argc, argv, syn, desc))
         return 0;
+    int lang = lang_now();
     const char *sub = argc >= 2 && argv[1] ? argv[1] : "";
     if (strcmp(sub, "create") && strcmp(sub, "revoke") && strcmp(sub, "list")) {
-        fputs(text, stderr);
+        usage(stderr, syn, desc);
         return 2;
     }
     argv[1] = NULL;
@@ -275,7 +315,7 @@ int cmd_token(int argc, char **argv)
     if (leftovers(argc, argv, "token"))
         return 2;
     if (!db || (strcmp(sub, "create") == 0 && !user) || (strcmp(sub, "revoke") == 0 && !id)) {
-        fputs(text, stderr);
+        usage(stderr, syn, desc);
         return 2;
     }
     int days = 0;
@@ -283,7 +323,7 @@ int cmd_token(int argc, char **argv)
         char *end;
         long d = strtol(exp, &end, 10);
         if (*end || d < 1 || d > 3650) {
-            fprintf(stderr, "dvk token: --expires takes 1 to 3650 days\n");
+            fail("token", N_("--expires takes 1 to 3650 days"));
             return 2;
         }
         days = (int)d;
@@ -299,12 +339,13 @@ int cmd_token(int argc, char **argv)
         char token[80], msg[256] = "";
         int64_t tid = 0;
         if (svc_token_create(st, user, days, name, now, token, &tid, msg, sizeof msg) != SVC_OK) {
-            fprintf(stderr, "dvk token: %s\n", msg[0] ? msg : "failed");
+            fprintf(stderr, "dvk token: %s\n", msg[0] ? msg : T(lang, "failed"));
             code = 1;
         } else {
             printf("%s\n", token);
-            fprintf(stderr, "dvk: token %lld for %s%s (shown once; keep it secret)\n", (long long)tid, user,
-                    days ? "" : ", no expiry");
+            /* "dvk token N:" stays as it is: scripts read the id from it */
+            fprintf(stderr, "dvk token %lld: %s %s%s (%s)\n", (long long)tid, T(lang, "for the user"), user,
+                    days ? "" : T(lang, N_(", no expiry")), T(lang, "shown once; keep it secret"));
             sodium_memzero(token, sizeof token);
         }
     } else if (strcmp(sub, "revoke") == 0) {
@@ -322,9 +363,9 @@ int cmd_token(int argc, char **argv)
         if (rc != ST_OK)
             st->ops->rollback(st);
         if (rc == ST_OK) {
-            printf("dvk: token %lld revoked\n", n);
+            printf("dvk token %lld: %s\n", n, T(lang, "revoked"));
         } else {
-            fprintf(stderr, "dvk token: no active token %s\n", id);
+            fprintf(stderr, "dvk token: %s: %s\n", id, T(lang, "no active token has this id"));
             code = 1;
         }
     } else {

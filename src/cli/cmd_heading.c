@@ -6,16 +6,29 @@
 #include "http/i18n.h"
 #include "service/report_service.h"
 
-static const char usage[] =
-    "usage: dvk heading show --db PATH --hierarchy 2024|2025 [--unit CODE] [--lang vi|en|sv]\n"
-    "       dvk heading set  --db PATH --hierarchy 2024|2025 [--unit CODE] --body TEXT --place TEXT\n"
-    "                        [--superior TEXT] [--symbol SYM] [--style party|state]\n"
-    "The heading of the report files of a unit (without --unit, the whole country), as in\n"
-    "  TỈNH ỦY QUẢNG NAM (--superior)         ĐẢNG CỘNG SẢN VIỆT NAM (--style party)\n"
-    "  BAN DÂN VẬN (--body)                   Tam Kỳ (--place), ngày .. tháng .. năm ....\n"
-    "  Số 12-BC/BDVTU (--symbol)\n"
-    "--style state writes the state's motto and \"Số: 12/BC-...\" instead. Names are stored in\n"
-    "capitals. Without a stored heading, show prints the one inferred from the unit's name.\n";
+/* The usage, in lang (the locale's when < 0): the synopsis, then what it does, with the
+ * heading drawn in Vietnamese as it is printed. */
+static void usage(FILE *f, int lang)
+{
+    static const char *const desc[] = {
+        N_("The heading of the report files of a unit (without --unit, the whole country), as in"),
+        NULL};
+    static const char *const more[] = {
+        N_("--style state writes the state's motto and \"Số: 12/BC-...\" instead."),
+        N_("Names are stored in capitals. Without a stored heading, show prints the one inferred from the unit's name."),
+        NULL};
+    cli_usage(f, lang,
+              "dvk heading show --db PATH --hierarchy 2024|2025 [--unit CODE] [--lang vi|en|sv]\n"
+              "       dvk heading set  --db PATH --hierarchy 2024|2025 [--unit CODE] --body TEXT --place TEXT\n"
+              "                        [--superior TEXT] [--symbol SYM] [--style party|state]\n",
+              desc);
+    fputs("  TỈNH ỦY QUẢNG NAM (--superior)         ĐẢNG CỘNG SẢN VIỆT NAM (--style party)\n"
+          "  BAN DÂN VẬN (--body)                   Tam Kỳ (--place), ngày .. tháng .. năm ....\n"
+          "  Số 12-BC/BDVTU (--symbol)\n",
+          f);
+    for (int i = 0; more[i]; i++)
+        fprintf(f, "%s\n", T(lang < 0 ? cli_lang(NULL) : lang, more[i]));
+}
 
 static void print_heading(const struct report_heading *h)
 {
@@ -43,14 +56,14 @@ static int show(struct store *st, int hierarchy, const char *unit, int lang)
 int cmd_heading(int argc, char **argv)
 {
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-        fputs(usage, argc < 2 ? stderr : stdout);
+        usage(argc < 2 ? stderr : stdout, -1);
         return argc < 2 ? 2 : 0;
     }
     const char *sub = argv[1];
     argv[1] = NULL;
     bool set = strcmp(sub, "set") == 0;
     if (!set && strcmp(sub, "show") != 0) {
-        fputs(usage, stderr);
+        usage(stderr, -1);
         return 2;
     }
     const char *db = opt(argc, argv, "--db"), *h = opt(argc, argv, "--hierarchy"), *lang_s = opt(argc, argv, "--lang");
@@ -67,7 +80,7 @@ int cmd_heading(int argc, char **argv)
         return 2;
     int lang = cli_lang(lang_s);
     if (!db || !h || lang < 0) {
-        fputs(usage, stderr);
+        usage(stderr, lang);
         return 2;
     }
     i18n_init();

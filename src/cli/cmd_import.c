@@ -55,15 +55,18 @@ static void progress(void *ctx, uint64_t done, uint64_t total, int64_t rows)
     fflush(stderr);
 }
 
+static const char import_syn[] = "dvk import --db PATH [--dry-run] [--lang vi|en|sv] FILE\n";
+static const char *const import_desc[] = {
+    N_("Creates or updates models from a CSV or XLSX file, all or nothing."),
+    N_("Columns are found by their headers (Vietnamese or English, with or without diacritics)."),
+    N_("--dry-run lists every problem by row and column and writes nothing."),
+    N_("Exit status: 0 imported (or a clean dry run), 1 problems found, 2 bad usage."),
+    NULL};
+
 int cmd_import(int argc, char **argv)
 {
     if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-        fputs("usage: dvk import --db PATH [--dry-run] [--lang vi|en|sv] FILE\n"
-              "Creates or updates models from a CSV or XLSX file, all or nothing.\n"
-              "Columns are found by their headers (Vietnamese or English, with or without diacritics).\n"
-              "--dry-run lists every problem by row and column and writes nothing.\n"
-              "Exit status: 0 imported (or a clean dry run), 1 problems found, 2 bad usage.\n",
-              stdout);
+        cli_usage(stdout, -1, import_syn, import_desc);
         return 0;
     }
     const char *db = opt(argc, argv, "--db"), *lang_s = opt(argc, argv, "--lang");
@@ -78,7 +81,7 @@ int cmd_import(int argc, char **argv)
         return 2;
     int lang = cli_lang(lang_s);
     if (!db || !file || lang < 0) {
-        fprintf(stderr, "usage: dvk import --db PATH [--dry-run] [--lang vi|en|sv] FILE\n");
+        cli_usage(stderr, lang, import_syn, NULL);
         return 2;
     }
     i18n_init();
@@ -123,14 +126,17 @@ int cmd_import(int argc, char **argv)
     return rc == SVC_OK ? 0 : 1;
 }
 
+static const char export_syn[] = "dvk export --db PATH [--format csv|xlsx] [--out FILE] [--lang vi|en|sv]\n"
+                                 "       [--unit CODE --hierarchy 2024|2025] [--field F] [--kind K] [--status S]\n";
+static const char *const export_desc[] = {
+    N_("Writes the models to CSV (the default) or XLSX in the layout dvk import reads back."),
+    N_("Without --out, CSV goes to standard output; XLSX needs --out."),
+    NULL};
+
 int cmd_export(int argc, char **argv)
 {
     if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-        fputs("usage: dvk export --db PATH [--format csv|xlsx] [--out FILE] [--lang vi|en|sv]\n"
-              "       [--unit CODE --hierarchy 2024|2025] [--field F] [--kind K] [--status S]\n"
-              "Writes the models to CSV (the default) or XLSX in the layout dvk import reads back.\n"
-              "Without --out, CSV goes to standard output.\n",
-              stdout);
+        cli_usage(stdout, -1, export_syn, export_desc);
         return 0;
     }
     const char *db = opt(argc, argv, "--db"), *fmt = opt(argc, argv, "--format"), *out = opt(argc, argv, "--out"),
@@ -146,7 +152,7 @@ int cmd_export(int argc, char **argv)
     int lang = cli_lang(lang_s);
     int format = !fmt || strcmp(fmt, "csv") == 0 ? EXPORT_CSV : strcmp(fmt, "xlsx") == 0 ? EXPORT_XLSX : 0;
     if (!db || !format || lang < 0 || (format == EXPORT_XLSX && !out)) {
-        fprintf(stderr, "usage: dvk export --db PATH [--format csv|xlsx] [--out FILE] (xlsx needs --out)\n");
+        cli_usage(stderr, lang, export_syn, export_desc);
         return 2;
     }
     i18n_init();

@@ -11,15 +11,18 @@
 
 static void usage(FILE *f)
 {
-    fputs("usage: dvk report NAME --db PATH [--unit CODE] [--from YYYY-MM-DD] [--to YYYY-MM-DD]\n"
-          "       [--hierarchy 2024|2025] [--status S|all] [--field F] [--kind K]\n"
-          "       [--format json|csv|xlsx] [--out FILE] [--lang vi|en|sv] [--number N]\n"
-          "NAME: summary, by_unit, by_level, results, commendation, replication, timeseries.\n"
-          "Without --unit, the whole country; without --status, recognized models.\n"
-          "Without --out, JSON and CSV go to standard output (XLSX needs --out).\n"
-          "XLSX is the file an office hands in: the heading of the unit (dvk heading show),\n"
-          "\"Số N-BC/...\" with --number N (else left blank) and today's date.\n",
-          f);
+    static const char *const desc[] = {
+        N_("NAME: summary, by_unit, by_level, results, commendation, replication, timeseries."),
+        N_("Without --unit, the whole country; without --status, recognized models."),
+        N_("Without --out, JSON and CSV go to standard output (XLSX needs --out)."),
+        N_("XLSX is the file an office hands in: the heading of the unit (dvk heading show),"),
+        N_("\"Số N-BC/...\" with --number N (else left blank) and today's date."),
+        NULL};
+    cli_usage(f, -1,
+              "dvk report NAME --db PATH [--unit CODE] [--from YYYY-MM-DD] [--to YYYY-MM-DD]\n"
+              "       [--hierarchy 2024|2025] [--status S|all] [--field F] [--kind K]\n"
+              "       [--format json|csv|xlsx] [--out FILE] [--lang vi|en|sv] [--number N]\n",
+              desc);
 }
 
 /* A report only reads: a mistyped path must not create an empty database and report zeros. */

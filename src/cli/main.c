@@ -7,24 +7,40 @@
 #include "store/store.h"
 #include "util/buf.h"
 
-static const char usage[] =
-    "usage: dvk COMMAND [options]\n"
-    "\n"
-    "commands:\n"
-    "  init   --db PATH [--demo] [--admin-password-file FILE]   create a database\n"
-    "  serve  --db PATH [--listen ADDR] [--port N] [--threads N] serve the web pages and the API (dvk serve --help)\n"
-    "  units  import --db PATH --hierarchy 2024|2025 FILE        load an administrative-unit catalogue\n"
-    "  units  import --db PATH --mapping FILE                    load the old->new commune mapping\n"
-    "  user   add|passwd|disable|enable|list --db PATH ...     manage users (dvk user --help)\n"
-    "  token  create|revoke|list --db PATH ...                  API tokens (dvk token --help)\n"
-    "  import --db PATH [--dry-run] FILE                        models from a CSV or XLSX file\n"
-    "  export --db PATH [--format csv|xlsx] [--out FILE]        models to a CSV or XLSX file\n"
-    "  report NAME --db PATH [--unit CODE] [--from D --to D]   a report as JSON, CSV or XLSX (dvk report --help)\n"
-    "  heading set|show --db PATH --hierarchy H [--unit CODE]  the heading of a unit's report files\n"
-    "  migrate-db --from sqlite:PATH --to postgresql://...     copy a SQLite database into PostgreSQL\n"
-    "  backup --db PATH --out FILE                            a checked copy of a live SQLite database\n"
-    "\n"
-    "dvk COMMAND --help shows one command's options.\n";
+/* The commands, each with its synopsis and what it does (translated when shown). */
+static const char *const commands[][2] = {
+    {"init   --db PATH [--demo] [--admin-password-file FILE]", N_("create a database")},
+    {"serve  --db PATH [--config FILE] [--port N] [--threads N]", N_("serve the web pages and the API (dvk serve --help)")},
+    {"units  import --db PATH --hierarchy 2024|2025 FILE", N_("load an administrative-unit catalogue")},
+    {"units  import --db PATH --mapping FILE", N_("load the old->new commune mapping")},
+    {"user   add|passwd|disable|enable|list --db PATH ...", N_("manage users (dvk user --help)")},
+    {"token  create|revoke|list --db PATH ...", N_("API tokens (dvk token --help)")},
+    {"import --db PATH [--dry-run] FILE", N_("models from a CSV or XLSX file")},
+    {"export --db PATH [--format csv|xlsx] [--out FILE]", N_("models to a CSV or XLSX file")},
+    {"report NAME --db PATH [--unit CODE] [--from D --to D]", N_("a report as JSON, CSV or XLSX (dvk report --help)")},
+    {"heading set|show --db PATH --hierarchy H [--unit CODE]", N_("the heading of a unit's report files")},
+    {"migrate-db --from sqlite:PATH --to postgresql://...", N_("copy a SQLite database into PostgreSQL")},
+    {"backup --db PATH --out FILE", N_("a checked copy of a live SQLite database")},
+};
+
+static void usage(FILE *to)
+{
+    i18n_init();
+    int lang = cli_lang(NULL);
+    if (lang < 0)
+        lang = LANG_VI;
+    fprintf(to, "%s: dvk COMMAND [options]\n\n%s:\n", T(lang, "usage"), T(lang, "commands"));
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(to, "  %-56s %s\n", commands[i][0], T(lang, commands[i][1]));
+    fprintf(to, "\n%s\n", T(lang, "dvk COMMAND --help shows one command's options."));
+}
+
+/* The language of the messages of commands that take no --lang: the locale's. */
+static int msg_lang(void)
+{
+    i18n_init();
+    return cli_lang(NULL);
+}
 
 /* Options are consumed by setting their argv slots to NULL. */
 const char *opt(int argc, char **argv, const char *name)
@@ -61,23 +77,35 @@ int leftovers(int argc, char **argv, const char *cmd)
 {
     for (int i = 1; i < argc; i++)
         if (argv[i]) {
-            fprintf(stderr, "dvk %s: unexpected argument \"%s\" (see dvk %s --help)\n", cmd, argv[i], cmd);
+            fprintf(stderr, "dvk %s: ", cmd);
+            fprintf(stderr, T(msg_lang(), "unexpected argument \"%s\" (see dvk %s --help)"), argv[i], cmd);
+            fputc('\n', stderr);
             return 1;
         }
     return 0;
+}
+
+void cli_usage(FILE *f, int lang, const char *syn, const char *const *desc)
+{
+    i18n_init();
+    if (lang < 0)
+        lang = cli_lang(NULL);
+    fprintf(f, "%s: %s", T(lang, "usage"), syn);
+    for (int i = 0; desc && desc[i]; i++)
+        fprintf(f, "%s\n", T(lang, desc[i]));
 }
 
 char *read_secret(const char *path)
 {
     FILE *f = fopen(path, "r");
     if (!f) {
-        fprintf(stderr, "dvk: cannot read %s\n", path);
+        fprintf(stderr, "dvk: %s: %s\n", path, T(msg_lang(), "cannot read the file"));
         return NULL;
     }
     char line[512];
     if (!fgets(line, sizeof line, f)) {
         fclose(f);
-        fprintf(stderr, "dvk: %s is empty\n", path);
+        fprintf(stderr, "dvk: %s: %s\n", path, T(msg_lang(), "the file is empty"));
         return NULL;
     }
     fclose(f);
@@ -109,7 +137,7 @@ int main(int argc, char **argv)
 static int run(int argc, char **argv)
 {
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
-        fputs(usage, argc < 2 ? stderr : stdout);
+        usage(argc < 2 ? stderr : stdout);
         return argc < 2 ? 2 : 0;
     }
     const char *cmd = argv[1];
@@ -135,6 +163,9 @@ static int run(int argc, char **argv)
         return cmd_migrate_db(argc - 1, argv + 1);
     if (strcmp(cmd, "backup") == 0)
         return cmd_backup(argc - 1, argv + 1);
-    fprintf(stderr, "dvk: unknown command \"%s\"\n\n%s", cmd, usage);
+    fprintf(stderr, "dvk: ");
+    fprintf(stderr, T(msg_lang(), "unknown command \"%s\""), cmd);
+    fputs("\n\n", stderr);
+    usage(stderr);
     return 2;
 }

@@ -116,9 +116,18 @@ int pg_models_by_ids(struct pg_store *s, const int64_t *ids, int n, struct model
  * from 1; pg_filter_bind returns the next free parameter number. */
 void pg_filter_sql(const struct model_filter *f, struct buf *sql);
 int pg_filter_bind(pq_stmt *st, const struct model_filter *f);
+/* Binds parameter i to the LIKE pattern "% W%" (w's % _ \ escaped, ESCAPE '\'): w begins a
+ * word of a text that starts with a space. Asked this way, and not with instr(), a trigram
+ * index on the text serves it (migrations/pg/020_search_words.sql). */
+void pg_bind_word_prefix(pq_stmt *st, int i, const char *w);
 /* What a signed-in search reads of model m: its folded texts and its code's words, as
- * SQLite's model_fts body (../migrations/011_search.sql). */
+ * SQLite's model_fts body (../migrations/011_search.sql); what the showcase's search reads.
+ * Each is asked `LIKE '% word%'` and has a trigram index on this very expression
+ * (migrations/pg/020_search_words.sql): change both together, or the search scans. */
 #define PG_SEARCH_TEXT "(' ' || m.search_fold || ' ' || lower(replace(m.code, '-', ' ')))"
+#define PG_PUBLIC_TEXT "(' ' || m.public_fold)"
+/* A model's title, for the search's first group (the models whose title holds every word). */
+#define PG_TITLE_TEXT "(' ' || m.title_fold)"
 
 /* store_pg_search.c: full-text search (src/store/migrations/pg/011_search.sql). */
 int pg_search_list(struct pg_store *s, const struct model_filter *f, struct model_page *out);

@@ -650,6 +650,23 @@ static int p_unit_children(struct store *base, int h, const char *code, struct u
     return read_units(s, st, out);
 }
 
+/* Binds the LIKE pattern "% WORD%" (WORD's % _ \ escaped): WORD begins a word of a text that
+ * starts with a space. Asked this way, and not with instr(), a trigram index on the text
+ * serves it (migrations/pg/020_search_words.sql). */
+void pg_bind_word_prefix(pq_stmt *st, int i, const char *w)
+{
+    struct buf pat = BUF_INIT;
+    buf_puts(&pat, "% ");
+    for (const char *c = w; *c; c++) {
+        if (*c == '%' || *c == '_' || *c == '\\')
+            buf_putc(&pat, '\\');
+        buf_putc(&pat, *c);
+    }
+    buf_putc(&pat, '%');
+    pq_bind_text(st, i, pat.p, -1);
+    buf_free(&pat);
+}
+
 static int p_unit_search(struct store *base, int h, const char *fold, int limit, struct unit_list *out)
 {
     struct pg_store *s = S(base);
@@ -671,18 +688,8 @@ static int p_unit_search(struct store *base, int h, const char *fold, int limit,
     free(words);
     words = xstrdup(fold);
     int i = 2;
-    for (char *w = strtok_r(words, " ", &save); w && i < nw + 2; w = strtok_r(NULL, " ", &save)) {
-        struct buf pat = BUF_INIT;
-        buf_puts(&pat, "% ");
-        for (const char *c = w; *c; c++) {
-            if (*c == '%' || *c == '_' || *c == '\\')
-                buf_putc(&pat, '\\');
-            buf_putc(&pat, *c);
-        }
-        buf_putc(&pat, '%');
-        pq_bind_text(st, i++, pat.p, -1);
-        buf_free(&pat);
-    }
+    for (char *w = strtok_r(words, " ", &save); w && i < nw + 2; w = strtok_r(NULL, " ", &save))
+        pg_bind_word_prefix(st, i++, w);
     pq_bind_int(st, i, limit);
     int rc = read_units(s, st, out);
     pq_finalize(st);
@@ -1215,8 +1222,8 @@ void pg_filter_sql(const struct model_filter *f, struct buf *sql)
     if (f->q_fold && *f->q_fold) {
         char *w = xstrdup(f->q_fold), *save = NULL;
         for (char *t = strtok_r(w, " ", &save); t; t = strtok_r(NULL, " ", &save))
-            buf_printf(sql, " AND instr(%s, ' ' || ?) > 0", /* word prefixes */
-                       f->showcase ? "' ' || m.public_fold" : PG_SEARCH_TEXT);
+            buf_printf(sql, " AND %s LIKE ? ESCAPE '\\'", /* word prefixes, each served by a trigram index */
+                       f->showcase ? PG_PUBLIC_TEXT : PG_SEARCH_TEXT);
         free(w);
     }
 }
@@ -1247,7 +1254,7 @@ int pg_filter_bind(pq_stmt *st, const struct model_filter *f)
     if (f->q_fold && *f->q_fold) {
         char *w = xstrdup(f->q_fold), *save = NULL;
         for (char *t = strtok_r(w, " ", &save); t; t = strtok_r(NULL, " ", &save))
-            pq_bind_text(st, i++, t, -1);
+            pg_bind_word_prefix(st, i++, t);
         free(w);
     }
     return i;

@@ -6,7 +6,9 @@
  * same: a query word matches the words of the searched text it begins; in the default
  * order the models whose title holds every word come first, then the others, newest first
  * in each group; a search's total is capped at MODEL_COUNT_CAP; its cursor is
- * "GROUP:KEY" with KEY = day << 40 | id, as SQLite's rowid (the service checks that form). */
+ * "GROUP:KEY" with KEY = day << 40 | id, as SQLite's rowid (the service checks that form).
+ * Word matches are LIKE patterns that the trigram indexes of migrations/pg/020_search_words.sql
+ * serve, and the date orders walk its index of KEY (see group_sql). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,11 +37,13 @@ static int split_words(const char *q_fold, char *copy, const char **words)
     return n;
 }
 
-/* How many models match f (up to MODEL_COUNT_CAP + 1). */
-static int search_count(struct pg_store *s, const struct model_filter *f, int64_t *total)
+/* How many models match f (up to MODEL_COUNT_CAP + 1), and about how many models there are
+ * (the planner's own estimate, for by_date's choice of plan). */
+static int search_count(struct pg_store *s, const struct model_filter *f, int64_t *total, double *models)
 {
     struct buf sql = BUF_INIT;
-    buf_puts(&sql, "SELECT count(*) FROM (SELECT 1 FROM models m");
+    buf_puts(&sql, "SELECT count(*), (SELECT reltuples FROM pg_class WHERE oid = 'models'::regclass)"
+                   " FROM (SELECT 1 FROM models m");
     pg_filter_sql(f, &sql);
     buf_puts(&sql, " LIMIT ?) x");
     pq_stmt *st = pg_once(s, sql.p);
@@ -47,8 +51,10 @@ static int search_count(struct pg_store *s, const struct model_filter *f, int64_
     int i = pg_filter_bind(st, f);
     pq_bind_int(st, i, MODEL_COUNT_CAP + 1);
     int rc = pq_step(st);
-    if (rc == PQ_ROW)
+    if (rc == PQ_ROW) {
         *total = pq_column_int64(st, 0);
+        *models = pq_column_double(st, 1);
+    }
     pq_finalize(st);
     return rc == PQ_ROW ? ST_OK : pg_fail(s, "search count");
 }
@@ -72,8 +78,71 @@ static bool parse_cursor(const struct model_filter *f, int *group, int64_t *key)
     return true;
 }
 
-/* Date orders: newest first with the title matches ahead, or oldest first. */
-static int by_date(struct pg_store *s, const struct model_filter *f, struct model_page *out)
+/* One group of a date order: (id, grp, key) rows in the order of key, at most limit + 1.
+ * grp 1 holds the models whose title holds every word, 2 the others, 0 all of them (no
+ * groups); after: the cursor's key applies.
+ *
+ * PostgreSQL may answer it two ways: walk models_search_key (020_search_words.sql) from the
+ * newest and stop at limit + 1 matches, which is quick when the group is a good part of the
+ * models; or take the rows the trigram index finds and sort them, quick when they are few.
+ * It chooses by its estimate of the group's size, which for group 2 (the search words but
+ * not all in the title) multiplies two likelihoods as if titles and texts were unrelated:
+ * a word found mostly in titles leaves group 2 small while it expects it large, and the walk
+ * then reads every model. So for group 2 the caller chooses (fence): the rows found by the
+ * index, materialized, then sorted. */
+static void group_sql(struct buf *sql, const struct model_filter *f, int grp, int nw, bool asc, bool after, bool fence)
+{
+    buf_printf(sql, fence ? "WITH g AS MATERIALIZED (SELECT m.id, %d AS grp, " KEY_SQL " AS key FROM models m"
+                          : "SELECT m.id, %d AS grp, " KEY_SQL " AS key FROM models m",
+               grp);
+    pg_filter_sql(f, sql);
+    if (grp) {
+        buf_puts(sql, grp == 1 ? " AND (true" : " AND NOT (true");
+        for (int i = 0; i < nw; i++)
+            buf_puts(sql, " AND " PG_TITLE_TEXT " LIKE ? ESCAPE '\\'");
+        buf_puts(sql, ")");
+    }
+    if (after)
+        buf_puts(sql, asc ? " AND " KEY_SQL " > ?" : " AND " KEY_SQL " < ?");
+    if (fence)
+        buf_puts(sql, ") SELECT id, grp, key FROM g");
+    buf_puts(sql, asc ? " ORDER BY key LIMIT ?" : " ORDER BY key DESC LIMIT ?");
+}
+
+/* Runs group_sql's query; appends its rows to ids[*n..limit] (and the last one's group and
+ * key). */
+static int group_read(struct pg_store *s, const struct model_filter *f, int grp, const char *const *words, int nw,
+                      bool asc, bool after, int64_t key, bool fence, int64_t *ids, int *n, int *last_grp,
+                      int64_t *last_key)
+{
+    struct buf sql = BUF_INIT;
+    group_sql(&sql, f, grp, nw, asc, after, fence);
+    pq_stmt *st = pg_once(s, sql.p);
+    buf_free(&sql);
+    int i = pg_filter_bind(st, f);
+    if (grp)
+        for (int k = 0; k < nw; k++)
+            pg_bind_word_prefix(st, i++, words[k]);
+    if (after)
+        pq_bind_int64(st, i++, key);
+    pq_bind_int(st, i, f->limit + 1 - *n);
+    int rc;
+    while ((rc = pq_step(st)) == PQ_ROW && *n <= f->limit) {
+        ids[*n] = pq_column_int64(st, 0);
+        if (*n < f->limit) {
+            *last_grp = pq_column_int(st, 1);
+            *last_key = pq_column_int64(st, 2);
+        }
+        (*n)++;
+    }
+    pq_finalize(st);
+    return rc == PQ_DONE || rc == PQ_ROW ? ST_OK : pg_fail(s, "search");
+}
+
+/* Date orders: newest first with the title matches ahead, or oldest first. total: the
+ * matches (capped), models: about how many models there are. */
+static int by_date(struct pg_store *s, const struct model_filter *f, int64_t total, double models,
+                   struct model_page *out)
 {
     int group;
     int64_t after;
@@ -84,54 +153,34 @@ static int by_date(struct pg_store *s, const struct model_filter *f, struct mode
     const char *words[MAX_WORDS];
     int nw = split_words(f->q_fold, copy, words);
 
-    /* the parameters in the order of the text: the filter's, the title words, the cursor, the limit */
-    struct buf sql = BUF_INIT;
-    buf_puts(&sql, "SELECT x.id, g.grp, x.key FROM (SELECT m.id, m.title_fold, " KEY_SQL " AS key FROM models m");
-    pg_filter_sql(f, &sql);
-    buf_puts(&sql, ") x CROSS JOIN LATERAL (SELECT ");
-    if (asc || nw == 0) {
-        buf_puts(&sql, "0");
-    } else {
-        buf_puts(&sql, "CASE WHEN true");
-        for (int i = 0; i < nw; i++)
-            buf_puts(&sql, " AND instr(' ' || x.title_fold, ' ' || ?) > 0");
-        buf_puts(&sql, " THEN 1 ELSE 2 END");
-    }
-    buf_puts(&sql, " AS grp) g");
-    if (f->has_cursor)
-        buf_puts(&sql, asc ? " WHERE x.key > ?" : " WHERE (g.grp > ? OR (g.grp = ? AND x.key < ?))");
-    buf_puts(&sql, asc ? " ORDER BY x.key LIMIT ?" : " ORDER BY g.grp, x.key DESC LIMIT ?");
-    pq_stmt *st = pg_once(s, sql.p);
-    buf_free(&sql);
-    int i = pg_filter_bind(st, f);
-    if (!asc)
-        for (int k = 0; k < nw; k++)
-            pq_bind_text(st, i++, words[k], -1);
-    if (f->has_cursor) {
-        if (!asc) {
-            pq_bind_int(st, i++, group);
-            pq_bind_int(st, i++, group);
-        }
-        pq_bind_int64(st, i++, after);
-    }
-    pq_bind_int(st, i, f->limit + 1);
-    free(copy);
-
     int64_t *ids = xcalloc((size_t)f->limit + 1, sizeof *ids);
     int64_t last_key = 0;
-    int last_grp = 0, n = 0, rc;
-    while ((rc = pq_step(st)) == PQ_ROW && n <= f->limit) {
-        ids[n] = pq_column_int64(st, 0);
-        if (n < f->limit) {
-            last_grp = pq_column_int(st, 1);
-            last_key = pq_column_int64(st, 2);
+    int last_grp = 0, n = 0, rc = ST_OK;
+    if (asc || nw == 0) {
+        /* one group, 0; a newest-first cursor past it has nothing after it */
+        if (asc || !f->has_cursor || group == 0)
+            rc = group_read(s, f, 0, words, nw, asc, f->has_cursor, after, false, ids, &n, &last_grp, &last_key);
+    } else {
+        /* group 1 from the cursor on (or whole after a cursor of group 0), then group 2 while
+         * the page has room */
+        int first = f->has_cursor && group == 2 ? 2 : 1;
+        int in1 = 0;
+        if (first == 1) {
+            rc = group_read(s, f, 1, words, nw, false, f->has_cursor && group == 1, after, false, ids, &n, &last_grp,
+                            &last_key);
+            in1 = n;
         }
-        n++;
+        /* group 2 holds at most the matches not read in group 1: walk the key only when
+         * limit + 1 of them lie among the first so many models (an estimate), else sort */
+        double rest = (double)total - in1;
+        if (rc == ST_OK && n <= f->limit && rest > 0)
+            rc = group_read(s, f, 2, words, nw, false, f->has_cursor && group == 2, after,
+                            rest * (double)total < (double)(f->limit + 1) * models, ids, &n, &last_grp, &last_key);
     }
-    pq_finalize(st);
-    if (rc != PQ_DONE && rc != PQ_ROW) {
+    free(copy);
+    if (rc != ST_OK) {
         free(ids);
-        return pg_fail(s, "search");
+        return rc;
     }
     int take = n > f->limit ? f->limit : n;
     out->more = n > f->limit;
@@ -150,13 +199,14 @@ int pg_search_list(struct pg_store *s, const struct model_filter *f, struct mode
 {
     memset(out, 0, sizeof *out);
     int64_t total = 0;
-    int rc = search_count(s, f, &total);
+    double models = 0;
+    int rc = search_count(s, f, &total, &models);
     if (rc != ST_OK)
         return rc;
     if (f->sort == SORT_TITLE || f->sort == SORT_CODE)
         rc = pg_list_scan(s, f, false, out); /* the filter holds the words: a list in that order */
     else
-        rc = by_date(s, f, out);
+        rc = by_date(s, f, total, models, out);
     if (rc != ST_OK) {
         model_page_free(out);
         return rc;

@@ -79,8 +79,20 @@ describe('dvk backup', { skip: PG ? 'SQLite only: on PostgreSQL the drill is pg_
     r = await runDvkStatus(['backup', '--db', 'postgresql://dvk@/dvk', '--out', out2, '--lang', 'en']);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /pg_dump/);
-    r = await runDvkStatus(['backup', '--db', srv.dbPath]);
+    r = await runDvkStatus(['backup', '--db', srv.dbPath, '--lang', 'en']);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /usage: dvk backup/);
+    // the usage in the user's language: --lang, else the locale's
+    r = await runDvkStatus(['backup', '--db', srv.dbPath, '--lang', 'vi']);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /cách dùng: dvk backup .*\nSao chép cơ sở dữ liệu SQLite/);
+    r = await runDvkStatus(['backup', '--db', srv.dbPath], { env: { LANG: 'sv_SE.UTF-8', LC_ALL: '', LC_MESSAGES: '' } });
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /användning: dvk backup .*\nKopierar SQLite-databasen/);
+    r = await runDvkStatus(['backup', '--db', srv.dbPath, '--out', out2, '--lang', 'fr'],
+      { env: { LANG: 'sv_SE.UTF-8', LC_ALL: '', LC_MESSAGES: '' } });
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /--lang tar vi, en eller sv/);
+    assert.ok(!existsSync(out2));
   });
 });

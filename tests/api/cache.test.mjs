@@ -191,7 +191,8 @@ describe('dvk serve --cache-mb', () => {
 
   test('a value that is not a size is refused', async () => {
     for (const bad of ['-1', 'lots', '70000']) {
-      const r = await runDvkStatus(['serve', '--db', srv.dbPath, '--port', '1', '--cache-mb', bad]);
+      const r = await runDvkStatus(['serve', '--db', srv.dbPath, '--port', '1', '--cache-mb', bad],
+        { env: { LANG: 'en_US.UTF-8', LC_ALL: '', LC_MESSAGES: '' } });
       assert.equal(r.code, 2, `--cache-mb ${bad}: ${r.stderr}`);
       assert.match(r.stderr, /--cache-mb must be 0 to 65536/);
     }

@@ -1071,11 +1071,16 @@ test('dvk report: bad arguments exit non-zero with a message, and write nothing'
     [['report', 'summary', '--db', db, '--from'], 2, /--from/],
     [['report', 'summary', '--db', path.join(srv.dir, 'typo.db')], 1, /typo\.db/],
   ]) {
-    const r = await runDvkStatus(args);
+    // messages follow the locale: English here, Vietnamese below
+    const r = await runDvkStatus(args, { env: { LANG: 'en_US.UTF-8', LC_ALL: '', LC_MESSAGES: '' } });
     assert.equal(r.code, code, `dvk ${args.join(' ')}: exit ${r.code}\n${r.stderr}`);
     assert.match(r.stderr, msg, `dvk ${args.join(' ')}`);
     assert.equal(r.stdout, '', `dvk ${args.join(' ')} printed on stdout`);
   }
+  const vi = await runDvkStatus(['report'], { env: { LANG: 'vi_VN.UTF-8', LC_ALL: '', LC_MESSAGES: '' } });
+  assert.equal(vi.code, 2);
+  assert.match(vi.stderr, /^cách dùng: dvk report NAME/);
+  assert.match(vi.stderr, /Không có --unit: toàn quốc/);
   const { existsSync } = await import('node:fs');
   assert.ok(!existsSync(path.join(srv.dir, 'typo.db')), 'a report on a mistyped path creates no database');
 });

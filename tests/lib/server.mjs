@@ -128,11 +128,13 @@ export async function addUser(srv, login, role, unit, hierarchy = 2024) {
 
 
 /* Starts the server once; resolves to the handle or rejects (the caller may retry). */
-async function launch(dir, dbPath, port, args = []) {
+async function launch(dir, dbPath, port, args = [], { bare = false, env = {} } = {}) {
   // a PostgreSQL database has no folder of its own: its files go in the test's
   const dataArgs = isPg(dbPath) && !args.includes('--data') ? ['--data', path.join(dir, 'files')] : [];
-  const child = spawn(BIN, ['serve', '--db', dbPath, '--listen', '127.0.0.1', '--port', String(port), ...dataArgs, ...args],
-    { cwd: ROOT, env: sanitizerEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+  // bare: args are all of dvk serve's options (a settings file may give the others)
+  const argv = bare ? ['serve', ...args]
+    : ['serve', '--db', dbPath, '--listen', '127.0.0.1', '--port', String(port), ...dataArgs, ...args];
+  const child = spawn(BIN, argv, { cwd: ROOT, env: { ...sanitizerEnv(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout.setEncoding('utf8');
@@ -251,7 +253,7 @@ export async function startServer({ keep = !!process.env.DVK_KEEP_TMP, demo = fa
 /* A bearer token and its id (for `dvk token revoke --id`): { token, id }. */
 export async function createTokenWithId(dbPath, login, extra = []) {
   const { stdout, stderr } = await runDvk(['token', 'create', '--db', dbPath, '--user', login, ...extra]);
-  const m = /token (\d+) for /.exec(stderr);
+  const m = /^dvk token (\d+):/m.exec(stderr);
   if (!m) throw new Error(`dvk token create: no token id in stderr: ${stderr}`);
   return { token: stdout.trim(), id: Number(m[1]) };
 }
@@ -267,6 +269,16 @@ export async function serveOn(dir, dbPath, args = []) {
     }
   }
 }
+
+/* `dvk serve ARGS...` with only the options in args (none added: --config, DVK_DB and the like
+ * give the database), expected to answer on port; env: variables to set for it. Resolves to
+ * launch()'s handle; dir is where the handle says its files are. */
+export async function serveBare(dir, port, args, env = {}) {
+  return launch(dir, '', port, args, { bare: true, env });
+}
+
+/* A free TCP port on 127.0.0.1 (another process may take it before it is used). */
+export { freePort };
 
 /* A second `dvk serve` node on the database of a running server (sessions and
  * throttling live in the store, so they must work across nodes), with extra
