@@ -102,7 +102,7 @@ int cmd_init(int argc, char **argv)
         code = 1;
         goto out;
     }
-    int rc = svc_user_add(st, &sys, "admin", "admin", 2025, NULL, pw, msg, sizeof msg);
+    int rc = svc_user_add(st, &sys, "admin", "admin", 2025, NULL, pw, lang, msg, sizeof msg);
     if (rc == SVC_OK && demo)
         rc = svc_demo_load(st, msg, sizeof msg);
     if (rc != SVC_OK) {
@@ -270,12 +270,12 @@ int cmd_user(int argc, char **argv)
             st->ops->close(st);
             return 1;
         }
-        rc = strcmp(sub, "add") == 0 ? svc_user_add(st, &sys, login, role, hierarchy, unit, pw, msg, sizeof msg)
-                                     : svc_user_passwd(st, &sys, login, pw, msg, sizeof msg);
+        rc = strcmp(sub, "add") == 0 ? svc_user_add(st, &sys, login, role, hierarchy, unit, pw, lang, msg, sizeof msg)
+                                     : svc_user_passwd(st, &sys, login, pw, lang, msg, sizeof msg);
         sodium_memzero(pw, strlen(pw));
         free(pw);
     } else {
-        rc = svc_user_disable(st, &sys, login, strcmp(sub, "disable") == 0, msg, sizeof msg);
+        rc = svc_user_disable(st, &sys, login, strcmp(sub, "disable") == 0, lang, msg, sizeof msg);
     }
     st->ops->close(st);
     if (rc) {

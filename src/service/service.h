@@ -264,12 +264,13 @@ int svc_village_add(struct store *st, const struct actor *a, int hierarchy, cons
 int svc_demo_load(struct store *st, char *msg, size_t msgsz);
 /* Creates a user with an Argon2id hash of password (policy: password_problem). */
 int svc_user_add(struct store *st, const struct actor *a, const char *login, const char *role, int hierarchy,
-                 const char *unit_code, const char *password, char *msg, size_t msgsz);
+                 const char *unit_code, const char *password, int lang, char *msg, size_t msgsz);
 /* Sets a new password (an administrator's reset); ends the user's sessions. */
-int svc_user_passwd(struct store *st, const struct actor *a, const char *login, const char *password, char *msg,
+int svc_user_passwd(struct store *st, const struct actor *a, const char *login, const char *password, int lang, char *msg,
                     size_t msgsz);
 /* Disables or enables a user; disabling ends the user's sessions. */
-int svc_user_disable(struct store *st, const struct actor *a, const char *login, bool disabled, char *msg, size_t msgsz);
+int svc_user_disable(struct store *st, const struct actor *a, const char *login, bool disabled, int lang, char *msg,
+                     size_t msgsz);
 /* The 2025 communes that m's 2024 commune was split between (none when it was not split,
  * or when m is not of a 2024 commune), in name order; the caller frees out. */
 int svc_split_options(struct store *st, const struct model *m, struct unit_list *out);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "core/spread.h"
+#include "http/i18n.h"
 #include "service/service.h"
 #include "util/buf.h"
 #include "util/embed.h"
@@ -51,40 +52,41 @@ static int hash_password(const char *password, char out[160])
     return SVC_OK;
 }
 
-int svc_user_passwd(struct store *st, const struct actor *a, const char *login, const char *password, char *msg,
-                    size_t msgsz)
+int svc_user_passwd(struct store *st, const struct actor *a, const char *login, const char *password, int lang,
+                    char *msg, size_t msgsz)
 {
     if (a->role != ROLE_ADMIN) {
-        snprintf(msg, msgsz, "only an administrator resets passwords");
+        snprintf(msg, msgsz, "%s", T(lang, "Only an administrator resets passwords."));
         return SVC_FORBIDDEN;
     }
     struct user u, before;
     if (st->ops->user_by_login(st, login, &u) != ST_OK) {
-        snprintf(msg, msgsz, "no user %s", login);
+        snprintf(msg, msgsz, T(lang, "No user has the login %s."), login);
         return SVC_NOTFOUND;
     }
     const char *problem = password_problem(login, password);
     if (problem) {
-        snprintf(msg, msgsz, "%s", problem);
+        snprintf(msg, msgsz, "%s", T(lang, problem));
         return SVC_INVALID;
     }
     before = u;
     if (hash_password(password, u.password_hash) != SVC_OK) {
-        snprintf(msg, msgsz, "could not hash the password");
+        snprintf(msg, msgsz, "%s", T(lang, "The password could not be hashed."));
         return SVC_ERROR;
     }
     return save_user(st, a, &u, &before, "password_reset");
 }
 
-int svc_user_disable(struct store *st, const struct actor *a, const char *login, bool disabled, char *msg, size_t msgsz)
+int svc_user_disable(struct store *st, const struct actor *a, const char *login, bool disabled, int lang, char *msg,
+                     size_t msgsz)
 {
     if (a->role != ROLE_ADMIN) {
-        snprintf(msg, msgsz, "only an administrator disables users");
+        snprintf(msg, msgsz, "%s", T(lang, "Only an administrator disables users."));
         return SVC_FORBIDDEN;
     }
     struct user u, before;
     if (st->ops->user_by_login(st, login, &u) != ST_OK) {
-        snprintf(msg, msgsz, "no user %s", login);
+        snprintf(msg, msgsz, T(lang, "No user has the login %s."), login);
         return SVC_NOTFOUND;
     }
     before = u;
@@ -93,10 +95,10 @@ int svc_user_disable(struct store *st, const struct actor *a, const char *login,
 }
 
 int svc_user_add(struct store *st, const struct actor *a, const char *login, const char *role, int hierarchy,
-                 const char *unit_code, const char *password, char *msg, size_t msgsz)
+                 const char *unit_code, const char *password, int lang, char *msg, size_t msgsz)
 {
     if (a->role != ROLE_ADMIN) {
-        snprintf(msg, msgsz, "only an administrator adds users");
+        snprintf(msg, msgsz, "%s", T(lang, "Only an administrator adds users."));
         return SVC_FORBIDDEN;
     }
     static const char *const roles[] = {"admin", "staff", "officer", "appraiser", "viewer"};
@@ -106,32 +108,32 @@ int svc_user_add(struct store *st, const struct actor *a, const char *login, con
     for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++)
         role_ok |= strcmp(roles[i], role) == 0;
     if (!role_ok) {
-        snprintf(msg, msgsz, "unknown role \"%s\" (admin, staff, officer, appraiser, viewer)", role);
+        snprintf(msg, msgsz, T(lang, "Unknown role \"%s\" (admin, staff, officer, appraiser, viewer)."), role);
         return SVC_INVALID;
     }
     size_t ll = strlen(login);
     if (ll < 2 || ll >= sizeof u.login || strspn(login, "abcdefghijklmnopqrstuvwxyz0123456789._-") != ll) {
-        snprintf(msg, msgsz, "a login has 2 to 63 characters: a-z, 0-9, dot, dash, underscore");
+        snprintf(msg, msgsz, "%s", T(lang, "A login has 2 to 63 characters: a-z, 0-9, dot, dash, underscore."));
         return SVC_INVALID;
     }
     const char *problem = password_problem(login, password);
     if (problem) {
-        snprintf(msg, msgsz, "%s", problem);
+        snprintf(msg, msgsz, "%s", T(lang, problem));
         return SVC_INVALID;
     }
     if (unit_code && *unit_code) {
         struct unit un;
         if (!unit_code_valid(unit_code) || st->ops->unit_get(st, hierarchy, unit_code, &un) != ST_OK) {
-            snprintf(msg, msgsz, "unknown unit %s in hierarchy %d", unit_code, hierarchy);
+            snprintf(msg, msgsz, T(lang, "Unknown unit %s in the %d catalogue."), unit_code, hierarchy);
             return SVC_INVALID;
         }
         snprintf(u.unit_code, sizeof u.unit_code, "%s", unit_code);
     } else if (strcmp(role, "admin") != 0) {
-        snprintf(msg, msgsz, "a %s needs a unit (--unit CODE)", role);
+        snprintf(msg, msgsz, T(lang, "The role %s needs a unit (--unit CODE)."), role);
         return SVC_INVALID;
     }
     if (hash_password(password, u.password_hash) != SVC_OK) {
-        snprintf(msg, msgsz, "could not hash the password");
+        snprintf(msg, msgsz, "%s", T(lang, "The password could not be hashed."));
         return SVC_ERROR;
     }
     snprintf(u.login, sizeof u.login, "%s", login);
@@ -139,7 +141,7 @@ int svc_user_add(struct store *st, const struct actor *a, const char *login, con
     u.hierarchy = hierarchy;
     int rc = save_user(st, a, &u, NULL, "create");
     if (rc == SVC_CONFLICT)
-        snprintf(msg, msgsz, "the login %s is taken", login);
+        snprintf(msg, msgsz, T(lang, "The login %s is taken."), login);
     return rc;
 }
 

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 #include <libpq-fe.h>
 #include <sqlite3.h>
+#include "http/i18n.h"
 #include "service/report_service.h"
 #include "service/service.h"
 #include "util/text.h"
@@ -397,12 +398,16 @@ static void test_users(void **state)
 {
     (void)state;
     char msg[256];
-    assert_int_equal(svc_user_add(st, &sys, "cb.taman", "officer", 2024, "20368", "mat-khau-dai-du-1", msg, sizeof msg), SVC_OK);
-    assert_int_equal(svc_user_add(st, &sys, "cb.taman", "officer", 2024, "20368", "mat-khau-dai-du-1", msg, sizeof msg), SVC_CONFLICT);
-    assert_int_equal(svc_user_add(st, &sys, "x", "officer", 2024, "20368", "mat-khau-dai-du-1", msg, sizeof msg), SVC_INVALID);
-    assert_int_equal(svc_user_add(st, &sys, "cb.khac", "chief", 2024, "20368", "mat-khau-dai-du-1", msg, sizeof msg), SVC_INVALID);
-    assert_int_equal(svc_user_add(st, &sys, "cb.khac", "officer", 2024, "20368", "ngan", msg, sizeof msg), SVC_INVALID);
-    assert_int_equal(svc_user_add(st, &sys, "cb.khac", "officer", 2024, NULL, "mat-khau-dai-du-1", msg, sizeof msg), SVC_INVALID);
+    assert_int_equal(svc_user_add(st, &sys, "cb.taman", "officer", 2024, "20368", "mat-khau-dai-du-1", LANG_EN, msg, sizeof msg), SVC_OK);
+    assert_int_equal(svc_user_add(st, &sys, "cb.taman", "officer", 2024, "20368", "mat-khau-dai-du-1", LANG_EN, msg, sizeof msg), SVC_CONFLICT);
+    assert_string_equal(msg, "The login cb.taman is taken.");
+    /* the operator's language: Vietnamese first */
+    assert_int_equal(svc_user_add(st, &sys, "cb.taman", "officer", 2024, "20368", "mat-khau-dai-du-1", LANG_VI, msg, sizeof msg), SVC_CONFLICT);
+    assert_string_equal(msg, "Tên đăng nhập cb.taman đã có người dùng.");
+    assert_int_equal(svc_user_add(st, &sys, "x", "officer", 2024, "20368", "mat-khau-dai-du-1", LANG_EN, msg, sizeof msg), SVC_INVALID);
+    assert_int_equal(svc_user_add(st, &sys, "cb.khac", "chief", 2024, "20368", "mat-khau-dai-du-1", LANG_EN, msg, sizeof msg), SVC_INVALID);
+    assert_int_equal(svc_user_add(st, &sys, "cb.khac", "officer", 2024, "20368", "ngan", LANG_EN, msg, sizeof msg), SVC_INVALID);
+    assert_int_equal(svc_user_add(st, &sys, "cb.khac", "officer", 2024, NULL, "mat-khau-dai-du-1", LANG_EN, msg, sizeof msg), SVC_INVALID);
     struct user u;
     assert_int_equal(st->ops->user_by_login(st, "cb.taman", &u), ST_OK);
     assert_string_equal(u.role, "officer");
@@ -414,7 +419,7 @@ static void test_users(void **state)
 static void as_user(const char *login, const char *role, int h, const char *unit, struct actor *a)
 {
     char msg[256];
-    int rc = svc_user_add(st, &sys, login, role, h, unit, "mat-khau-dai-du-1", msg, sizeof msg);
+    int rc = svc_user_add(st, &sys, login, role, h, unit, "mat-khau-dai-du-1", LANG_EN, msg, sizeof msg);
     if (rc != SVC_OK && rc != SVC_CONFLICT)
         fail_msg("user %s: %s", login, msg);
     struct user u;
@@ -828,6 +833,7 @@ read_only:
 
 int main(void)
 {
+    i18n_init();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_catalogues),      cmocka_unit_test(test_bad_catalogue_changes_nothing),
         cmocka_unit_test(test_unit_search),     cmocka_unit_test(test_place),
