@@ -37,6 +37,15 @@ test('dvk migrate-db copies a SQLite database into PostgreSQL, checks it, and ch
     assert.equal(second.stdout.replace(/ +\d+ copied/g, ''), first.stdout.replace(/ +\d+ copied/g, '').replace(/\d+ copied now/, '0 copied now'),
       'the same counts and checksums');
 
+    // a target copied by a dvk from before moved_rows (019): the same rows under the same ids,
+    // no mapping. Recognized as this source's (ids, codes, logins, titles, times alike): claimed, not copied again
+    await sqlOk(url, 'DELETE FROM moved_rows;');
+    const legacy = await runDvkStatus(['migrate-db', '--lang', 'en', '--from', `sqlite:${file}`, '--to', url]);
+    assert.equal(legacy.code, 0, legacy.stderr + legacy.stdout);
+    assert.match(legacy.stdout, / 0 copied now; both sides hold the same rows$/m);
+    assert.match(legacy.stdout, /: 0 new ids, 0 new model codes, 22 owners merged/);
+    assert.equal((await sqlOk(url, "SELECT count(*) FROM moved_rows WHERE tbl = 'models' AND old_id = new_id;")).trim(), '22');
+
     // a node on each database answers alike, with the token made before the move
     const a = await serveOn(dir, file);
     nodes.push(a);
