@@ -21,7 +21,7 @@ static const char usage[] =
     "  export --db PATH [--format csv|xlsx] [--out FILE]        models to a CSV or XLSX file\n"
     "  report NAME --db PATH [--unit CODE] [--from D --to D]   a report as JSON, CSV or XLSX (dvk report --help)\n"
     "  heading set|show --db PATH --hierarchy H [--unit CODE]  the heading of a unit's report files\n"
-    "  migrate-db --from sqlite:PATH --to postgresql://...     copy a SQLite database into PostgreSQL\n"
+    "  migrate-db --from sqlite:PATH --to postgresql://...     move a province into PostgreSQL (dvk migrate-db --help)\n"
     "  backup --db PATH --out FILE                            a checked copy of a live SQLite database\n"
     "\n"
     "dvk COMMAND --help shows one command's options.\n";

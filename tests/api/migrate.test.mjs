@@ -276,6 +276,9 @@ test('dvk migrate-db moves a second province into a database holding another: ne
       for (const e of want['/awards'].items) remap(e, 'awards');
       for (const e of want['/attachments'].items) remap(e, 'attachments');
       for (const e of want.audit) remap(e, null);
+      // found by its new code
+      const found = await api(np.base, 'GET', `/api/v1/models?q=${encodeURIComponent(want.model.code)}&limit=5`, { headers: asB });
+      assert.deepEqual(found.json.items.map((x) => x.id), [nid], `search ${want.model.code}`);
       const got = await read(np.base, asB, nid);
       for (const e of got['/history'].items) assert.ok(e.id > 0);
       const stripEvents = (x) => { x['/history'].items = x['/history'].items.map(({ id: _, ...rest }) => rest); return x; };
