@@ -171,6 +171,22 @@ struct year_next {
     int64_t last; /* the last number given out by this run, or the highest either side holds */
 };
 
+/* Statements whose answers can wait go out in batches within libpq's pipeline mode, their
+ * answers read after each batch: a round trip per batch instead of one per row. The batch
+ * stays small enough that its statements fit the socket's buffers while PostgreSQL writes
+ * the answers (a lookup answers a whole row). */
+#define PIPE_BATCH 128
+enum { P_COPIED, P_RECORDED, P_LOOKUP };
+struct pipe {
+    bool on;
+    int n;
+    const char *table;                /* for messages */
+    unsigned char what[PIPE_BATCH];   /* what each statement in flight is */
+    int64_t *copied;                  /* P_COPIED: the table's count */
+    crypto_hash_sha256_state *target; /* P_LOOKUP: the target's rows found, in order */
+    struct copy_table *t;
+};
+
 struct mv {
     sqlite3 *db;
     PGconn *pg;
@@ -188,6 +204,7 @@ struct mv {
     int ny, capy;
     int64_t copied[NTABLES];
     int64_t recorded; /* rows written into moved_rows */
+    struct pipe p;
 };
 
 static void mv_free(struct mv *m)
@@ -269,6 +286,113 @@ static int64_t lite_int(sqlite3 *db, const char *sql, const char *arg, int64_t d
                       ? sqlite3_column_int64(st, 0) : dflt;
     sqlite3_finalize(st);
     return out;
+}
+
+/* ---------------------------------------------------------------- statements in batches */
+
+static void digest_value(crypto_hash_sha256_state *h, const char *v);
+
+/* One statement's answer, which went well. */
+static void answer(struct mv *m, int what, PGresult *r)
+{
+    if (what == P_COPIED && m->p.copied)
+        *m->p.copied += atoll(PQcmdTuples(r));
+    else if (what == P_RECORDED)
+        m->recorded++;
+    else if (what == P_LOOKUP && PQntuples(r) == 1) {
+        for (int i = 0; i < PQnfields(r); i++)
+            digest_value(m->p.target, PQgetisnull(r, 0, i) ? NULL : PQgetvalue(r, 0, i));
+        m->p.t->target_rows++;
+    }
+}
+
+/* Reads the answers of the statements in flight. */
+static int pipe_drain(struct mv *m)
+{
+    if (!m->p.on || !m->p.n)
+        return 0;
+    int out = 0;
+    if (!PQpipelineSync(m->pg)) {
+        log_error("migrate-db: %s", PQerrorMessage(m->pg));
+        out = -1;
+    }
+    for (int k = 0; k < m->p.n && !out; k++) {
+        PGresult *r;
+        while ((r = PQgetResult(m->pg))) {
+            ExecStatusType s = PQresultStatus(r);
+            if (s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK)
+                answer(m, m->p.what[k], r);
+            else if (!out) {
+                log_error("migrate-db: %s: %s", m->p.table ? m->p.table : "", PQresultErrorMessage(r));
+                out = -1;
+            }
+            PQclear(r);
+        }
+    }
+    /* after an error the rest answer "aborted": read up to the sync all the same */
+    for (;;) {
+        PGresult *r = PQgetResult(m->pg);
+        if (!r) {
+            if (PQstatus(m->pg) != CONNECTION_OK) {
+                out = -1;
+                break;
+            }
+            continue;
+        }
+        ExecStatusType s = PQresultStatus(r);
+        PQclear(r);
+        if (s == PGRES_PIPELINE_SYNC)
+            break;
+    }
+    m->p.n = 0;
+    return out;
+}
+
+static int pipe_start(struct mv *m, const char *table)
+{
+    m->p.table = table;
+    if (!PQenterPipelineMode(m->pg)) {
+        log_error("migrate-db: %s", PQerrorMessage(m->pg));
+        return -1;
+    }
+    m->p.on = true;
+    m->p.n = 0;
+    return 0;
+}
+
+static int pipe_stop(struct mv *m)
+{
+    if (!m->p.on)
+        return 0;
+    int out = pipe_drain(m);
+    if (!PQexitPipelineMode(m->pg)) {
+        log_error("migrate-db: %s", PQerrorMessage(m->pg));
+        out = -1;
+    }
+    m->p.on = false;
+    return out;
+}
+
+/* Runs the prepared statement stmt now, or puts it in flight when the pipeline is on. */
+static int run(struct mv *m, int what, const char *stmt, int n, const char *const *v)
+{
+    if (!m->p.on) {
+        PGresult *r = PQexecPrepared(m->pg, stmt, n, v, NULL, NULL, 0);
+        ExecStatusType s = PQresultStatus(r);
+        int ok = s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK;
+        if (ok)
+            answer(m, what, r);
+        else
+            log_error("migrate-db: %s: %s", m->p.table ? m->p.table : "", PQresultErrorMessage(r));
+        PQclear(r);
+        return ok ? 0 : -1;
+    }
+    if (!PQsendQueryPrepared(m->pg, stmt, n, v, NULL, NULL, 0)) {
+        log_error("migrate-db: %s", PQerrorMessage(m->pg));
+        return -1;
+    }
+    m->p.what[m->p.n++] = (unsigned char)what;
+    return m->p.n == PIPE_BATCH ? pipe_drain(m) : 0;
 }
 
 /* ---------------------------------------------------------------- columns */
@@ -756,14 +880,7 @@ static int record(struct mv *m, const char *tbl, int64_t old, int64_t neu, const
     snprintf(o, sizeof o, "%lld", (long long)old);
     snprintf(n, sizeof n, "%lld", (long long)neu);
     const char *v[6] = {m->origin, tbl, o, n, ok, nk};
-    PGresult *r = PQexecPrepared(m->pg, "copy_moved", 6, v, NULL, NULL, 0);
-    int bad = PQresultStatus(r) != PGRES_COMMAND_OK;
-    if (bad)
-        log_error("migrate-db: moved_rows: %s", PQresultErrorMessage(r));
-    else
-        m->recorded++;
-    PQclear(r);
-    return bad ? -1 : 0;
+    return run(m, P_RECORDED, "copy_moved", 6, v);
 }
 
 static int year_of(const char *code, const char *registered_on)
@@ -869,22 +986,14 @@ static int model_keys(struct mv *m, const struct cols *c, const char *const *in,
     return fail ? -1 : 0;
 }
 
-/* Inserts mapped (prepared as copy_row); adds to *copied the rows it wrote. */
-static int insert_row(struct mv *m, const char *table, const struct cols *c, const char *const *v, int64_t *copied)
+/* Inserts v (prepared as copy_row), counted into the table's copied rows (m->p.copied). */
+static int insert_row(struct mv *m, const struct cols *c, const char *const *v)
 {
-    PGresult *r = PQexecPrepared(m->pg, "copy_row", c->n, v, NULL, NULL, 0);
-    if (PQresultStatus(r) != PGRES_COMMAND_OK) {
-        log_error("migrate-db: %s: %s", table, PQresultErrorMessage(r));
-        PQclear(r);
-        return -1;
-    }
-    *copied += atoll(PQcmdTuples(r));
-    PQclear(r);
-    return 0;
+    return run(m, P_COPIED, "copy_row", c->n, v);
 }
 
 /* Rows with an id: kept, adopted, merged (owners) or renumbered, then written and recorded. */
-static int move_ids(struct mv *m, const struct tdesc *td, const struct cols *c, sqlite3_stmt *st, int64_t *copied)
+static int move_ids(struct mv *m, const struct tdesc *td, const struct cols *c, sqlite3_stmt *st)
 {
     struct buf q = BUF_INIT;
     buf_printf(&q, "SELECT min(id), max(id) FROM \"%s\"", td->name);
@@ -913,6 +1022,9 @@ static int move_ids(struct mv *m, const struct tdesc *td, const struct cols *c, 
         else if (strcmp(c->name[i], "login") == 0)
             li = i;
     }
+    /* owners and models ask the target about each row (a name, a code): one at a time */
+    if (!out && td->map != M_OWNERS && td->map != M_MODELS)
+        out = pipe_start(m, td->name);
     const char **in = xcalloc((size_t)c->n, sizeof *in), **mapped = xcalloc((size_t)c->n, sizeof *mapped);
     char *scratch = xcalloc((size_t)c->n, 48);
     int rc = SQLITE_DONE;
@@ -974,13 +1086,15 @@ static int move_ids(struct mv *m, const struct tdesc *td, const struct cols *c, 
         }
         idmap_put(&m->map[td->map], old, neu, nkey);
         map_row(m, td, c, in, mapped, scratch);
-        if (insert_row(m, td->name, c, mapped, copied) ||
+        if (insert_row(m, c, mapped) ||
             record(m, map_table[td->map], old, neu, okey, nkey)) {
             out = -1;
             break;
         }
     }
     if (!out && rc != SQLITE_DONE && rc != SQLITE_ROW)
+        out = -1;
+    if (pipe_stop(m))
         out = -1;
     free(in);
     free(mapped);
@@ -1041,9 +1155,11 @@ static int move_table(struct mv *m, int ti)
     sqlite3_stmt *st = lite_rows(m->db, td->name, &c);
     int out = st && !prepare_insert(m->pg, "copy_row", td->name, &c, td->kind == K_ID ? "" : " ON CONFLICT DO NOTHING")
                   ? 0 : -1;
+    m->p.copied = &m->copied[ti];
+    m->p.table = td->name;
     if (!out && td->kind == K_ID)
-        out = move_ids(m, td, &c, st, &m->copied[ti]);
-    else if (!out) {
+        out = move_ids(m, td, &c, st);
+    else if (!out && !(out = pipe_start(m, td->name))) {
         const char **in = xcalloc((size_t)c.n, sizeof *in), **mapped = xcalloc((size_t)c.n, sizeof *mapped);
         char *scratch = xcalloc((size_t)c.n, 48);
         int rc;
@@ -1051,7 +1167,7 @@ static int move_table(struct mv *m, int ti)
             for (int i = 0; i < c.n; i++)
                 in[i] = (const char *)sqlite3_column_text(st, i);
             map_row(m, td, &c, in, mapped, scratch);
-            if (insert_row(m, td->name, &c, mapped, &m->copied[ti])) {
+            if (insert_row(m, &c, mapped)) {
                 out = -1;
                 break;
             }
@@ -1060,11 +1176,14 @@ static int move_table(struct mv *m, int ti)
             log_error("migrate-db: %s: %s", td->name, sqlite3_errmsg(m->db));
             out = -1;
         }
+        if (pipe_stop(m))
+            out = -1;
         free(in);
         free(mapped);
         free(scratch);
     }
     sqlite3_finalize(st);
+    m->p.copied = NULL;
     deallocate(m->pg, "copy_row");
     cols_free(&c);
     return out;
@@ -1103,6 +1222,12 @@ static int check_table(struct mv *m, int ti, struct copy_table *t)
     const char **in = xcalloc((size_t)c.n, sizeof *in), **mapped = xcalloc((size_t)c.n, sizeof *mapped);
     char *scratch = xcalloc((size_t)c.n, 48);
     int rc = SQLITE_DONE;
+    /* the rows in batches; the counters one by one, as they compare value by value */
+    m->p.target = &ht;
+    m->p.t = t;
+    bool batched = td->kind != K_COUNTERS;
+    if (!out && batched)
+        out = pipe_start(m, td->name);
     while (!out && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         for (int i = 0; i < c.n; i++)
             in[i] = (const char *)sqlite3_column_text(st, i);
@@ -1110,6 +1235,13 @@ static int check_table(struct mv *m, int ti, struct copy_table *t)
         for (int i = 0; i < c.n; i++)
             digest_value(&hs, mapped[i]);
         t->source_rows++;
+        if (batched) {
+            const char *key[64];
+            for (int k = 0; k < c.npk && k < 64; k++)
+                key[k] = mapped[c.pk[k]];
+            out = run(m, P_LOOKUP, "copy_look", c.npk < 64 ? c.npk : 64, key);
+            continue;
+        }
         PGresult *r = lookup(m->pg, &c, mapped);
         if (!r) {
             if (PQtransactionStatus(m->pg) == PQTRANS_INERROR)
@@ -1128,6 +1260,8 @@ static int check_table(struct mv *m, int ti, struct copy_table *t)
         PQclear(r);
     }
     if (!out && rc != SQLITE_DONE)
+        out = -1;
+    if (pipe_stop(m))
         out = -1;
     digest_hex(&hs, t->source_sum);
     digest_hex(&ht, t->target_sum);

@@ -295,6 +295,18 @@ test('dvk migrate-db moves a second province into a database holding another: ne
     const n22 = await api(np.base, 'POST', '/api/v1/models', { headers: asB, body: validModel({ title: 'Mô hình mới năm 2022', unit_code: '00004', registered_on: '2022-08-01' }) });
     assert.equal(n22.status, 201, n22.text);
 
+    // a failure halfway (a copy of A given an origin of its own: its token's hash is the
+    // target's already, found only when its api_tokens go in, after models and users): nothing written
+    const fileA2 = path.join(dir, 'a2.db');
+    await copyFile(fileA, fileA2);
+    await sqlOk(fileA2, 'UPDATE store_origin SET id = lower(hex(randomblob(16)));');
+    const stateHalf = await targetState(url);
+    const half = await migrate(fileA2, url, ['--rename-users', '_c']);
+    assert.equal(half.code, 1, half.stderr + half.stdout);
+    assert.match(half.stderr, /api_tokens: .*duplicate key/);
+    assert.match(half.stderr, /The move failed; nothing was changed/);
+    assert.deepEqual(await targetState(url), stateHalf, 'a move that fails halfway writes nothing');
+
     // again, both: nothing copied, nothing changed (B's admin known as admin_b now, without the option too)
     await sqlOk(url, `DELETE FROM model_tags WHERE model_id = ${n22.json.id}; DELETE FROM model_results WHERE model_id = ${n22.json.id};`);
     const state1 = await targetState(url);
