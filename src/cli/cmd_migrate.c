@@ -97,7 +97,8 @@ int cmd_migrate_db(int argc, char **argv)
     if (r.renamed.len)
         lines(T(lang, "Logins renamed in the target database (source, target):"), &r.renamed);
     if (rc < 0) {
-        fprintf(stderr, "dvk migrate-db: %s\n", T(lang, "The move failed; nothing was changed in the PostgreSQL database."));
+        fprintf(stderr, "dvk migrate-db: %s\n",
+                T(lang, "The move failed; nothing was changed in the PostgreSQL database."));
         copy_report_free(&r);
         return 1;
     }

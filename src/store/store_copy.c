@@ -17,6 +17,9 @@
  *     store_origin, so that a second run copies only what it lacks, and the check compares
  *     the source's rows, mapped, with the target's rows under the mapped keys.
  * Audit entries' before/after JSON stay as written: they are history, in the source's ids.
+ * Everything that can refuse the move is looked for before the first write; the writes are
+ * one transaction (rolled back when they wrote nothing), sent in batches where no answer is
+ * needed to go on (libpq's pipeline mode).
  * model_tally is not copied (PostgreSQL's triggers count the models as they arrive), nor
  * signin_throttle (failed sign-ins of the last minutes, per login and address).
  * Table and column names come from the fixed list below and from SQLite's own catalogue,
@@ -70,14 +73,17 @@ static const struct tdesc tables[] = {
     {"model_results", K_CHILD, -1, {{"model_id", R_REF, M_MODELS}}},
     {"sessions", K_CHILD, -1, {{"user_id", R_REF, M_USERS}}},
     {"api_tokens", K_ID, M_TOKENS, {{"user_id", R_REF, M_USERS}}},
-    {"model_events", K_ID, M_EVENTS, {{"model_id", R_REF, M_MODELS}, {"user_id", R_REF, M_USERS}, {"login", R_LOGIN, 0}}},
+    {"model_events", K_ID, M_EVENTS,
+     {{"model_id", R_REF, M_MODELS}, {"user_id", R_REF, M_USERS}, {"login", R_LOGIN, 0}}},
     {"appraisals", K_ID, M_APPRAISALS, {{"model_id", R_REF, M_MODELS}, {"login", R_LOGIN, 0}}},
     {"appraisal_scores", K_CHILD, -1, {{"appraisal_id", R_REF, M_APPRAISALS}}},
     {"replications", K_ID, M_REPLICATIONS,
      {{"model_id", R_REF, M_MODELS}, {"replica_model_id", R_REF, M_MODELS}, {"login", R_LOGIN, 0}}},
     {"commendation_events", K_ID, M_CONFERENCES, {{"login", R_LOGIN, 0}}},
-    {"awards", K_ID, M_AWARDS, {{"event_id", R_REF, M_CONFERENCES}, {"model_id", R_REF, M_MODELS}, {"login", R_LOGIN, 0}}},
-    {"attachments", K_ID, M_ATTACHMENTS, {{"entity_id", R_ATTACH_ENTITY, 0}, {"model_id", R_REF, M_MODELS}, {"login", R_LOGIN, 0}}},
+    {"awards", K_ID, M_AWARDS,
+     {{"event_id", R_REF, M_CONFERENCES}, {"model_id", R_REF, M_MODELS}, {"login", R_LOGIN, 0}}},
+    {"attachments", K_ID, M_ATTACHMENTS,
+     {{"entity_id", R_ATTACH_ENTITY, 0}, {"model_id", R_REF, M_MODELS}, {"login", R_LOGIN, 0}}},
     {"audit", K_ID, M_AUDIT, {{"user_id", R_REF, M_USERS}, {"login", R_LOGIN, 0}, {"entity_id", R_AUDIT_ENTITY, 0}}},
 };
 #define NTABLES ((int)(sizeof tables / sizeof tables[0]))
@@ -774,7 +780,9 @@ static int check_users(struct mv *m)
             char ids[24];
             snprintf(ids, sizeof ids, "%lld", (long long)id);
             const char *b[1] = {ids};
-            if (!pg_int(m->pg, "SELECT count(*) FROM moved_rows WHERE tbl = 'users' AND new_id = $1", 1, b, 0, &fail) && !fail)
+            int64_t claimed = pg_int(m->pg, "SELECT count(*) FROM moved_rows WHERE tbl = 'users' AND new_id = $1", 1, b,
+                                     0, &fail);
+            if (!claimed && !fail)
                 continue; /* this source's own account, moved before moved_rows */
         }
         if (!m->o->rename_users) {
@@ -996,7 +1004,7 @@ static int insert_row(struct mv *m, const struct cols *c, const char *const *v)
 static int move_ids(struct mv *m, const struct tdesc *td, const struct cols *c, sqlite3_stmt *st)
 {
     struct buf q = BUF_INIT;
-    buf_printf(&q, "SELECT min(id), max(id) FROM \"%s\"", td->name);
+    buf_printf(&q, "SELECT min(id) FROM \"%s\"", td->name);
     int64_t lo = lite_int(m->db, q.p, NULL, 0);
     buf_reset(&q);
     buf_printf(&q, "SELECT max(id) FROM \"%s\"", td->name);
