@@ -19,7 +19,7 @@ static const char *const commands[][2] = {
     {"export --db PATH [--format csv|xlsx] [--out FILE]", N_("models to a CSV or XLSX file")},
     {"report NAME --db PATH [--unit CODE] [--from D --to D]", N_("a report as JSON, CSV or XLSX (dvk report --help)")},
     {"heading set|show --db PATH --hierarchy H [--unit CODE]", N_("the heading of a unit's report files")},
-    {"migrate-db --from sqlite:PATH --to postgresql://...", N_("copy a SQLite database into PostgreSQL")},
+    {"migrate-db --from sqlite:PATH --to postgresql://...", N_("move a province into PostgreSQL (dvk migrate-db --help)")},
     {"backup --db PATH --out FILE", N_("a checked copy of a live SQLite database")},
 };
 
