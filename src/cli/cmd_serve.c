@@ -82,7 +82,7 @@ static void help(int lang)
         N_("--read-only: refuse every write with 503 (maintenance); reads go on."),
         N_("--db-read URL: read the lists and reports from this PostgreSQL replica."),
         N_("--max-db-mb N: cap the database at N MB; past it writes fail with 507."),
-        N_("--max-connections N: open connections at once; more are closed at once."),
+        N_("--max-connections N: open connections at once; more are answered 503 and closed at once."),
         N_("--timeout S: a request must arrive, and an idle connection closes, within S seconds."),
         N_("--cache-mb N: memory for answers kept while the data is unchanged (0: off)."),
         N_("--db-cache-mb N: memory for the database's pages, all connections (0: 64 MB each)."),

@@ -2,6 +2,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <h2o.h>
+#include <jansson.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
@@ -18,6 +19,7 @@
 #include "http/import_jobs.h"
 #include "http/i18n.h"
 #include "http/server.h"
+#include "util/buf.h"
 #include "util/gzip.h"
 #include "util/log.h"
 
@@ -611,9 +613,36 @@ static void on_conn_close(void *data)
     open_conns--;
 }
 
+/* The answer a connection past max_conns gets before it is closed: 503 with the API's error
+ * shape, in Vietnamese (no request is read, so no language is asked for). Made once. */
+static char *busy_reply;
+static size_t busy_len;
+
+static void make_busy_reply(void)
+{
+    json_t *j = json_pack("{s:{s:s, s:s}}", "error", "code", "busy", "message",
+                          T(LANG_VI, N_("The server has too many connections open. Try again in a moment.")));
+    char *body = json_dumps(j, JSON_COMPACT);
+    json_decref(j);
+    struct buf b = BUF_INIT;
+    buf_printf(&b,
+               "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json; charset=utf-8\r\n"
+               "Content-Language: vi\r\nRetry-After: 5\r\nConnection: close\r\nContent-Length: %zu\r\n\r\n%s",
+               strlen(body), body);
+    free(body);
+    busy_len = b.len;
+    busy_reply = buf_detach(&b);
+}
+
+static void on_busy_sent(h2o_socket_t *sock, const char *err)
+{
+    (void)err;
+    h2o_socket_close(sock);
+}
+
 /* Each connection costs a descriptor and some memory until h2o's timeouts close it;
- * past max_conns a new one is closed at once, so that thousands of idle or slow
- * clients cannot use up the descriptors the others need. */
+ * past max_conns a new one is answered 503 and closed at once, so that thousands of idle
+ * or slow clients cannot use up the descriptors the others need. */
 static void on_accept(h2o_socket_t *listener, const char *err)
 {
     if (err)
@@ -623,7 +652,8 @@ static void on_accept(h2o_socket_t *listener, const char *err)
     if (!sock)
         return;
     if (open_conns >= max_conns) {
-        h2o_socket_close(sock);
+        h2o_iovec_t reply = h2o_iovec_init(busy_reply, busy_len);
+        h2o_socket_write(sock, &reply, 1, on_busy_sent);
         return;
     }
     open_conns++;
@@ -712,6 +742,8 @@ int server_run(const struct server_opts *o)
     config.http1.req_timeout = (uint64_t)timeout * 1000;
     config.http2.idle_timeout = (uint64_t)timeout * 1000;
     max_conns = o->max_conns > 0 ? o->max_conns : SERVER_MAX_CONNS;
+    if (!busy_reply)
+        make_busy_reply();
     config.server_name = h2o_iovec_init(H2O_STRLIT("dvk")); /* no library version in every answer */
     h2o_hostconf_t *host = h2o_config_register_host(&config, h2o_iovec_init(H2O_STRLIT("default")), 65535);
     h2o_pathconf_t *path = h2o_config_register_path(host, "/", 0);

@@ -1,6 +1,7 @@
 // slow.test.mjs: slow clients and idle connections do not starve the others
 // (issue 8, "hostile conditions"): h2o's request timeout closes connections whose
-// request does not arrive, and dvk's connection limit closes new connections past it.
+// request does not arrive, and dvk's connection limit answers new connections past it 503
+// and closes them.
 // The servers here run with --timeout 3 so that the test waits seconds, not minutes.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -26,7 +27,8 @@ function connect(base) {
       s.on('close', done);
       s.on('error', done);
     });
-    s.on('data', () => {});
+    s.received = '';
+    s.on('data', (d) => { s.received += d.toString('utf8'); });
     s.once('connect', () => resolve(s));
     s.once('error', reject);
   });
@@ -98,11 +100,24 @@ describe('the connection limit', () => {
     if (node) await node.stop();
   });
 
-  test('connections past the limit are closed at once, and count again once closed', async () => {
+  test('connections past the limit are answered 503 and closed at once, and count again once closed', async () => {
     for (let i = 0; i < 80; i++) socks.push(await connect(node.base));
     await sleep(1000);
-    const refused = socks.filter((s) => s.closedAt !== null).length;
-    assert.ok(refused >= 30 && refused <= 31, `${refused} of 80 closed at once (limit 50)`);
+    const refused = socks.filter((s) => s.closedAt !== null);
+    assert.ok(refused.length >= 30 && refused.length <= 31, `${refused.length} of 80 closed at once (limit 50)`);
+    // each is told why, in the API's error shape (Vietnamese: no request was read to ask another)
+    for (const s of refused) {
+      const [head, body] = s.received.split('\r\n\r\n');
+      assert.match(head, /^HTTP\/1\.1 503 /);
+      assert.match(head, /\r\nRetry-After: 5\r\n/);
+      assert.match(head, /\r\nContent-Language: vi\r\n/);
+      const e = JSON.parse(body).error;
+      assert.equal(e.code, 'busy');
+      assert.equal(e.message, 'Máy chủ đang có quá nhiều kết nối. Vui lòng thử lại sau giây lát.');
+      assert.equal(Buffer.byteLength(body), Number(head.match(/Content-Length: (\d+)/)[1]));
+    }
+    // the ones held got nothing yet: they sent no request
+    assert.ok(socks.filter((s) => s.closedAt === null).every((s) => s.received === ''));
     // the timeout frees the 50 held ones; then the limit has room again
     await Promise.all(socks.map((s) => s.gone));
     const ms = await timedRequests(node.base, 20);
