@@ -575,7 +575,6 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
             status = api ? api_error(&r, 403, "csrf", N_("The form has expired. Reload the page and try again."), NULL)
                          : page_error(&r, 403, N_("The form has expired. Reload the page and try again."));
         else {
-            w->st->fault = ST_FAULT_NONE; /* a failed session touch above is not this request's failure */
             /* lists and reports from the replica (the session was checked on the primary) */
             bool replica = (rt->flags & R_READ) && w->st_read && safe_method(r.method);
             if (replica)
@@ -593,6 +592,7 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
                     return 0;
                 }
             }
+            /* a failed session touch or generation read above is not this request's failure */
             w->st->fault = ST_FAULT_NONE;
             r.st->fault = ST_FAULT_NONE;
             status = rt->handler(&r);
