@@ -18,7 +18,6 @@
  * 397 cultural-social, 145 defense-security, 153 political system; 980 collective,
  * 210 individual). Titles, owners, summaries and tags are drawn from lists of what
  * registrations say, common activities far more often than rare ones. */
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,107 +65,6 @@ static int load(struct store *st, int h, const char *path)
     if (rc)
         fprintf(stderr, "gen: %s: %s\n", path, msg);
     return rc ? -1 : 0;
-}
-
-/* ---- indexes and the search index, in one pass at the end ------------------------------- */
-
-#define MAX_ASIDE 32
-struct aside {
-    char *sql[MAX_ASIDE]; /* indexes first, then triggers: the order they are put back in */
-    int n;
-    long long last_id; /* models up to this id were in the search index already */
-};
-
-static int exec(sqlite3 *db, const char *sql)
-{
-    char *err = NULL;
-    if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK) {
-        fprintf(stderr, "gen: %s: %s\n", sql, err ? err : "?");
-        sqlite3_free(err);
-        return -1;
-    }
-    return 0;
-}
-
-/* Removes the indexes of models (but the one of its unique code, which the store needs)
- * and its search and tally triggers (migrations 011, 013), keeping their SQL in t. */
-static int set_aside(sqlite3 *db, struct aside *t)
-{
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db, "SELECT type, name, sql FROM sqlite_master WHERE tbl_name = 'models' AND sql IS NOT NULL"
-                               " AND (type = 'index' OR (type = 'trigger' AND (name LIKE 'models\\_fts\\_%' ESCAPE '\\'"
-                               " OR name LIKE 'models\\_tally\\_%' ESCAPE '\\')))"
-                               " ORDER BY type = 'trigger', name", -1, &st, NULL) != SQLITE_OK)
-        return -1;
-    char drop[MAX_ASIDE][96];
-    int triggers = 0;
-    while (sqlite3_step(st) == SQLITE_ROW && t->n < MAX_ASIDE) {
-        const char *type = (const char *)sqlite3_column_text(st, 0);
-        triggers += strcmp(type, "trigger") == 0;
-        snprintf(drop[t->n], sizeof drop[0], "DROP %s \"%s\"", strcmp(type, "trigger") == 0 ? "TRIGGER" : "INDEX",
-                 (const char *)sqlite3_column_text(st, 1));
-        t->sql[t->n++] = xstrdup((const char *)sqlite3_column_text(st, 2));
-    }
-    sqlite3_finalize(st);
-    if (sqlite3_prepare_v2(db, "SELECT coalesce(max(id), 0) FROM models", -1, &st, NULL) != SQLITE_OK)
-        return -1;
-    t->last_id = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-    sqlite3_finalize(st);
-    if (triggers == 0) {
-        fprintf(stderr, "gen: no search triggers on models (migration 011 missing?)\n");
-        return -1;
-    }
-    if (exec(db, "BEGIN IMMEDIATE"))
-        return -1;
-    for (int i = 0; i < t->n; i++)
-        if (exec(db, drop[i]))
-            return exec(db, "ROLLBACK"), -1;
-    return exec(db, "COMMIT");
-}
-
-/* Builds the indexes, indexes the models written since set_aside for search (through
- * migration 011's views), counts the tally again and puts the triggers back, in one
- * transaction. */
-static int put_back(sqlite3 *db, struct aside *t)
-{
-    if (exec(db, "BEGIN IMMEDIATE"))
-        return -1;
-    int i = 0;
-    for (; i < t->n && strncmp(t->sql[i], "CREATE TRIGGER", 14) != 0; i++)
-        if (exec(db, t->sql[i]))
-            return exec(db, "ROLLBACK"), -1;
-    sqlite3_stmt *st;
-    const char *const fill[] = {"INSERT INTO model_fts (rowid, title, body, pub, facets)"
-                                " SELECT key, title, body, pub, facets FROM model_search_rows WHERE id > ?"
-                                " ORDER BY key", /* as an import does (store_sqlite_import.c) */
-                                "INSERT OR IGNORE INTO search_words (word) SELECT word FROM model_search_words"
-                                " WHERE id > ?",
-                                /* the tally of migration 013, counted again from every model */
-                                "DELETE FROM model_tally WHERE ? IS NOT NULL",
-                                "INSERT INTO model_tally SELECT status, coalesce(p24, ''), coalesce(p25, ''),"
-                                " CAST(substr(registered_on, 1, 4) AS INTEGER), CASE WHEN status = 'recognized' THEN"
-                                " CAST(substr(coalesce(recognized_on, registered_on), 1, 4) AS INTEGER) ELSE 0 END,"
-                                " field, kind, registration_level, typical, count(*) FROM models WHERE ? IS NOT NULL"
-                                " GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9"};
-    for (int k = 0; k < 4; k++) {
-        if (sqlite3_prepare_v2(db, fill[k], -1, &st, NULL) != SQLITE_OK) {
-            fprintf(stderr, "gen: %s: %s\n", fill[k], sqlite3_errmsg(db));
-            return exec(db, "ROLLBACK"), -1;
-        }
-        sqlite3_bind_int64(st, 1, t->last_id);
-        int rc = sqlite3_step(st);
-        sqlite3_finalize(st);
-        if (rc != SQLITE_DONE) {
-            fprintf(stderr, "gen: %s: %s\n", fill[k], sqlite3_errmsg(db));
-            return exec(db, "ROLLBACK"), -1;
-        }
-    }
-    for (; i < t->n; i++)
-        if (exec(db, t->sql[i]))
-            return exec(db, "ROLLBACK"), -1;
-    for (i = 0; i < t->n; i++)
-        free(t->sql[i]);
-    return exec(db, "COMMIT");
 }
 
 /* What a model does, with its field and a weight (how often offices register it). */
@@ -294,9 +192,9 @@ int main(int argc, char **argv)
         unit_list_free(&dist);
     }
     unit_list_free(&prov);
-    sqlite3 *raw = NULL;
-    struct aside aside = {0};
-    if (sqlite3_open(db, &raw) != SQLITE_OK || set_aside(raw, &aside)) {
+    /* one transaction, as a large import: the models' indexes, search index and tally are
+     * built once at the end (store_ops.defer_indexes) */
+    if (st->ops->bulk(st, true) != ST_OK || st->ops->begin(st) != ST_OK || st->ops->defer_indexes(st, false) != ST_OK) {
         fprintf(stderr, "gen: %s: cannot set the indexes of models aside\n", db);
         return 1;
     }
@@ -306,81 +204,74 @@ int main(int argc, char **argv)
     static const int statuses[] = {STATUS_RECOGNIZED, STATUS_RECOGNIZED, STATUS_RECOGNIZED, STATUS_REGISTERED,
                                    STATUS_SELECTED, STATUS_IMPLEMENTING, STATUS_APPRAISED, STATUS_NOT_RECOGNIZED};
     long done = 0;
-    while (done < n) {
-        if (st->ops->begin(st) != ST_OK)
-            return 1;
-        for (int k = 0; k < 20000 && done < n; k++, done++) {
-            struct model m;
-            model_init(&m);
-            const struct commune *c = &communes[next_rand() % (unsigned)nc];
-            const struct activity *a = &activities[weighted_activity()];
-            char text[600];
-            /* half the titles name their place, as offices write them */
-            if (next_rand() % 2)
-                snprintf(text, sizeof text, "%s %s", a->title, c->name);
-            else if (next_rand() % 2)
-                snprintf(text, sizeof text, "%s thôn %d", a->title, 1 + (int)(next_rand() % 12));
-            else
-                snprintf(text, sizeof text, "%s", a->title);
-            m.title = xstrdup(text);
-            m.summary = xstrdup(a->summary);
-            /* the activity's own field mostly; the seed proportions otherwise */
-            int f = a->field;
-            if (next_rand() % 4 == 0) {
-                int r = (int)(next_rand() % 1190);
-                f = 0;
-                while (r >= field_w[f])
-                    r -= field_w[f++];
-                f += FIELD_ECONOMIC;
-            }
-            m.field = f;
-            m.kind = next_rand() % 1190 < 980 ? KIND_COLLECTIVE : KIND_INDIVIDUAL;
-            if (m.kind == KIND_INDIVIDUAL) {
-                m.owner_type = OWNER_PERSON;
-                snprintf(text, sizeof text, "%s %s %s", PICK(family), PICK(middle), PICK(given));
-            } else {
-                m.owner_type = OWNER_ORGANIZATION;
-                snprintf(text, sizeof text, "%s %s", PICK(organizations), c->name);
-            }
-            m.owner = xstrdup(text);
-            for (int t = (int)(next_rand() % 3); t > 0; t--)
-                m.tags[m.ntags++] = xstrdup(PICK(tags));
-            m.level = next_rand() % 3 == 0 ? LEVEL_DISTRICT : LEVEL_COMMUNE;
-            m.status = statuses[next_rand() % 8];
-            m.hierarchy = 2024;
-            snprintf(m.unit_code, sizeof m.unit_code, "%s", c->code);
-            m.place = c->place;
-            model_set_str(&m.unit_path, c->path);
-            snprintf(m.registered_on, sizeof m.registered_on, "%04d-%02d-%02d", 2010 + (int)(next_rand() % 15),
-                     1 + (int)(next_rand() % 12), 1 + (int)(next_rand() % 28));
-            m.typical = m.status == STATUS_RECOGNIZED && next_rand() % 3 == 0;
-            if (m.typical)
-                m.typical_reason = xstrdup("Hiệu quả, được nhân dân đồng thuận");
-            m.is_public = m.typical && next_rand() % 2;
-            m.results[m.nresults++] = (struct model_result){date_year(m.registered_on), "households",
-                                                            (double)(10 + next_rand() % 500)};
-            char *sf = svc_search_fold(&m, false), *pf = svc_search_fold(&m, true);
-            int rc = st->ops->model_insert(st, &m, sf, pf);
-            free(sf);
-            free(pf);
-            if (rc) {
-                fprintf(stderr, "gen: model %ld: store error %d\n", done, rc);
-                return 1;
-            }
-            model_free(&m);
+    for (; done < n; done++) {
+        struct model m;
+        model_init(&m);
+        const struct commune *c = &communes[next_rand() % (unsigned)nc];
+        const struct activity *a = &activities[weighted_activity()];
+        char text[600];
+        /* half the titles name their place, as offices write them */
+        if (next_rand() % 2)
+            snprintf(text, sizeof text, "%s %s", a->title, c->name);
+        else if (next_rand() % 2)
+            snprintf(text, sizeof text, "%s thôn %d", a->title, 1 + (int)(next_rand() % 12));
+        else
+            snprintf(text, sizeof text, "%s", a->title);
+        m.title = xstrdup(text);
+        m.summary = xstrdup(a->summary);
+        /* the activity's own field mostly; the seed proportions otherwise */
+        int f = a->field;
+        if (next_rand() % 4 == 0) {
+            int r = (int)(next_rand() % 1190);
+            f = 0;
+            while (r >= field_w[f])
+                r -= field_w[f++];
+            f += FIELD_ECONOMIC;
         }
-        if (st->ops->commit(st) != ST_OK)
+        m.field = f;
+        m.kind = next_rand() % 1190 < 980 ? KIND_COLLECTIVE : KIND_INDIVIDUAL;
+        if (m.kind == KIND_INDIVIDUAL) {
+            m.owner_type = OWNER_PERSON;
+            snprintf(text, sizeof text, "%s %s %s", PICK(family), PICK(middle), PICK(given));
+        } else {
+            m.owner_type = OWNER_ORGANIZATION;
+            snprintf(text, sizeof text, "%s %s", PICK(organizations), c->name);
+        }
+        m.owner = xstrdup(text);
+        for (int t = (int)(next_rand() % 3); t > 0; t--)
+            m.tags[m.ntags++] = xstrdup(PICK(tags));
+        m.level = next_rand() % 3 == 0 ? LEVEL_DISTRICT : LEVEL_COMMUNE;
+        m.status = statuses[next_rand() % 8];
+        m.hierarchy = 2024;
+        snprintf(m.unit_code, sizeof m.unit_code, "%s", c->code);
+        m.place = c->place;
+        model_set_str(&m.unit_path, c->path);
+        snprintf(m.registered_on, sizeof m.registered_on, "%04d-%02d-%02d", 2010 + (int)(next_rand() % 15),
+                 1 + (int)(next_rand() % 12), 1 + (int)(next_rand() % 28));
+        m.typical = m.status == STATUS_RECOGNIZED && next_rand() % 3 == 0;
+        if (m.typical)
+            m.typical_reason = xstrdup("Hiệu quả, được nhân dân đồng thuận");
+        m.is_public = m.typical && next_rand() % 2;
+        m.results[m.nresults++] = (struct model_result){date_year(m.registered_on), "households",
+                                                        (double)(10 + next_rand() % 500)};
+        char *sf = svc_search_fold(&m, false), *pf = svc_search_fold(&m, true);
+        int rc = st->ops->model_insert(st, &m, sf, pf);
+        free(sf);
+        free(pf);
+        if (rc) {
+            fprintf(stderr, "gen: model %ld: store error %d\n", done, rc);
             return 1;
+        }
+        model_free(&m);
     }
     double t2 = now_s();
-    st->ops->close(st);
-    st = NULL;
-    sqlite3_exec(raw, "PRAGMA cache_size=-262144", NULL, NULL, NULL);
-    if (put_back(raw, &aside)) {
-        fprintf(stderr, "gen: %s: the indexes were not written; the database is not usable\n", db);
+    if (st->ops->defer_indexes(st, true) != ST_OK || st->ops->commit(st) != ST_OK) {
+        fprintf(stderr, "gen: %s: the indexes were not written; nothing was stored\n", db);
         return 1;
     }
-    sqlite3_close(raw);
+    st->ops->bulk(st, false);
+    st->ops->close(st);
+    st = NULL;
     double t3 = now_s();
     printf("gen: %ld models over %d communes in %.0f s: catalogues and places %.0f s, models %.0f s"
            " (%.0f/s, store inserts), indexes and search index %.0f s\n",
