@@ -131,12 +131,8 @@ static int fill_bulk(struct sqlite_store *s)
     if (sqlite3_step(st) == SQLITE_ROW)
         was = sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
-    /* and the page cache down to 8 MB meanwhile: the sort of the search rows takes as much
-     * memory again for its runs, and the rows are read and written in order */
     if (fts_hashsize(s, 8 << 20))
         return ST_ERR;
-    if (sqlite3_exec(s->db, "PRAGMA cache_size = -8000", NULL, NULL, NULL) != SQLITE_OK)
-        return sq_fail(s, "bulk_cache");
     for (size_t i = 0; i < sizeof bulk_fill / sizeof bulk_fill[0]; i++) {
         st = sq_once(s, bulk_fill[i]);
         if (!st)
@@ -145,8 +141,6 @@ static int fill_bulk(struct sqlite_store *s)
         if (sq_done(s, st, "bulk_fill"))
             return ST_ERR;
     }
-    if (sqlite3_exec(s->db, "PRAGMA cache_size = " BULK_CACHE, NULL, NULL, NULL) != SQLITE_OK)
-        return sq_fail(s, "bulk_cache");
     return fts_hashsize(s, was);
 }
 
@@ -154,8 +148,9 @@ int s_defer_indexes(struct store *base, bool restore)
 {
     struct sqlite_store *s = S(base);
     if (restore) {
-        /* CREATE INDEX sorts with a second thread (the other core), its runs and the page
-         * cache 8 MB each: 84 MB peak for 1,000,000 rows */
+        /* CREATE INDEX sorts with a second thread (the other core); its runs, and those of
+         * the search rows' sort, take as much memory as the page cache: 8 MB each until the
+         * end (84 MB peak for 1,000,000 rows), the rows being read and written in order */
         int rc = sqlite3_exec(s->db, "PRAGMA cache_size = -8000; PRAGMA threads = 2", NULL, NULL, NULL) == SQLITE_OK
                      ? ST_OK
                      : sq_fail(s, "bulk_threads");
@@ -166,6 +161,8 @@ int s_defer_indexes(struct store *base, bool restore)
             rc = sq_fail(s, "bulk_threads");
         if (rc == ST_OK)
             rc = fill_bulk(s);
+        if (sqlite3_exec(s->db, "PRAGMA cache_size = " BULK_CACHE, NULL, NULL, NULL) != SQLITE_OK && rc == ST_OK)
+            rc = sq_fail(s, "bulk_cache");
         forget_deferred(s);
         return rc;
     }
