@@ -52,7 +52,16 @@ int api_models_create(struct rq *r)
         status = bad_request(r, &e);
         goto out;
     }
-    rc = svc_model_create(r->st, &r->actor, &m, &v);
+    /* a client that may send the same model twice (a retry after a lost answer) names the
+     * sending with an Idempotency-Key: the second send answers the model of the first */
+    const char *key = rq_header(r, "idempotency-key");
+    int64_t earlier = 0;
+    rc = svc_model_create_once(r->st, &r->actor, &m, key, &earlier, &v);
+    if (rc == SVC_BADREQ) {
+        status = api_error(r, 400, "bad_idempotency_key",
+                           N_("The Idempotency-Key header must be 1 to 100 visible ASCII characters."), NULL);
+        goto out;
+    }
     if (rc == SVC_INVALID) {
         status = api_invalid(r, &v);
         goto out;
@@ -62,15 +71,23 @@ int api_models_create(struct rq *r)
         goto out;
     }
     struct model saved;
-    if (svc_model_get(r->st, &r->actor, m.id, &saved) != SVC_OK) {
+    rc = svc_model_get(r->st, &r->actor, earlier ? earlier : m.id, &saved);
+    if (rc == SVC_NOTFOUND && earlier) {
+        /* the key's model is no longer the caller's to read */
+        status = api_error(r, 409, "idempotency_key_used", N_("This Idempotency-Key was used already."), NULL);
+        goto out;
+    }
+    if (rc != SVC_OK) {
         status = internal(r);
         goto out;
     }
     char loc[64];
     snprintf(loc, sizeof loc, "/api/v1/models/%" PRId64, saved.id);
     rq_add_header(r, "location", loc);
+    if (earlier)
+        rq_add_header(r, "idempotent-replayed", "true");
     set_etag(r, saved.version);
-    status = json_reply(r, 201, model_to_json(&saved));
+    status = json_reply(r, earlier ? 200 : 201, model_to_json(&saved));
     model_free(&saved);
 out:
     model_free(&m);

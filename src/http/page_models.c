@@ -2,6 +2,7 @@
  * with its unit picker (type-ahead with JS, drill-down and search without). */
 #include <inttypes.h>
 #include <stdio.h>
+#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 #include "http/handlers.h"
@@ -314,6 +315,10 @@ int page_model_view(struct rq *r)
     }
     page_begin(r, NULL, m.title);
     hf(r, "<p class=\"crumbs\"><a href=\"/models\">%t</a> › %s</p>", N_("Models"), m.code);
+    const char *again = rq_query(r, "again");
+    if (again && strcmp(again, "1") == 0)
+        hf(r, "<p class=\"notice\" role=\"status\">%t</p>",
+           N_("This form was saved before, as this model. Nothing new was created; to change the model, edit it."));
     hf(r, "<h1>%s</h1>", m.title);
     hf(r, "<p class=\"meta\"><span class=\"status s-%s\">%t</span>", model_status_names[m.status],
        model_status_labels[m.status]);
@@ -584,6 +589,20 @@ static int render_form(struct rq *r, const struct model *m, const struct verrs *
            N_("A draft of this form was kept on this device. Restore it?"), N_("Restore the draft"),
            N_("Discard it"));
     csrf_field(r);
+    if (!edit) {
+        /* This filling of the form: sent again (a lost answer, a second press, the draft
+         * of a saved form restored), it leads to the model it created instead of a copy.
+         * Kept while the form comes back with problems; a new form gets a new one. */
+        const char *token = rq_form(r, "submission");
+        char fresh[33];
+        if (!svc_submission_valid(token)) {
+            unsigned char rnd[16];
+            randombytes_buf(rnd, sizeof rnd);
+            sodium_bin2hex(fresh, sizeof fresh, rnd, sizeof rnd);
+            token = fresh;
+        }
+        hf(r, "<input type=\"hidden\" name=\"submission\" value=\"%s\">", token);
+    }
     /* The first submit button is what Enter presses: saving. */
     hf(r, "<button type=\"submit\" name=\"op\" value=\"save\" class=\"sr\" tabindex=\"-1\" aria-hidden=\"true\">%t</button>",
        N_("Save"));
@@ -771,6 +790,14 @@ static bool picker_step(struct rq *r, struct model *m, int *status)
     return true;
 }
 
+/* To the model that an earlier sending of the same form created, saying so. */
+static int redirect_saved_before(struct rq *r, int64_t id)
+{
+    char loc[64];
+    snprintf(loc, sizeof loc, "/models/%" PRId64 "?again=1", id);
+    return redirect(r, loc);
+}
+
 int page_model_create(struct rq *r)
 {
     if (!may_register(r))
@@ -781,6 +808,13 @@ int page_model_create(struct rq *r)
     int status;
     if (picker_step(r, &m, &status))
         goto out;
+    /* this form was saved already: its model, not a second one */
+    const char *token = rq_form(r, "submission");
+    int64_t earlier = token ? svc_model_submitted(r->st, &r->actor, token) : 0;
+    if (earlier) {
+        status = redirect_saved_before(r, earlier);
+        goto out;
+    }
     const char *op = rq_form(r, "op");
     m.status = op && strcmp(op, "draft") == 0 ? STATUS_DRAFT : STATUS_REGISTERED;
     /* A model like one already registered nearby is registered only once the user said
@@ -798,8 +832,10 @@ int page_model_create(struct rq *r)
         }
     }
     struct verrs v = {0};
-    int rc = svc_model_create(r->st, &r->actor, &m, &v);
-    if (rc == SVC_INVALID) {
+    int rc = svc_model_create_once(r->st, &r->actor, &m, svc_submission_valid(token) ? token : NULL, &earlier, &v);
+    if (rc == SVC_OK && earlier) {
+        status = redirect_saved_before(r, earlier);
+    } else if (rc == SVC_INVALID) {
         struct form_state fs = {.unit_q = rq_form(r, "unit_q")};
         status = render_form(r, &m, &v, &fs, 422);
     } else if (rc == SVC_FORBIDDEN) {

@@ -57,7 +57,7 @@ const struct route routes[] = {
     {"GET", "/guide", page_guide, R_PUBLIC, 0},
     {"GET", "/public/models/{}", page_public_model, R_PUBLIC, 0},
     {"GET", "/models", page_models_list, R_AUTH | R_READ, 0},
-    {"GET", "/models/new", page_model_new, R_AUTH, 0},
+    {"GET", "/models/new", page_model_new, R_AUTH | R_NOCACHE, 0}, /* a new submission token each time */
     {"GET", "/models/import", page_import_form, R_AUTH | R_NOCACHE, 0},
     {"POST", "/models/import", page_import_post, R_MULTIPART | R_AUTH, 15 * MB},
     {"GET", "/models/import/{}", page_import_job, R_AUTH | R_NOCACHE, 0},

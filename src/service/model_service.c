@@ -257,7 +257,7 @@ static void idstr(const struct model *m, char out[24])
     snprintf(out, 24, "%lld", (long long)m->id);
 }
 
-static int create(struct store *st, const struct actor *a, struct model *m, struct verrs *v)
+static int create(struct store *st, const struct actor *a, struct model *m, const char *token, struct verrs *v)
 {
     if (!m->registered_on[0])
         date_today(m->registered_on);
@@ -267,7 +267,7 @@ static int create(struct store *st, const struct actor *a, struct model *m, stru
     if (!authz_model_create(a, m))
         return SVC_FORBIDDEN;
     char id[24];
-    /* the model and its audit entry commit together or not at all */
+    /* the model, its audit entry and its submission token commit together or not at all */
     if (st->ops->begin(st) != ST_OK)
         return SVC_ERROR;
     rc = model_write_new(st, m);
@@ -277,6 +277,10 @@ static int create(struct store *st, const struct actor *a, struct model *m, stru
         rc = audit(st, a, "model", id, "create", NULL, after);
         json_decref(after);
     }
+    if (rc == SVC_OK && token) {
+        int src = st->ops->submission_add(st, a->user_id, token, m->id);
+        rc = src == ST_EXISTS ? SVC_CONFLICT : st_to_svc(src);
+    }
     rc = svc_finish(st, rc);
     if (rc != SVC_OK)
         m->id = 0;
@@ -285,18 +289,53 @@ static int create(struct store *st, const struct actor *a, struct model *m, stru
 
 int svc_model_create(struct store *st, const struct actor *a, struct model *m, struct verrs *v)
 {
+    int64_t earlier;
+    return svc_model_create_once(st, a, m, NULL, &earlier, v);
+}
+
+bool svc_submission_valid(const char *token)
+{
+    size_t n = token ? strlen(token) : 0;
+    if (n < 1 || n > 100)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (token[i] < 0x21 || token[i] > 0x7e)
+            return false;
+    return true;
+}
+
+int64_t svc_model_submitted(struct store *st, const struct actor *a, const char *token)
+{
+    int64_t id = 0;
+    if (!svc_submission_valid(token) || st->ops->submission_find(st, a->user_id, token, &id) != ST_OK)
+        return 0;
+    return id;
+}
+
+int svc_model_create_once(struct store *st, const struct actor *a, struct model *m, const char *token,
+                          int64_t *earlier, struct verrs *v)
+{
+    *earlier = 0;
+    if (token && !svc_submission_valid(token))
+        return SVC_BADREQ;
+    if (token && (*earlier = svc_model_submitted(st, a, token)) != 0)
+        return SVC_OK;
     if (m->status != STATUS_DRAFT && m->status != STATUS_REGISTERED)
         verrs_add(v, "status", "A new model is either a draft or registered.");
     if (m->typical)
         verrs_add(v, "typical", "Only a recognized model can be typical.");
     if (v->n)
         return SVC_INVALID;
-    return create(st, a, m, v);
+    int rc = create(st, a, m, token, v);
+    /* the same token sent twice at once: the other send created the model */
+    if (rc == SVC_CONFLICT && token && (*earlier = svc_model_submitted(st, a, token)) != 0)
+        return SVC_OK;
+    return rc;
 }
 
 int svc_model_import(struct store *st, const struct actor *a, struct model *m, struct verrs *v)
 {
-    return create(st, a, m, v);
+    return create(st, a, m, NULL, v);
 }
 
 static int get_any(struct store *st, int64_t id, struct model *out)

@@ -103,6 +103,16 @@ struct svc_err {
 /* Normalizes (NFC, trims), validates, places the model in both hierarchies
  * and stores it. On SVC_INVALID, v says which fields and why. */
 int svc_model_create(struct store *st, const struct actor *a, struct model *m, struct verrs *v);
+/* A submission token: 1 to 100 visible ASCII characters. */
+bool svc_submission_valid(const char *token);
+/* As svc_model_create, once per submission: token is the registration form's token or an
+ * API client's Idempotency-Key (NULL: none). When the actor sent the token before and it
+ * created a model, nothing is written and *earlier receives that model's id (0 when m was
+ * created now). A token that is not svc_submission_valid gives SVC_BADREQ. */
+int svc_model_create_once(struct store *st, const struct actor *a, struct model *m, const char *token,
+                          int64_t *earlier, struct verrs *v);
+/* The id of the model that the actor's token created, or 0. */
+int64_t svc_model_submitted(struct store *st, const struct actor *a, const char *token);
 /* As svc_model_create, but any status may be given (demo data and imports of
  * models that went through their lifecycle on paper). */
 int svc_model_import(struct store *st, const struct actor *a, struct model *m, struct verrs *v);

@@ -238,6 +238,11 @@ struct store_ops {
     int (*model_title_candidates)(struct store *s, const struct model_filter *f, const char *const *words, int n,
                                   struct title_candidate **out, int *count);
     int (*model_count)(struct store *s, int64_t *out);
+    /* The model that user_id's submission token created (a form's token, an API
+     * Idempotency-Key): ST_NOTFOUND when the user has not used the token. */
+    int (*submission_find)(struct store *s, int64_t user_id, const char *token, int64_t *model_id);
+    /* Records that the token created model_id; ST_EXISTS when the user used it already. */
+    int (*submission_add)(struct store *s, int64_t user_id, const char *token, int64_t model_id);
     /* Up to limit ids of a placed table (enum placed_table) above after_id, ascending, with
      * their hierarchy and unit. */
     int (*place_refs)(struct store *s, int table, int64_t after_id, int limit, struct place_ref *out, int *n);

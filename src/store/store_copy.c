@@ -72,6 +72,7 @@ static const struct tdesc tables[] = {
     {"model_tags", K_CHILD, -1, {{"model_id", R_REF, M_MODELS}}},
     {"model_results", K_CHILD, -1, {{"model_id", R_REF, M_MODELS}}},
     {"sessions", K_CHILD, -1, {{"user_id", R_REF, M_USERS}}},
+    {"model_submissions", K_CHILD, -1, {{"user_id", R_REF, M_USERS}, {"model_id", R_REF, M_MODELS}}},
     {"api_tokens", K_ID, M_TOKENS, {{"user_id", R_REF, M_USERS}}},
     {"model_events", K_ID, M_EVENTS,
      {{"model_id", R_REF, M_MODELS}, {"user_id", R_REF, M_USERS}, {"login", R_LOGIN, 0}}},

@@ -1423,6 +1423,44 @@ static int p_model_count(struct store *base, int64_t *out)
     return ST_OK;
 }
 
+static int p_submission_find(struct store *base, int64_t user_id, const char *token, int64_t *model_id)
+{
+    struct pg_store *s = S(base);
+    pq_stmt *st =
+        pg_stmt(s, Q_SUBMISSION_FIND, "SELECT model_id FROM model_submissions WHERE user_id = ? AND token = ?");
+    if (!st)
+        return ST_ERR;
+    pq_bind_int64(st, 1, user_id);
+    pg_bind_text(st, 2, token);
+    int rc = pq_step(st);
+    if (rc == PQ_DONE)
+        return ST_NOTFOUND;
+    if (rc != PQ_ROW)
+        return pg_fail(s, "submission_find");
+    *model_id = pq_column_int64(st, 0);
+    pq_reset(st);
+    return ST_OK;
+}
+
+static int p_submission_add(struct store *base, int64_t user_id, const char *token, int64_t model_id)
+{
+    struct pg_store *s = S(base);
+    char now[32];
+    date_now_iso(now);
+    pq_stmt *st = pg_stmt(s, Q_SUBMISSION_ADD,
+                          "INSERT INTO model_submissions (user_id, token, model_id, at) VALUES (?, ?, ?, ?)"
+                          " ON CONFLICT DO NOTHING");
+    if (!st)
+        return ST_ERR;
+    pq_bind_int64(st, 1, user_id);
+    pg_bind_text(st, 2, token);
+    pq_bind_int64(st, 3, model_id);
+    pg_bind_text(st, 4, now);
+    if (pq_step(st) != PQ_DONE)
+        return pg_fail(s, "submission_add");
+    return s->changes == 1 ? ST_OK : ST_EXISTS;
+}
+
 /* The placed tables by enum placed_table: names for the SQL below, never from a request. */
 static const char *const placed_names[PLACED_COUNT] = {"models", "replications", "commendation_events", "awards"};
 
@@ -1521,6 +1559,8 @@ static const struct store_ops pg_ops = {
     .model_list = p_model_list,
     .model_title_candidates = p_model_title_candidates,
     .model_count = p_model_count,
+    .submission_find = p_submission_find,
+    .submission_add = p_submission_add,
     .place_refs = p_place_refs,
     .place_set = p_place_set,
     .user_insert = p_user_insert,

@@ -1278,6 +1278,44 @@ static int s_model_count(struct store *base, int64_t *out)
     return ST_OK;
 }
 
+static int s_submission_find(struct store *base, int64_t user_id, const char *token, int64_t *model_id)
+{
+    struct sqlite_store *s = S(base);
+    sqlite3_stmt *st =
+        sq_stmt(s, Q_SUBMISSION_FIND, "SELECT model_id FROM model_submissions WHERE user_id = ? AND token = ?");
+    if (!st)
+        return ST_ERR;
+    sqlite3_bind_int64(st, 1, user_id);
+    sq_bind_text(st, 2, token);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_DONE)
+        return ST_NOTFOUND;
+    if (rc != SQLITE_ROW)
+        return sq_fail(s, "submission_find");
+    *model_id = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    return ST_OK;
+}
+
+static int s_submission_add(struct store *base, int64_t user_id, const char *token, int64_t model_id)
+{
+    struct sqlite_store *s = S(base);
+    char now[32];
+    date_now_iso(now);
+    sqlite3_stmt *st = sq_stmt(s, Q_SUBMISSION_ADD,
+                          "INSERT INTO model_submissions (user_id, token, model_id, at) VALUES (?, ?, ?, ?)"
+                          " ON CONFLICT DO NOTHING");
+    if (!st)
+        return ST_ERR;
+    sqlite3_bind_int64(st, 1, user_id);
+    sq_bind_text(st, 2, token);
+    sqlite3_bind_int64(st, 3, model_id);
+    sq_bind_text(st, 4, now);
+    if (sqlite3_step(st) != SQLITE_DONE)
+        return sq_fail(s, "submission_add");
+    return sqlite3_changes(s->db) == 1 ? ST_OK : ST_EXISTS;
+}
+
 /* The placed tables by enum placed_table: names for the SQL below, never from a request. */
 static const char *const placed_names[PLACED_COUNT] = {"models", "replications", "commendation_events", "awards"};
 
@@ -1368,6 +1406,8 @@ static const struct store_ops sqlite_ops = {
     .model_list = s_model_list,
     .model_title_candidates = s_model_title_candidates,
     .model_count = s_model_count,
+    .submission_find = s_submission_find,
+    .submission_add = s_submission_add,
     .place_refs = s_place_refs,
     .place_set = s_place_set,
     .user_insert = s_user_insert,

@@ -155,8 +155,10 @@ test('dvk migrate-db moves a second province into a database holding another: ne
     const att = await api(nb.base, 'POST', `/api/v1/models/${b2.id}/attachments`, { body: mp, headers: { ...asB, 'Content-Type': `multipart/form-data; boundary=${bnd}` } });
     assert.equal(att.status, 201, att.text);
     // a person as owner A has too, in a province A has models in, in 2021
-    const b3 = await post('/api/v1/models', validModel({ title: 'Ông Nghiêm và con đường bê tông', unit_code: '20368', registered_on: '2021-06-01',
-      owner: 'Ông Hồ Văn Nghiêm', owner_type: 'person', kind: 'individual', tags: [], results: [] }));
+    // (sent with an Idempotency-Key: the key moves with its user and model)
+    const b3body = validModel({ title: 'Ông Nghiêm và con đường bê tông', unit_code: '20368', registered_on: '2021-06-01',
+      owner: 'Ông Hồ Văn Nghiêm', owner_type: 'person', kind: 'individual', tags: [], results: [] });
+    const b3 = await post('/api/v1/models', b3body, { ...asB, 'Idempotency-Key': 'b3-mot-lan' });
     const bModels = [b1.id, b2.id, b3.id];
     assert.deepEqual(bModels, [1, 2, 3], 'B\'s ids are A\'s too');
     assert.equal(b1.code, 'DVK-2022-000001');
@@ -237,7 +239,7 @@ test('dvk migrate-db moves a second province into a database holding another: ne
     // every row of both, references intact
     const count = async (t) => Number((await psql(url, `SELECT count(*) FROM ${t}`)).stdout.trim());
     const countLite = async (f, t) => (await sqlJson(f, `SELECT count(*) AS n FROM ${t}`))[0].n;
-    for (const t of ['models', 'model_tags', 'model_results', 'model_events', 'appraisals', 'appraisal_scores', 'replications', 'commendation_events', 'awards', 'attachments', 'audit', 'api_tokens', 'users']) {
+    for (const t of ['models', 'model_tags', 'model_results', 'model_events', 'appraisals', 'appraisal_scores', 'replications', 'commendation_events', 'awards', 'attachments', 'audit', 'api_tokens', 'users', 'model_submissions']) {
       assert.equal(await count(t), await countLite(fileA, t) + await countLite(fileB, t), t);
     }
     const moved = await sqlJson(url, `SELECT tbl, old_id, new_id, old_key, new_key FROM moved_rows WHERE origin = '${originB}'`);
@@ -254,6 +256,9 @@ test('dvk migrate-db moves a second province into a database holding another: ne
     const me = await api(np.base, 'GET', '/api/v1/me', { headers: asB });
     assert.equal(me.status, 200, me.text);
     assert.equal(me.json.login, 'admin_b');
+    const replay = await api(np.base, 'POST', '/api/v1/models', { body: b3body, headers: { ...asB, 'Idempotency-Key': 'b3-mot-lan' } });
+    assert.equal(replay.status, 200, `the key did not follow its model: ${replay.status} ${replay.text}`);
+    assert.equal(replay.json.id, idOf('models', 3));
     for (const id of bModels) {
       const nid = idOf('models', id);
       assert.ok(nid > 22, `B's model ${id} is ${nid} now`);

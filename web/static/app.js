@@ -65,7 +65,9 @@
 
 /* Drafts: the registration form and the result form are kept on the device while they
  * are filled, so a lost connection or a closed tab loses nothing; a draft is offered back
- * the next time, when its key field (data-draft-key, default title) is empty on the page. */
+ * the next time, when its key field (data-draft-key, default title) is empty on the page.
+ * The form's submission token comes back with the draft: a draft of a form that was saved
+ * although its answer never arrived leads to the model it created, not to a second one. */
 Array.prototype.forEach.call(document.querySelectorAll('form[data-draft]'), function (form) {
   'use strict';
   if (!window.localStorage || !window.JSON) return;
@@ -85,7 +87,7 @@ Array.prototype.forEach.call(document.querySelectorAll('form[data-draft]'), func
     fields().forEach(function (el) {
       if (!(el.name in d)) return;
       if (el.type === 'checkbox') el.checked = !!d[el.name];
-      else if (el.type !== 'hidden' || el.name === 'unit_code' || el.name === 'hierarchy') el.value = d[el.name];
+      else if (el.type !== 'hidden' || el.name === 'unit_code' || el.name === 'hierarchy' || el.name === 'submission') el.value = d[el.name];
     });
   }
   var saved = null;
