@@ -254,6 +254,7 @@ struct import {
     int num_lang;       /* how numbers written as text are read: the header's language (header_lang) */
     bool writing;       /* a real run with no problem so far, inside the transaction */
     bool deferred;      /* the models' indexes are built again before the commit */
+    bool moved_in;      /* models were moved in with other codes or references (named_model) */
     char memo_val[COL_COUNT][8][48]; /* words met in a column of words, and their meanings */
     int memo_res[COL_COUNT][8];
     int memo_next[COL_COUNT];
@@ -1306,6 +1307,49 @@ static bool model_before(struct import *im, int64_t id, struct model *before)
     return true;
 }
 
+/* In a database that provinces were moved into (dvk migrate-db), a code or reference on a
+ * row may name two models: the one that holds it here (holder, 0 for none), and a moved one
+ * that held it in its province's database and was given another here (moved_rows: a
+ * province's spreadsheet of before the move). The one the importer may read is meant; of
+ * several, the one in the unit whose code the row gives. Returns its id (holder when no
+ * move is involved, or when the importer may read none of them: refused later as before),
+ * or -1 when the row does not say which, with their codes in both. */
+static int64_t named_model(struct import *im, const char *key, int64_t holder, const struct where *w, char both[128])
+{
+    int64_t moved[8], cand[9];
+    int n = 0, nc = 0, readable = 0, in_unit = 0;
+    int64_t first = 0, unit_pick = 0;
+    if (!im->moved_in || im->st->ops->model_by_old_key(im->st, key, moved, 8, &n) != ST_OK || n == 0)
+        return holder;
+    if (holder)
+        cand[nc++] = holder;
+    for (int i = 0; i < n; i++)
+        if (moved[i] != holder)
+            cand[nc++] = moved[i];
+    struct buf codes = BUF_INIT;
+    for (int i = 0; i < nc; i++) {
+        struct model m;
+        model_init(&m);
+        if (im->st->ops->model_get(im->st, cand[i], &m) == ST_OK && authz_model_read(im->a, &m)) {
+            if (!readable++)
+                first = cand[i];
+            buf_printf(&codes, "%s%s", codes.len ? ", " : "", m.code);
+            if (w->code && strcmp(w->code, m.unit_code) == 0 && (!w->hierarchy || w->hierarchy == m.hierarchy)) {
+                in_unit++;
+                unit_pick = cand[i];
+            }
+        }
+        model_free(&m);
+    }
+    snprintf(both, 128, "%s", buf_cstr(&codes));
+    buf_free(&codes);
+    if (readable == 0)
+        return holder;
+    if (readable == 1)
+        return first;
+    return in_unit == 1 ? unit_pick : -1;
+}
+
 static void data_row(struct import *im, const struct sheet_row *row)
 {
     struct import_report *r = im->r;
@@ -1335,14 +1379,27 @@ static void data_row(struct import *im, const struct sheet_row *row)
      * not reach a model of another register. */
     if (code && !is_dvk_code(code))
         code = NULL;
-    int64_t id = 0;
-    if (code && im->st->ops->model_by_key(im->st, code, &id) != ST_OK) {
+    int64_t id = 0, holder = 0;
+    char both[128] = "";
+    if (code || ref) {
+        if (im->st->ops->model_by_key(im->st, code ? code : ref, &holder) != ST_OK)
+            holder = 0;
+        id = named_model(im, code ? code : ref, holder, &rv.w, both);
+    }
+    /* named by what it was called in the database it was moved from: that reference is
+     * another model's here, and the model keeps the one it has */
+    if (id > 0 && id != holder && !code)
+        ref = NULL;
+    if (id < 0) {
+        /* nothing else is said of a row that names no model for sure */
+        problem(im, rn, code ? col_label(im, COL_CODE) : col_label(im, COL_REF), code ? code : ref,
+                code ? N_("Two models had this code before their provinces were moved into one database (their codes now shown): write the model's code of now, or the code of its unit.")
+                     : N_("Two models had this reference before their provinces were moved into one database (their codes now shown): write the model's code of now, or the code of its unit."),
+                both);
+        rowvals_free(&rv);
+        return;
+    } else if (code && !id) {
         problem(im, rn, col_label(im, COL_CODE), code, N_("No model has this code."), NULL);
-        id = 0;
-    } else if (!code && ref) {
-        int rc = im->st->ops->model_by_key(im->st, ref, &id);
-        if (rc != ST_OK)
-            id = 0;
     }
 
     struct model before, m;
@@ -1579,11 +1636,13 @@ int svc_models_import(struct store *st, const struct actor *a, const char *path,
     date_today(im.today);
     im.csv = sheet_sniff(path) == SHEET_CSV;
     int rc = SVC_OK;
+    int moved = 0;
     if (cat_open(st, &im.cat) || svc_indicators(st, &im.ind, &im.nind) || st->ops->import_seen(st, NULL, 0, NULL) ||
-        st->ops->bulk(st, true)) {
+        st->ops->model_by_old_key(st, NULL, NULL, 0, &moved) || st->ops->bulk(st, true)) {
         rc = SVC_ERROR;
         goto out;
     }
+    im.moved_in = moved > 0;
     if (o->dry_run) {
         /* one read snapshot for the whole file (and no lock taken per statement) */
         if (st->ops->begin_read(st) != ST_OK) {

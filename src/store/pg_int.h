@@ -21,7 +21,7 @@ enum {
     Q_MAP_NEW, Q_MAP_OLD, Q_IND_LIST, Q_OWNER_GET, Q_OWNER_ADD, Q_COUNTER_NEXT, Q_MODEL_INSERT,
     Q_MODEL_GET, Q_MODEL_UPDATE, Q_TAGS_DEL, Q_TAG_ADD, Q_TAGS_GET, Q_RES_DEL, Q_RES_ADD, Q_RES_GET, Q_MODEL_COUNT, Q_SUBMISSION_FIND, Q_SUBMISSION_ADD,
     Q_USER_ADD, Q_USER_BY_LOGIN, Q_UNIT_PARENT, Q_SESSION_GET, Q_SESSION_TOUCH, Q_TOKEN_USER, Q_AUDIT_ADD,
-    Q_MODEL_BY_CODE, Q_MODEL_BY_KEY, Q_SEEN_ADD, Q_SEEN_GET, Q_MODELS_BY_IDS, Q_GENERATION,
+    Q_MODEL_BY_CODE, Q_MODEL_BY_KEY, Q_MODEL_BY_OLD_KEY, Q_MOVED_ANY, Q_SEEN_ADD, Q_SEEN_GET, Q_MODELS_BY_IDS, Q_GENERATION,
     Q_COUNT
 };
 
@@ -158,6 +158,7 @@ int p_audit_list(struct store *base, const struct audit_filter *f, struct audit_
 
 /* store_pg_import.c: what a spreadsheet import asks. */
 int p_model_by_key(struct store *base, const char *key, int64_t *id);
+int p_model_by_old_key(struct store *base, const char *key, int64_t *ids, int max, int *n);
 int p_bulk(struct store *base, bool on);
 int p_defer_indexes(struct store *base, bool restore);
 int p_import_seen(struct store *base, const char *key, int64_t row, int64_t *first_row);

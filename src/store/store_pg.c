@@ -1611,6 +1611,7 @@ static const struct store_ops pg_ops = {
     .attachment_get = p_attachment_get,
     .attachment_list = p_attachment_list,
     .model_by_key = p_model_by_key,
+    .model_by_old_key = p_model_by_old_key,
     .bulk = p_bulk,
     .defer_indexes = p_defer_indexes,
     .import_seen = p_import_seen,

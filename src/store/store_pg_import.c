@@ -27,6 +27,37 @@ int p_model_by_key(struct store *base, const char *key, int64_t *id)
     return ST_NOTFOUND;
 }
 
+int p_model_by_old_key(struct store *base, const char *key, int64_t *ids, int max, int *n)
+{
+    struct pg_store *s = S(base);
+    *n = 0;
+    if (!key) {
+        pq_stmt *any = pg_stmt(s, Q_MOVED_ANY,
+                              "SELECT 1 FROM moved_rows WHERE (tbl = 'models' AND new_key <> old_key)"
+                              " OR tbl = 'models.ext_key' LIMIT 1");
+        int rc = any ? pq_step(any) : -1;
+        if (rc == PQ_ROW) {
+            *n = 1;
+            pq_reset(any);
+        }
+        return rc == PQ_ROW || rc == PQ_DONE ? ST_OK : pg_fail(s, "model_by_old_key");
+    }
+    pq_stmt *st = pg_stmt(s, Q_MODEL_BY_OLD_KEY,
+                          "SELECT new_id FROM moved_rows WHERE tbl = ? AND old_key = ?"
+                          " AND (new_key IS NULL OR new_key <> old_key) ORDER BY new_id LIMIT ?");
+    if (!st)
+        return ST_ERR;
+    pg_bind_text(st, 1, strncmp(key, "DVK-", 4) == 0 ? "models" : "models.ext_key");
+    pg_bind_text(st, 2, key);
+    pq_bind_int(st, 3, max);
+    int rc;
+    while ((rc = pq_step(st)) == PQ_ROW)
+        ids[(*n)++] = pq_column_int64(st, 0);
+    if (rc != PQ_DONE)
+        return pg_fail(s, "model_by_old_key");
+    return ST_OK;
+}
+
 /* The scratch table is a temporary table of the connection: no other session sees it and
  * memory stays flat as files grow. */
 int p_import_seen(struct store *base, const char *key, int64_t row, int64_t *first_row)

@@ -1458,6 +1458,7 @@ static const struct store_ops sqlite_ops = {
     .attachment_get = s_attachment_get,
     .attachment_list = s_attachment_list,
     .model_by_key = s_model_by_key,
+    .model_by_old_key = s_model_by_old_key,
     .bulk = s_bulk,
     .defer_indexes = s_defer_indexes,
     .import_seen = s_import_seen,

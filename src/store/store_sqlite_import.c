@@ -27,6 +27,37 @@ int s_model_by_key(struct store *base, const char *key, int64_t *id)
     return ST_NOTFOUND;
 }
 
+int s_model_by_old_key(struct store *base, const char *key, int64_t *ids, int max, int *n)
+{
+    struct sqlite_store *s = S(base);
+    *n = 0;
+    if (!key) {
+        sqlite3_stmt *any = sq_stmt(s, Q_MOVED_ANY,
+                              "SELECT 1 FROM moved_rows WHERE (tbl = 'models' AND new_key <> old_key)"
+                              " OR tbl = 'models.ext_key' LIMIT 1");
+        int rc = any ? sqlite3_step(any) : -1;
+        if (rc == SQLITE_ROW) {
+            *n = 1;
+            sqlite3_reset(any);
+        }
+        return rc == SQLITE_ROW || rc == SQLITE_DONE ? ST_OK : sq_fail(s, "model_by_old_key");
+    }
+    sqlite3_stmt *st = sq_stmt(s, Q_MODEL_BY_OLD_KEY,
+                          "SELECT new_id FROM moved_rows WHERE tbl = ? AND old_key = ?"
+                          " AND (new_key IS NULL OR new_key <> old_key) ORDER BY new_id LIMIT ?");
+    if (!st)
+        return ST_ERR;
+    sq_bind_text(st, 1, strncmp(key, "DVK-", 4) == 0 ? "models" : "models.ext_key");
+    sq_bind_text(st, 2, key);
+    sqlite3_bind_int(st, 3, max);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        ids[(*n)++] = sqlite3_column_int64(st, 0);
+    if (rc != SQLITE_DONE)
+        return sq_fail(s, "model_by_old_key");
+    return ST_OK;
+}
+
 /* The scratch table lives in the connection's temporary database: it costs the main
  * database no write lock (a dry run takes none) and memory stays flat as files grow. */
 int s_import_seen(struct store *base, const char *key, int64_t row, int64_t *first_row)
