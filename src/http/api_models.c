@@ -310,8 +310,8 @@ int api_indicators(struct rq *r)
         return internal(r);
     json_t *a = json_array();
     for (int i = 0; i < n; i++)
-        json_array_append_new(a, json_pack("{s:s, s:s, s:s}", "code", ind[i].code, "name", T(r->lang, ind[i].name),
-                                           "unit", T(r->lang, ind[i].unit)));
+        json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:s}", "code", ind[i].code, "name", T(r->lang, ind[i].name),
+                                           "unit", T(r->lang, ind[i].unit), "aggregate", ind[i].mean ? "mean" : "sum"));
     free(ind);
     return json_reply(r, 200, json_pack("{s:o}", "items", a));
 }

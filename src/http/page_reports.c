@@ -264,8 +264,12 @@ static void table_html(struct rq *r, const struct report *rep, int ti, bool prin
         }
         hf(r, "</th>");
         /* every cell is a number (right-aligned by the stylesheet): no class, the pages of large provinces stay small */
-        for (int c = 0; c < t->ncols; c++)
-            hf(r, "<td>%N</td>", l->v[c]);
+        for (int c = 0; c < t->ncols; c++) {
+            if (report_cell_empty(t, l, c))
+                hf(r, "<td>–</td>"); /* a mean of no value */
+            else
+                hf(r, "<td>%N</td>", l->v[c]);
+        }
         hf(r, "</tr>");
     }
     hf(r, "</tbody></table></div>");

@@ -97,18 +97,49 @@ static void add(struct report_line *l, const struct report_table *t, const char 
         l->v[c] += v;
 }
 
-/* Appends the totals row: the sum of every row, percentages recomputed by the caller. */
+/* Adds n values summing to v to a cell that means() turns into their mean. */
+static void add_values(struct report_line *l, const struct report_table *t, const char *key, double v, int64_t n)
+{
+    int c = col_of(t, key);
+    if (c >= 0) {
+        l->v[c] += v;
+        l->w[c] += (double)n;
+    }
+}
+
+/* Appends the totals row: the sum of every row, percentages recomputed by the caller (and
+ * of the cells of means, the sums and counts of values: means() divides them). */
 static struct report_line *total_row(struct report_table *t)
 {
     struct report_line tot;
     memset(&tot, 0, sizeof tot);
     for (int i = 0; i < t->nrows; i++)
-        for (int c = 0; c < t->ncols; c++)
+        for (int c = 0; c < t->ncols; c++) {
             tot.v[c] += t->rows[i].v[c];
+            tot.w[c] += t->rows[i].w[c];
+        }
     struct report_line *l = row_add(t, "total", N_("Total"), true, ROW_TOTAL);
     memcpy(l->v, tot.v, sizeof l->v);
+    memcpy(l->w, tot.w, sizeof l->w);
     t->has_total = true;
     return l;
+}
+
+bool report_cell_empty(const struct report_table *t, const struct report_line *l, int col)
+{
+    return (l->mean || t->cols[col].mean) && l->w[col] == 0;
+}
+
+/* The cells of a mean row or column become the mean of their values (0 for none); after
+ * total_row, so that the totals are the mean of all the values, not a mean of means. */
+static void means(struct report_table *t)
+{
+    for (int i = 0; i < t->nrows; i++)
+        for (int c = 0; c < t->ncols; c++)
+            if (t->rows[i].mean || t->cols[c].mean) {
+                struct report_line *l = &t->rows[i];
+                l->v[c] = l->w[c] > 0 ? l->v[c] / l->w[c] : 0;
+            }
 }
 
 static void chart(struct report_table *t, const char *a, const char *b, const char *c)
@@ -468,13 +499,18 @@ static int build_results(struct ctx *c)
     col_add(t, "total", N_("Total"), NULL, COL_SUM);
     for (int i = 0; i < t->ncols; i++)
         t->cols[i].type = COL_SUM;
+    /* an indicator whose values are rates (a yield) is reported as their mean: the sums
+     * and counts of its values are kept until means() */
     for (int i = 0; i < nind; i++) {
         struct report_line *l = row_add(t, ind[i].code, ind[i].name, true, ROW_ITEM);
         snprintf(l->unit, sizeof l->unit, "%s", ind[i].unit);
+        l->mean = ind[i].mean;
     }
     struct report_table *u = table_new(r, "by_unit", N_("Results by unit"), N_("Unit"));
-    for (int i = 0; i < nind && u->ncols < REPORT_MAX_COLS; i++)
+    for (int i = 0; i < nind && u->ncols < REPORT_MAX_COLS; i++) {
         col_add(u, ind[i].code, ind[i].name, ind[i].unit, COL_SUM);
+        u->cols[u->ncols - 1].mean = ind[i].mean;
+    }
     if (unit_rows(c, u)) {
         report_rows_free(&rows);
         return SVC_ERROR;
@@ -483,15 +519,17 @@ static int build_results(struct ctx *c)
         const struct report_row *x = &rows.items[i];
         struct report_line *l = row_find(t, x->sub);
         if (l) {
-            add(l, t, model_field_names[x->field], x->sum);
-            add(l, t, "total", x->sum);
+            add_values(l, t, model_field_names[x->field], x->sum, x->n2);
+            add_values(l, t, "total", x->sum, x->n2);
         }
-        add(unit_row(u, x->key, r->hierarchy), u, x->sub, x->sum);
+        add_values(unit_row(u, x->key, r->hierarchy), u, x->sub, x->sum, x->n2);
     }
     settle_unassigned(u);
     /* one chart of one indicator: bars of households beside bars of VND would mean nothing */
     chart(u, ind && nind ? ind[0].code : NULL, NULL, NULL);
     total_row(u);
+    means(t);
+    means(u);
     report_rows_free(&rows);
     return SVC_OK;
 }
@@ -673,7 +711,9 @@ int svc_report(struct store *st, const struct actor *a, const char *name, const 
 /* Measure units are msgids too ("households" is "hộ" in Vietnamese; "m²" stays as it is). */
 void report_col_label(const struct report_col *c, int lang, char *out, size_t outsz)
 {
-    if (c->unit[0] && strcmp(c->unit, "%") != 0)
+    if (c->mean)
+        snprintf(out, outsz, "%s (%s, %s)", T(lang, c->label), T(lang, c->unit), T(lang, N_("mean")));
+    else if (c->unit[0] && strcmp(c->unit, "%") != 0)
         snprintf(out, outsz, "%s (%s)", T(lang, c->label), T(lang, c->unit));
     else if (c->unit[0])
         snprintf(out, outsz, "%s (%%)", T(lang, c->label));
@@ -683,7 +723,9 @@ void report_col_label(const struct report_col *c, int lang, char *out, size_t ou
 
 void report_row_label(const struct report_line *l, int lang, char *out, size_t outsz)
 {
-    if (l->translate && l->unit[0])
+    if (l->mean)
+        snprintf(out, outsz, "%s (%s, %s)", T(lang, l->name), T(lang, l->unit), T(lang, N_("mean")));
+    else if (l->translate && l->unit[0])
         snprintf(out, outsz, "%s (%s)", T(lang, l->name), T(lang, l->unit));
     else
         snprintf(out, outsz, "%s", l->translate ? T(lang, l->name) : l->name);
@@ -744,7 +786,10 @@ json_t *report_to_json(const struct report *r, int lang)
         json_object_set_new(jt, "row_label", json_string(T(lang, t->row_head)));
         for (int k = 0; k < t->ncols; k++) {
             report_col_label(&t->cols[k], lang, label, sizeof label);
-            json_array_append_new(cols, json_pack("{s:s, s:s}", "key", t->cols[k].key, "label", label));
+            json_t *col = json_pack("{s:s, s:s}", "key", t->cols[k].key, "label", label);
+            if (t->cols[k].mean)
+                json_object_set_new(col, "aggregate", json_string("mean"));
+            json_array_append_new(cols, col);
         }
         for (int j = 0; j < t->nrows; j++) {
             const struct report_line *l = &t->rows[j];
@@ -754,9 +799,13 @@ json_t *report_to_json(const struct report *r, int lang)
             json_t *row = json_pack("{s:s, s:s}", "key", l->key, "name", label);
             if (l->type == ROW_UNASSIGNED)
                 json_object_set_new(row, "unassigned", json_true());
+            if (l->mean)
+                json_object_set_new(row, "aggregate", json_string("mean"));
             for (int k = 0; k < t->ncols; k++)
                 json_object_set_new(row, t->cols[k].key,
-                                    t->cols[k].type == COL_COUNT ? json_integer((json_int_t)l->v[k]) : json_real(l->v[k]));
+                                    report_cell_empty(t, l, k)    ? json_null()
+                                    : t->cols[k].type == COL_COUNT ? json_integer((json_int_t)l->v[k])
+                                                                   : json_real(l->v[k]));
             json_array_append_new(rows, row);
         }
         json_object_set_new(jt, "columns", cols);
@@ -766,7 +815,9 @@ json_t *report_to_json(const struct report *r, int lang)
             json_t *tot = json_object();
             for (int k = 0; k < t->ncols; k++)
                 json_object_set_new(tot, t->cols[k].key,
-                                    t->cols[k].type == COL_COUNT ? json_integer((json_int_t)l->v[k]) : json_real(l->v[k]));
+                                    report_cell_empty(t, l, k)    ? json_null()
+                                    : t->cols[k].type == COL_COUNT ? json_integer((json_int_t)l->v[k])
+                                                                   : json_real(l->v[k]));
             json_object_set_new(jt, "total", tot);
         }
         json_array_append_new(tables, jt);
@@ -817,7 +868,10 @@ char *report_to_csv(const struct report *r, int lang, size_t *len)
             report_row_label(&t->rows[j], lang, s, sizeof s);
             csv_cell(&b, s, true);
             for (int k = 0; k < t->ncols; k++) {
-                fmt_number(lang, t->rows[j].v[k], s, sizeof s);
+                if (report_cell_empty(t, &t->rows[j], k))
+                    s[0] = 0;
+                else
+                    fmt_number(lang, t->rows[j].v[k], s, sizeof s);
                 csv_cell(&b, s, false);
             }
             buf_puts(&b, "\r\n");

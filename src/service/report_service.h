@@ -31,6 +31,7 @@ struct report_col {
                          * catalogue's rows are freed before the report is written out */
     char unit[64];      /* measure unit shown after the label ("m²"), or "" (a msgid) */
     int type;
+    bool mean;          /* an indicator reported as the mean of its values (a yield) */
 };
 
 enum row_type { ROW_ITEM, ROW_UNASSIGNED, ROW_TOTAL, ROW_SELF /* the report's unit itself, above its children */ };
@@ -40,7 +41,9 @@ struct report_line {
     bool translate;
     char unit[64];      /* measure unit after a translated name (indicator rows; a msgid) */
     int type;
+    bool mean;          /* the row of an indicator reported as a mean (its cells are means) */
     double v[REPORT_MAX_COLS];
+    double w[REPORT_MAX_COLS]; /* mean cells: how many values v holds the sum of, until means() */
 };
 
 struct report_table {
@@ -100,6 +103,9 @@ char *report_to_csv(const struct report *r, int lang, size_t *len);
 /* "Tỉnh Quảng Nam, 01/01/2024 – 31/12/2024" style heading parts, in lang. */
 void report_period_text(const struct report *r, int lang, char *out, size_t outsz);
 /* The label of column c ("Kinh tế", "Đất hiến (m²)"), in lang. */
+/* A cell with no value: one of a mean indicator's where no value fell (its mean is no number:
+ * shown empty, null in JSON), as opposed to a sum of nothing, 0. */
+bool report_cell_empty(const struct report_table *t, const struct report_line *l, int col);
 void report_col_label(const struct report_col *c, int lang, char *out, size_t outsz);
 /* The label of row l, in lang. */
 void report_row_label(const struct report_line *l, int lang, char *out, size_t outsz);

@@ -421,6 +421,10 @@ static int write_table(struct sheet *s, const struct fmts *f, const struct repor
         worksheet_write_string(s->ws, (lxw_row_t)row, 0, label,
                                total ? f->label_total : l->type == ROW_UNASSIGNED ? f->label_unassigned : f->label);
         for (int k = 0; k < t->ncols; k++) {
+            if (report_cell_empty(t, l, k)) { /* a mean of no value: a blank cell, in the row's style */
+                worksheet_write_blank(s->ws, (lxw_row_t)row, (lxw_col_t)(k + 1), total ? f->num_total[NF_DECIMAL] : f->num[NF_DECIMAL]);
+                continue;
+            }
             double v = shown(l->v[k]);
             int nf = v == floor(v) ? NF_WHOLE : NF_DECIMAL;
             worksheet_write_number(s->ws, (lxw_row_t)row, (lxw_col_t)(k + 1), v,

@@ -128,6 +128,7 @@ struct indicator {
     char code[32];
     char name[80]; /* English msgid */
     char unit[16]; /* "ha", "m²", "VND", ... */
+    bool mean;     /* reports give the mean of its values, not their sum (a yield) */
 };
 
 /* The tables whose rows keep a stored place (p24, d24, c24, p25, c25) computed from their
@@ -166,7 +167,7 @@ struct report_row {
     char sub[32];         /* report_results: the indicator code */
     int field, kind, level, typical, year;
     int a, b;             /* report_awards: recipient type, form; report_events: conference kind */
-    int64_t n, n2;
+    int64_t n, n2;        /* report_results: n models, n2 values */
     double sum;
 };
 struct report_rows {

@@ -774,7 +774,7 @@ static int p_mapping_old_of(struct store *base, const char *new_code, struct cod
 static int p_indicator_list(struct store *base, struct indicator **out, int *n)
 {
     struct pg_store *s = S(base);
-    pq_stmt *st = pg_stmt(s, Q_IND_LIST, "SELECT code, name, unit FROM indicators ORDER BY sort, code");
+    pq_stmt *st = pg_stmt(s, Q_IND_LIST, "SELECT code, name, unit, aggregate FROM indicators ORDER BY sort, code");
     if (!st)
         return ST_ERR;
     int cap = 0, rc;
@@ -786,6 +786,8 @@ static int p_indicator_list(struct store *base, struct indicator **out, int *n)
         pg_col_cpy(st, 0, i->code, sizeof i->code);
         pg_col_cpy(st, 1, i->name, sizeof i->name);
         pg_col_cpy(st, 2, i->unit, sizeof i->unit);
+        const unsigned char *agg = pq_column_text(st, 3);
+        i->mean = agg && strcmp((const char *)agg, "mean") == 0;
     }
     pq_reset(st);
     if (rc != PQ_DONE) {

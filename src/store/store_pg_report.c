@@ -299,7 +299,7 @@ int p_report_results(struct store *base, const struct report_filter *f, struct r
     struct buf b = BUF_INIT;
     buf_puts(&b, "SELECT ");
     key_sql(&b, f, "m");
-    buf_puts(&b, ", m.field, r.indicator, sum(r.value), count(DISTINCT m.id) FROM models m"
+    buf_puts(&b, ", m.field, r.indicator, sum(r.value), count(DISTINCT m.id), count(*) FROM models m"
                  " JOIN model_results r ON r.model_id = m.id WHERE true");
     model_where(&b, f, "m");
     place_where(&b, f, "m");
@@ -319,6 +319,7 @@ int p_report_results(struct store *base, const struct report_filter *f, struct r
         pg_col_cpy(st, 2, r->sub, sizeof r->sub);
         r->sum = pq_column_double(st, 3);
         r->n = pq_column_int64(st, 4);
+        r->n2 = pq_column_int64(st, 5);
     }
     pq_finalize(st);
     return rc == PQ_DONE ? ST_OK : pg_fail(s, "report_results");

@@ -527,7 +527,7 @@ static int s_mapping_old_of(struct store *base, const char *new_code, struct cod
 static int s_indicator_list(struct store *base, struct indicator **out, int *n)
 {
     struct sqlite_store *s = S(base);
-    sqlite3_stmt *st = sq_stmt(s, Q_IND_LIST, "SELECT code, name, unit FROM indicators ORDER BY sort, code");
+    sqlite3_stmt *st = sq_stmt(s, Q_IND_LIST, "SELECT code, name, unit, aggregate FROM indicators ORDER BY sort, code");
     if (!st)
         return ST_ERR;
     int cap = 0, rc;
@@ -539,6 +539,8 @@ static int s_indicator_list(struct store *base, struct indicator **out, int *n)
         sq_col_cpy(st, 0, i->code, sizeof i->code);
         sq_col_cpy(st, 1, i->name, sizeof i->name);
         sq_col_cpy(st, 2, i->unit, sizeof i->unit);
+        const unsigned char *agg = sqlite3_column_text(st, 3);
+        i->mean = agg && strcmp((const char *)agg, "mean") == 0;
     }
     sqlite3_reset(st);
     if (rc != SQLITE_DONE) {

@@ -315,7 +315,7 @@ int s_report_results(struct store *base, const struct report_filter *f, struct r
      * country's models in a place index's order took 30 s on the bench's million. */
     bool country = f->place_col == PLACE_NONE && f->scope_col == PLACE_NONE;
     bool by_year = country && year_of(f->to) - year_of(f->from) < 2;
-    buf_puts(&b, ", m.field, r.indicator, sum(r.value), count(DISTINCT m.id) FROM ");
+    buf_puts(&b, ", m.field, r.indicator, sum(r.value), count(DISTINCT m.id), count(*) FROM ");
     buf_puts(&b, country ? "model_results r CROSS JOIN models m" : "models m CROSS JOIN model_results r");
     buf_puts(&b, " ON m.id = r.model_id WHERE 1");
     model_where(&b, f, "m");
@@ -336,6 +336,7 @@ int s_report_results(struct store *base, const struct report_filter *f, struct r
         sq_col_cpy(st, 2, r->sub, sizeof r->sub);
         r->sum = sqlite3_column_double(st, 3);
         r->n = sqlite3_column_int64(st, 4);
+        r->n2 = sqlite3_column_int64(st, 5);
     }
     sqlite3_finalize(st);
     return rc == SQLITE_DONE ? ST_OK : sq_fail(s, "report_results");

@@ -27,8 +27,8 @@ const unescape = (s) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&
   .replace(/&amp;/g, '&');
 const text = (html) => unescape(html.replace(/<[^>]*>/g, '')).replace(/\s+/g, ' ').trim();
 /* "2.500.000.000" or "19,7" (Vietnamese) as a number */
-const vnNumber = (s) => Number(s.replace(/\./g, '').replace(',', '.'));
-const round2 = (x) => Math.round(x * 100) / 100;
+const vnNumber = (s) => (s === '–' ? null : Number(s.replace(/\./g, '').replace(',', '.'))); // "–": a mean of no value
+const round2 = (x) => (x === null ? null : Math.round(x * 100) / 100);
 
 /* The report tables of a page: [{ heads: [..], rows: [{ label, cls, values: [..] }] }]. */
 function pageTables(html) {

@@ -25,6 +25,7 @@ import { api, assertError, validModel } from '../lib/http.mjs';
 import { parseCsv } from '../lib/data.mjs';
 import { isoDay, PASSING } from '../lib/lifecycle.mjs';
 import { sqlJson } from '../lib/sqlite.mjs';
+import { loadPo } from '../lib/po.mjs';
 import { signInOk, cookieHeaders } from '../lib/session.mjs';
 
 const SEED = process.env.DVK_SEED ? Number(process.env.DVK_SEED) : Math.floor(Math.random() * 2 ** 31);
@@ -571,7 +572,10 @@ test('a registration date corrected after the recognition: counted in the year o
 test('results: columns and rows carry the catalogue\'s indicator names and units in the reader\'s language', async () => {
   for (const lang of ['vi', 'en', 'sv']) {
     const ind = (await ok(await api(srv.base, 'GET', '/api/v1/indicators', { headers: { 'Accept-Language': lang } }), 200, 'indicators')).items;
-    const labels = ind.map((x) => `${x.name} (${x.unit})`);
+    const mean = lang === 'en' ? 'mean' : loadPo(lang).get('mean');
+    assert.deepEqual(ind.filter((x) => x.aggregate === 'mean').map((x) => x.code), ['yield_t_ha'], 'a yield is averaged');
+    assert.ok(ind.every((x) => x.aggregate === 'mean' || x.aggregate === 'sum'));
+    const labels = ind.map((x) => (x.aggregate === 'mean' ? `${x.name} (${x.unit}, ${mean})` : `${x.name} (${x.unit})`));
     const j = await report('results', { h: 2024, unit: '49', from: '2019-01-01', to: '2026-12-31', status: 'all' }, { 'Accept-Language': lang });
     const byUnit = j.tables.find((t) => t.name === 'by_unit');
     const byField = j.tables.find((t) => t.name === 'by_field');
@@ -624,19 +628,25 @@ const statusOk = (m, st) => (st === 'all' ? m.status !== 'draft' : m.status === 
 const modelOk = (m, q, s) => statusOk(m, q.status) && (!q.field || m.field === q.field) && (!q.kind || m.kind === q.kind) && inSub(m, s);
 
 /* A table being counted: rows by key, each a map of column -> number. */
+/* mean(rowKey, col): a cell that holds the mean of the values added to it (rowKey null: the
+ * totals row, the mean of every value of its column); the others hold sums. */
 class Tab {
-  constructor(cols, keys, { total = true, keepEmpty = false } = {}) {
+  constructor(cols, keys, { total = true, keepEmpty = false, mean = () => false } = {}) {
     this.cols = cols;
     this.total = total;
+    this.mean = mean;
     this.rows = new Map(keys.map((k) => [k, this.zero()]));
+    this.counts = new Map();
     this.fixed = new Set(keys); // rows always shown; the others ('' and the unit itself) only when not empty
     this.keepEmpty = keepEmpty;
   }
   zero() { return Object.fromEntries(this.cols.map((c) => [c, 0])); }
   row(k) { if (!this.rows.has(k)) this.rows.set(k, this.zero()); return this.rows.get(k); }
-  add(k, col, v = 1) { this.row(k)[col] += v; }
+  count(k) { if (!this.counts.has(k)) this.counts.set(k, this.zero()); return this.counts.get(k); }
+  add(k, col, v = 1) { this.row(k)[col] += v; this.count(k)[col] += 1; }
   done() {
     const rows = {};
+    const n = this.zero();
     for (const [k, v] of this.rows) {
       if (!this.fixed.has(k) && !this.cols.some((c) => v[c] !== 0)) continue; // only when something fell in it
       rows[k] = v;
@@ -644,7 +654,14 @@ class Tab {
     const out = { rows };
     if (this.total) {
       out.total = this.zero();
-      for (const v of Object.values(rows)) for (const c of this.cols) out.total[c] += v[c];
+      for (const [k, v] of Object.entries(rows)) {
+        for (const c of this.cols) { out.total[c] += v[c]; n[c] += this.count(k)[c]; }
+      }
+      for (const c of this.cols) if (this.mean(null, c)) out.total[c] = n[c] ? out.total[c] / n[c] : null;
+    }
+    for (const [k, v] of Object.entries(rows)) {
+      // a mean of no value is no number: null
+      for (const c of this.cols) if (this.mean(k, c)) v[c] = this.count(k)[c] ? v[c] / this.count(k)[c] : null;
     }
     return out;
   }
@@ -679,8 +696,9 @@ function expected(name, q, scope = null) {
     return { tables: { by_level: t.done() } };
   }
   if (name === 'results') {
-    const bf = new Tab([...FIELDS, 'total'], INDICATORS, { total: false });
-    const bu = new Tab(INDICATORS, s.rows);
+    // a yield is reported as the mean of its values (migration 024), the others as sums
+    const bf = new Tab([...FIELDS, 'total'], INDICATORS, { total: false, mean: (k) => k === 'yield_t_ha' });
+    const bu = new Tab(INDICATORS, s.rows, { mean: (k, c) => c === 'yield_t_ha' });
     for (const m of models.filter((x) => modelOk(x, q, s))) {
       for (const [k, v] of m.results) {
         const [y, ind] = k.split('|');
