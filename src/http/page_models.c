@@ -738,6 +738,9 @@ int page_model_new(struct rq *r)
 {
     if (!may_register(r))
         return page_error(r, 403, N_("Your role or unit does not allow this."));
+    /* the form's submission token is this page's own: not kept by a browser's cache to be
+     * shown again for another model */
+    rq_add_header(r, "cache-control", "private, no-store");
     struct model m;
     model_init(&m);
     date_today(m.registered_on);
@@ -825,6 +828,12 @@ int page_model_create(struct rq *r)
         if (svc_model_similar(r->st, &r->actor, m.title, m.hierarchy == 2024 ? 2024 : 2025, m.unit_code, 0, &sl,
                               &sv) == SVC_OK &&
             sl.n > 0) {
+            /* a second press while the first was being saved: the similar model is that one */
+            if (token && (earlier = svc_model_submitted(r->st, &r->actor, token)) != 0) {
+                similar_list_free(&sl);
+                status = redirect_saved_before(r, earlier);
+                goto out;
+            }
             struct form_state fs = {.unit_q = rq_form(r, "unit_q"), .similar = &sl};
             status = render_form(r, &m, NULL, &fs, 200);
             similar_list_free(&sl);

@@ -1308,46 +1308,60 @@ static bool model_before(struct import *im, int64_t id, struct model *before)
 }
 
 /* In a database that provinces were moved into (dvk migrate-db), a code or reference on a
- * row may name two models: the one that holds it here (holder, 0 for none), and a moved one
- * that held it in its province's database and was given another here (moved_rows: a
- * province's spreadsheet of before the move). The one the importer may read is meant; of
- * several, the one in the unit whose code the row gives. Returns its id (holder when no
- * move is involved, or when the importer may read none of them: refused later as before),
- * or -1 when the row does not say which, with their codes in both. */
-static int64_t named_model(struct import *im, const char *key, int64_t holder, const struct where *w, char both[128])
+ * row may name several models: the one that holds it here (holder, 0 for none), and moved
+ * ones that held it in their province's database and were given another here (moved_rows:
+ * a province's spreadsheet of before the move; a renumbered province's codes of now may be
+ * a later province's codes of before). The one the importer may read is meant; of several,
+ * the one in the unit whose code the row gives, else the one whose name the row gives.
+ * Returns its id (holder when no move is involved, or when the importer may read none of
+ * them: refused later as before), or -1 when the row does not say which, with their codes
+ * of now in codes. */
+static int64_t named_model(struct import *im, const char *key, int64_t holder, const struct rowvals *rv,
+                           struct buf *codes)
 {
-    int64_t moved[8], cand[9];
-    int n = 0, nc = 0, readable = 0, in_unit = 0;
-    int64_t first = 0, unit_pick = 0;
-    if (!im->moved_in || im->st->ops->model_by_old_key(im->st, key, moved, 8, &n) != ST_OK || n == 0)
+    int64_t *moved = NULL;
+    int n = 0;
+    if (!im->moved_in || im->st->ops->model_by_old_key(im->st, key, &moved, &n) != ST_OK || n == 0) {
+        free(moved);
         return holder;
-    if (holder)
-        cand[nc++] = holder;
-    for (int i = 0; i < n; i++)
-        if (moved[i] != holder)
-            cand[nc++] = moved[i];
-    struct buf codes = BUF_INIT;
-    for (int i = 0; i < nc; i++) {
+    }
+    const struct where *w = &rv->w;
+    const char *title = rv->texts[COL_TITLE];
+    char *title_fold = title && *title ? text_fold(title) : NULL;
+    int readable = 0, in_unit = 0, named = 0;
+    int64_t first = 0, unit_pick = 0, name_pick = 0;
+    for (int i = -1; i < n; i++) {
+        int64_t id = i < 0 ? holder : moved[i];
+        if (!id || (i >= 0 && id == holder))
+            continue;
         struct model m;
         model_init(&m);
-        if (im->st->ops->model_get(im->st, cand[i], &m) == ST_OK && authz_model_read(im->a, &m)) {
+        if (im->st->ops->model_get(im->st, id, &m) == ST_OK && authz_model_read(im->a, &m)) {
             if (!readable++)
-                first = cand[i];
-            buf_printf(&codes, "%s%s", codes.len ? ", " : "", m.code);
+                first = id;
+            buf_printf(codes, "%s%s", codes->len ? ", " : "", m.code);
             if (w->code && strcmp(w->code, m.unit_code) == 0 && (!w->hierarchy || w->hierarchy == m.hierarchy)) {
                 in_unit++;
-                unit_pick = cand[i];
+                unit_pick = id;
             }
+            char *f = title_fold && m.title ? text_fold(m.title) : NULL;
+            if (f && strcmp(f, title_fold) == 0) {
+                named++;
+                name_pick = id;
+            }
+            free(f);
         }
         model_free(&m);
     }
-    snprintf(both, 128, "%s", buf_cstr(&codes));
-    buf_free(&codes);
+    free(moved);
+    free(title_fold);
     if (readable == 0)
         return holder;
     if (readable == 1)
         return first;
-    return in_unit == 1 ? unit_pick : -1;
+    if (in_unit == 1)
+        return unit_pick;
+    return in_unit == 0 && named == 1 ? name_pick : -1;
 }
 
 static void data_row(struct import *im, const struct sheet_row *row)
@@ -1380,25 +1394,27 @@ static void data_row(struct import *im, const struct sheet_row *row)
     if (code && !is_dvk_code(code))
         code = NULL;
     int64_t id = 0, holder = 0;
-    char both[128] = "";
+    struct buf both = BUF_INIT;
     if (code || ref) {
         if (im->st->ops->model_by_key(im->st, code ? code : ref, &holder) != ST_OK)
             holder = 0;
-        id = named_model(im, code ? code : ref, holder, &rv.w, both);
+        id = named_model(im, code ? code : ref, holder, &rv, &both);
     }
     /* named by what it was called in the database it was moved from: that reference is
      * another model's here, and the model keeps the one it has */
-    if (id > 0 && id != holder && !code)
-        ref = NULL;
+    bool old_ref = id > 0 && id != holder && !code;
     if (id < 0) {
         /* nothing else is said of a row that names no model for sure */
         problem(im, rn, code ? col_label(im, COL_CODE) : col_label(im, COL_REF), code ? code : ref,
-                code ? N_("Two models had this code before their provinces were moved into one database (their codes now shown): write the model's code of now, or the code of its unit.")
-                     : N_("Two models had this reference before their provinces were moved into one database (their codes now shown): write the model's code of now, or the code of its unit."),
-                both);
+                code ? N_("Several models had this code in the databases their provinces were moved from (their codes now shown): give the code of the model's unit (Mã đơn vị) on the row.")
+                     : N_("Several models had this reference in the databases their provinces were moved from (their codes now shown): give the code of the model's unit (Mã đơn vị) on the row."),
+                buf_cstr(&both));
+        buf_free(&both);
         rowvals_free(&rv);
         return;
-    } else if (code && !id) {
+    }
+    buf_free(&both);
+    if (code && !id) {
         problem(im, rn, col_label(im, COL_CODE), code, N_("No model has this code."), NULL);
     }
 
@@ -1465,7 +1481,9 @@ static void data_row(struct import *im, const struct sheet_row *row)
     char key[40] = "";
     if (!code && !ref && !rv.bad && m.title)
         derived_key(&m, key);
-    const char *seen_key = code ? code : ref ? ref : key[0] ? key : NULL;
+    /* a row that names a stored model is known by that model (below): in a database that
+     * provinces were moved into, one old code may name two models on two rows */
+    const char *seen_key = existing ? NULL : code ? code : ref ? ref : key[0] ? key : NULL;
     if (seen_key) {
         int64_t first = 0;
         int rc = im->st->ops->import_seen(im->st, seen_key, rn, &first);
@@ -1478,7 +1496,7 @@ static void data_row(struct import *im, const struct sheet_row *row)
                     d);
         }
     }
-    if (existing && seen_key) {
+    if (existing) {
         /* by its code on one row and by its reference on another: still the same model */
         char idkey[32];
         int64_t first = 0;
@@ -1503,7 +1521,7 @@ static void data_row(struct import *im, const struct sheet_row *row)
                 m.level = before.level;
         }
     }
-    if (ref && (!m.ext_key || strcmp(m.ext_key, ref) != 0)) {
+    if (ref && !old_ref && (!m.ext_key || strcmp(m.ext_key, ref) != 0)) {
         int64_t other = 0;
         if (existing && im->st->ops->model_by_key(im->st, ref, &other) == ST_OK && other != m.id)
             problem(im, rn, col_label(im, COL_REF), ref, N_("This reference already belongs to another model."), NULL);
@@ -1638,7 +1656,7 @@ int svc_models_import(struct store *st, const struct actor *a, const char *path,
     int rc = SVC_OK;
     int moved = 0;
     if (cat_open(st, &im.cat) || svc_indicators(st, &im.ind, &im.nind) || st->ops->import_seen(st, NULL, 0, NULL) ||
-        st->ops->model_by_old_key(st, NULL, NULL, 0, &moved) || st->ops->bulk(st, true)) {
+        st->ops->model_by_old_key(st, NULL, NULL, &moved) || st->ops->bulk(st, true)) {
         rc = SVC_ERROR;
         goto out;
     }

@@ -328,8 +328,8 @@ int svc_model_create_once(struct store *st, const struct actor *a, struct model 
         return SVC_INVALID;
     int rc = create(st, a, m, token, v);
     /* the same token sent twice at once: the other send created the model */
-    if (rc == SVC_CONFLICT && token && (*earlier = svc_model_submitted(st, a, token)) != 0)
-        return SVC_OK;
+    if (rc == SVC_CONFLICT && token)
+        return (*earlier = svc_model_submitted(st, a, token)) != 0 ? SVC_OK : SVC_ERROR;
     return rc;
 }
 

@@ -158,7 +158,7 @@ int p_audit_list(struct store *base, const struct audit_filter *f, struct audit_
 
 /* store_pg_import.c: what a spreadsheet import asks. */
 int p_model_by_key(struct store *base, const char *key, int64_t *id);
-int p_model_by_old_key(struct store *base, const char *key, int64_t *ids, int max, int *n);
+int p_model_by_old_key(struct store *base, const char *key, int64_t **ids, int *n);
 int p_bulk(struct store *base, bool on);
 int p_defer_indexes(struct store *base, bool restore);
 int p_import_seen(struct store *base, const char *key, int64_t row, int64_t *first_row);

@@ -103,7 +103,7 @@ int s_audit_list(struct store *base, const struct audit_filter *f, struct audit_
 
 /* store_sqlite_import.c: what a spreadsheet import asks. */
 int s_model_by_key(struct store *base, const char *key, int64_t *id);
-int s_model_by_old_key(struct store *base, const char *key, int64_t *ids, int max, int *n);
+int s_model_by_old_key(struct store *base, const char *key, int64_t **ids, int *n);
 int s_bulk(struct store *base, bool on);
 int s_defer_indexes(struct store *base, bool restore);
 int s_import_seen(struct store *base, const char *key, int64_t row, int64_t *first_row);

@@ -332,9 +332,10 @@ struct store_ops {
     int (*model_by_key)(struct store *s, const char *key, int64_t *id);
     /* Models moved into this database (dvk migrate-db) whose code there was key (a DVK
      * code) or whose ext_key there was key (any other key), and which have another one here:
-     * their ids here, at most max into ids, *n of them (moved_rows). With key NULL, *n is
-     * 1 when any model was moved in with another code or reference, else 0. */
-    int (*model_by_old_key)(struct store *s, const char *key, int64_t *ids, int max, int *n);
+     * their ids here, *n of them in *ids (the caller frees it; one per province that had the
+     * key, moved_rows). With key NULL, *n is 1 when any model was moved in with another code
+     * or reference, else 0 (ids untouched). */
+    int (*model_by_old_key)(struct store *s, const char *key, int64_t **ids, int *n);
     /* Remembers that an import met key on row (a scratch table of this connection, emptied
      * with key NULL); when key was met before, *first_row receives that row and ST_EXISTS is returned. */
     int (*import_seen)(struct store *s, const char *key, int64_t row, int64_t *first_row);

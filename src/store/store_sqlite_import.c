@@ -27,7 +27,7 @@ int s_model_by_key(struct store *base, const char *key, int64_t *id)
     return ST_NOTFOUND;
 }
 
-int s_model_by_old_key(struct store *base, const char *key, int64_t *ids, int max, int *n)
+int s_model_by_old_key(struct store *base, const char *key, int64_t **ids, int *n)
 {
     struct sqlite_store *s = S(base);
     *n = 0;
@@ -44,15 +44,17 @@ int s_model_by_old_key(struct store *base, const char *key, int64_t *ids, int ma
     }
     sqlite3_stmt *st = sq_stmt(s, Q_MODEL_BY_OLD_KEY,
                           "SELECT new_id FROM moved_rows WHERE tbl = ? AND old_key = ?"
-                          " AND (new_key IS NULL OR new_key <> old_key) ORDER BY new_id LIMIT ?");
+                          " AND (new_key IS NULL OR new_key <> old_key) ORDER BY new_id");
     if (!st)
         return ST_ERR;
     sq_bind_text(st, 1, strncmp(key, "DVK-", 4) == 0 ? "models" : "models.ext_key");
     sq_bind_text(st, 2, key);
-    sqlite3_bind_int(st, 3, max);
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        ids[(*n)++] = sqlite3_column_int64(st, 0);
+    int rc, cap = 0;
+    *ids = NULL;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        *ids = grow(*ids, &cap, *n, sizeof **ids);
+        (*ids)[(*n)++] = sqlite3_column_int64(st, 0);
+    }
     if (rc != SQLITE_DONE)
         return sq_fail(s, "model_by_old_key");
     return ST_OK;

@@ -26,7 +26,7 @@ test('data_generation moves once per writing transaction', { skip: PG ? false : 
     const gen = async () => Number(await run('SELECT n FROM data_generation'));
     const ind = (i) => `INSERT INTO indicators (code, name, unit, sort) VALUES ('g${i}', 'Chỉ số ${i}', 'hộ', ${100 + i})`;
     const g0 = await gen();
-    // 200 statements on three tables in one transaction: one step
+    // 202 statements (inserts, an update, a delete) in one transaction: one step
     const many = Array.from({ length: 200 }, (_, i) => ind(i)).join(';\n');
     await run(`BEGIN;\n${many};\nUPDATE indicators SET name = name || '.' WHERE code LIKE 'g%';\nDELETE FROM indicators WHERE code = 'g0';\nCOMMIT`);
     assert.equal(await gen(), g0 + 1, 'a transaction of 202 statements');

@@ -117,6 +117,7 @@ test('form: each new form has its own token; the same form sent again leads to i
   const g1 = await page(srv.base, 'GET', '/models/new', { session: s });
   const g2 = await page(srv.base, 'GET', '/models/new', { session: s });
   assert.equal(g1.status, 200);
+  assert.equal(g1.headers.get('cache-control'), 'private, no-store', 'a browser could show the form again with its token');
   const t1 = TOKEN_FIELD.exec(g1.text)?.[1];
   const t2 = TOKEN_FIELD.exec(g2.text)?.[1];
   assert.ok(t1 && t2, 'no submission field on the form');
