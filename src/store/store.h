@@ -167,7 +167,7 @@ struct report_row {
     char sub[32];         /* report_results: the indicator code */
     int field, kind, level, typical, year;
     int a, b;             /* report_awards: recipient type, form; report_events: conference kind */
-    int64_t n, n2;        /* report_results: n models, n2 values */
+    int64_t n, n2;        /* report_results: n2 values (n models, unless read from result_tally: 0) */
     double sum;
 };
 struct report_rows {
@@ -325,7 +325,8 @@ struct store_ops {
     /* Inside a transaction, drops the models' secondary indexes (not those that look models
      * up by code or key) to build them again in one sorted pass (restore): for an import
      * that brings more rows than the table holds. SQLite also stops indexing new models for
-     * search and the report tally row by row and does it for all of them at the restore.
+     * search and the report tallies row by row and does it for all of them at the restore
+     * (result_tally: counted again whole).
      * A rollback brings everything back too. */
     int (*defer_indexes)(struct store *s, bool restore);
     /* The model whose code (DVK-2024-000123) or, failing that, whose ext_key is key. */

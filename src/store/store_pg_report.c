@@ -297,18 +297,29 @@ int p_report_results(struct store *base, const struct report_filter *f, struct r
 {
     struct pg_store *s = S(base);
     struct buf b = BUF_INIT;
-    buf_puts(&b, "SELECT ");
-    key_sql(&b, f, "m");
-    buf_puts(&b, ", m.field, r.indicator, sum(r.value), count(DISTINCT m.id), count(*) FROM models m"
-                 " JOIN model_results r ON r.model_id = m.id WHERE true");
-    model_where(&b, f, "m");
-    place_where(&b, f, "m");
-    buf_puts(&b, " AND r.year BETWEEN ? AND ? GROUP BY 1, 2, 3");
+    /* the whole country from result_tally (migration 025), kept by triggers; a subtree
+     * joins its models' values */
+    bool country = f->place_col == PLACE_NONE && f->scope_col == PLACE_NONE;
+    if (country) {
+        buf_printf(&b, "SELECT t.%s, t.field, t.indicator, sum(t.total), 0, sum(t.n) FROM result_tally t"
+                       " WHERE t.year BETWEEN ? AND ?",
+                   place_name[f->group_col]);
+        model_where(&b, f, "t");
+        buf_puts(&b, " GROUP BY 1, 2, 3 HAVING sum(t.n) > 0");
+    } else {
+        buf_puts(&b, "SELECT ");
+        key_sql(&b, f, "m");
+        buf_puts(&b, ", m.field, r.indicator, sum(r.value), count(DISTINCT m.id), count(*) FROM models m"
+                     " JOIN model_results r ON r.model_id = m.id WHERE true");
+        model_where(&b, f, "m");
+        place_where(&b, f, "m");
+        buf_puts(&b, " AND r.year BETWEEN ? AND ? GROUP BY 1, 2, 3");
+    }
     pq_stmt *st = pg_once(s, b.p);
     buf_free(&b);
     if (!st)
         return ST_ERR;
-    int i = bind_places(st, 1, f);
+    int i = country ? 1 : bind_places(st, 1, f);
     pq_bind_int(st, i++, year_of(f->from));
     pq_bind_int(st, i++, year_of(f->to));
     int rc;

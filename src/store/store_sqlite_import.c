@@ -140,6 +140,12 @@ static const char *const bulk_fill[] = {
     " CASE WHEN status = 'recognized' THEN CAST(substr(coalesce(recognized_on, registered_on), 1, 4) AS INTEGER) ELSE 0 END,"
     " field, kind, registration_level, typical, count(*) FROM models WHERE id > ?1 GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9"
     " ON CONFLICT DO UPDATE SET n = n + excluded.n",
+    /* the values of every model, new or stored (an import writes stored models' values too):
+     * counted again whole, as the migration first did */
+    "DELETE FROM result_tally WHERE ?1 IS NOT NULL",
+    "INSERT INTO result_tally SELECT r.year, m.status, r.indicator, m.field, m.kind, coalesce(m.p24, ''),"
+    " coalesce(m.p25, ''), count(*), sum(r.value) FROM model_results r JOIN models m ON m.id = r.model_id"
+    " WHERE ?1 IS NOT NULL GROUP BY 1, 2, 3, 4, 5, 6, 7",
 };
 
 /* FTS5's "hashsize": how many bytes of new index entries it holds before writing a segment
@@ -211,7 +217,9 @@ int s_defer_indexes(struct store *base, bool restore)
     sqlite3_finalize(top);
     sqlite3_stmt *st = sq_once(s, "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL AND"
                                   " ((type = 'index' AND tbl_name = 'models' AND name <> 'models_ext_key')"
-                                  "  OR (type = 'trigger' AND name IN ('models_fts_insert', 'models_tally_insert')))"
+                                  "  OR (type = 'trigger' AND name IN ('models_fts_insert', 'models_tally_insert', 'result_tally_insert',"
+                                  "   'result_tally_delete', 'result_tally_update', 'result_tally_model',"
+                                  "   'result_tally_model_delete')))"
                                   " ORDER BY type, name");
     if (!st)
         return ST_ERR;

@@ -304,28 +304,31 @@ int s_report_results(struct store *base, const struct report_filter *f, struct r
 {
     struct sqlite_store *s = S(base);
     struct buf b = BUF_INIT;
-    buf_puts(&b, "SELECT ");
-    key_sql(&b, f, "m");
-    /* The whole country: the values first, each model by its id; for a year or two, that
-     * period's values (model_results_year), for a longer period, which holds most values,
-     * all of them in the order of their model's id (the models are then read in the order
-     * they lie in). A subtree: its models through a place index, then their values by key.
-     * The order is fixed here (CROSS JOIN, and a unary + that keeps the year's index out):
-     * the planner has no statistics to tell the cases apart, and its choice of reading the
-     * country's models in a place index's order took 30 s on the bench's million. */
+    /* The whole country: from result_tally (migration 025), the values per year, province
+     * and what the filters split by, kept by triggers. A subtree: its models through a place
+     * index, then their values by key (CROSS JOIN fixes that order: the planner has no
+     * statistics to tell it from reading every value first). */
     bool country = f->place_col == PLACE_NONE && f->scope_col == PLACE_NONE;
-    bool by_year = country && year_of(f->to) - year_of(f->from) < 2;
-    buf_puts(&b, ", m.field, r.indicator, sum(r.value), count(DISTINCT m.id), count(*) FROM ");
-    buf_puts(&b, country ? "model_results r CROSS JOIN models m" : "models m CROSS JOIN model_results r");
-    buf_puts(&b, " ON m.id = r.model_id WHERE 1");
-    model_where(&b, f, "m");
-    place_where(&b, f, "m");
-    buf_puts(&b, by_year ? " AND r.year BETWEEN ? AND ? GROUP BY 1, 2, 3" : " AND +r.year BETWEEN ? AND ? GROUP BY 1, 2, 3");
+    if (country) {
+        buf_printf(&b, "SELECT t.%s, t.field, t.indicator, sum(t.total), 0, sum(t.n) FROM result_tally t"
+                       " WHERE t.year BETWEEN ? AND ?",
+                   place_name[f->group_col]);
+        model_where(&b, f, "t");
+        buf_puts(&b, " GROUP BY 1, 2, 3 HAVING sum(t.n) > 0");
+    } else {
+        buf_puts(&b, "SELECT ");
+        key_sql(&b, f, "m");
+        buf_puts(&b, ", m.field, r.indicator, sum(r.value), count(DISTINCT m.id), count(*)"
+                     " FROM models m CROSS JOIN model_results r ON m.id = r.model_id WHERE 1");
+        model_where(&b, f, "m");
+        place_where(&b, f, "m");
+        buf_puts(&b, " AND +r.year BETWEEN ? AND ? GROUP BY 1, 2, 3");
+    }
     sqlite3_stmt *st = sq_once(s, b.p);
     buf_free(&b);
     if (!st)
         return ST_ERR;
-    int i = bind_places(st, 1, f);
+    int i = country ? 1 : bind_places(st, 1, f);
     sqlite3_bind_int(st, i++, year_of(f->from));
     sqlite3_bind_int(st, i++, year_of(f->to));
     int rc;

@@ -19,6 +19,9 @@ test('the results report names every indicator column of its unit table', async 
   assert.equal(r.status, 200, r.text);
   const byUnit = r.json.tables.find((t) => t.name === 'by_unit');
   assert.ok(byUnit, 'a by_unit table');
-  const want = ind.json.items.map((i) => ({ key: i.code, label: i.unit && i.unit !== '%' ? `${i.name} (${i.unit})` : i.unit ? `${i.name} (%)` : i.name }));
+  // an indicator reported as a mean (a yield) says so in its label and its column
+  const want = ind.json.items.map((i) => (i.aggregate === 'mean'
+    ? { key: i.code, label: `${i.name} (${i.unit}, mean)`, aggregate: 'mean' }
+    : { key: i.code, label: i.unit && i.unit !== '%' ? `${i.name} (${i.unit})` : i.unit ? `${i.name} (%)` : i.name }));
   assert.deepEqual(byUnit.columns.slice(0, want.length), want);
 });

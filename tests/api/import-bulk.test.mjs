@@ -20,8 +20,9 @@ const UNITS = ['07201', '07207', '07210', '07213', '07216'];
 const FIELDS = ['Kinh tế', 'Văn hóa - xã hội', 'Quốc phòng - an ninh', 'Xây dựng hệ thống chính trị'];
 const STATUSES = ['Đã đăng ký', 'Đã công nhận'];
 
-function rowsCsv(from, to) {
-  const lines = ['Mã tham chiếu,Tên mô hình,Lĩnh vực,Tập thể/Cá nhân,Mã đơn vị,Ngày đăng ký,Chủ mô hình,Tóm tắt,Tình trạng,Điển hình'];
+/* Rows from..to; bump > 0 changes their results (rows of stored models imported again). */
+function rowsCsv(from, to, bump = 0) {
+  const lines = ['Mã tham chiếu,Tên mô hình,Lĩnh vực,Tập thể/Cá nhân,Mã đơn vị,Ngày đăng ký,Chủ mô hình,Tóm tắt,Tình trạng,Điển hình,Số hộ tham gia 2023,Năng suất 2024'];
   for (let i = from; i < to; i++) {
     const typical = i % 7 === 0;
     lines.push([
@@ -36,6 +37,8 @@ function rowsCsv(from, to) {
       `"Bà con góp ${i % 90} ngày công, hiến ${i % 500} m² đất, làm ${i % 9} km đường bê tông liên thôn; khoản ${i} đồng; tổ tự quản giữ vệ sinh, thắp sáng đường quê và trồng cây xanh hai bên"`,
       typical ? STATUSES[1] : STATUSES[0],
       typical ? 'x' : '',
+      i % 5 ? String(((i * 7) % 300) + bump) : '',
+      i % 4 ? String((i % 9) + 1 + bump) : '',
     ].join(','));
   }
   return lines.join('\r\n') + '\r\n';
@@ -70,11 +73,12 @@ before(async () => {
   const first = rowsCsv(N, N + 300);
   await importFile(oneFile, 'first.csv', first);
   await importFile(twoFiles, 'first.csv', first);
-  const all = rowsCsv(0, N);
+  // the large file also brings new values for the first rows' models (stored ones)
+  const all = rowsCsv(0, N) + rowsCsv(N, N + 50, 3).split('\r\n').slice(1).join('\r\n');
   // the size that defers: a file whose rows (at 150 bytes each) are 20,000 or more
   assert.ok(Buffer.byteLength(all) >= 150 * 20000, `${Buffer.byteLength(all)} bytes`);
   await importFile(oneFile, 'all.csv', all);
-  const half = rowsCsv(0, N / 2), rest = rowsCsv(N / 2, N);
+  const half = rowsCsv(0, N / 2), rest = rowsCsv(N / 2, N) + rowsCsv(N, N + 50, 3).split('\r\n').slice(1).join('\r\n');
   assert.ok(Buffer.byteLength(half) < 150 * 20000 && Buffer.byteLength(rest) < 150 * 20000);
   await importFile(twoFiles, 'half.csv', half);
   await importFile(twoFiles, 'rest.csv', rest);
@@ -96,14 +100,31 @@ test('one large file and two small ones make the same models and the same report
   assert.ok(ta.some((r) => r.status === 'recognized' && Number(r.typical) === 1));
 });
 
+const RESULTS = 'SELECT year, status, indicator, field, kind, p24, p25, n, total FROM result_tally WHERE n <> 0 ORDER BY 1, 2, 3, 4, 5, 6, 7';
+const RESULTS_DIRECT = `SELECT r.year, m.status, r.indicator, m.field, m.kind, coalesce(m.p24, '') p24, coalesce(m.p25, '') p25,
+  count(*) n, sum(r.value) total FROM model_results r JOIN models m ON m.id = r.model_id GROUP BY 1, 2, 3, 4, 5, 6, 7 ORDER BY 1, 2, 3, 4, 5, 6, 7`;
+
+test('one large file and two small ones make the same results tally, the GROUP BY of the values', async () => {
+  const norm = (r) => ({ ...r, year: Number(r.year), n: Number(r.n), total: Math.round(Number(r.total) * 1e6) / 1e6 });
+  const [ra, rb, direct] = [(await sqlJson(oneFile, RESULTS)).map(norm), (await sqlJson(twoFiles, RESULTS)).map(norm),
+    (await sqlJson(oneFile, RESULTS_DIRECT)).map(norm)];
+  assert.ok(ra.length > 10, `${ra.length} result groups`);
+  assert.deepEqual(ra, direct, 'the large import\'s tally is its values');
+  assert.deepEqual(ra, rb);
+  // the stored models' new values are there, the old ones gone
+  const v = await sqlJson(oneFile, "SELECT r.value FROM model_results r JOIN models m ON m.id = r.model_id WHERE m.ext_key = 'BULK-" + (N + 1) + "' AND r.indicator = 'households'");
+  assert.deepEqual(v.map((x) => Number(x.value)), [((N + 1) * 7) % 300 + 3]);
+});
+
 test('the models\' indexes and insert triggers are all back after a large import', async () => {
   const q = isPg(oneFile)
     ? "SELECT indexname AS name FROM pg_indexes WHERE tablename = 'models' ORDER BY 1"
     : "SELECT type || ' ' || name AS name FROM sqlite_master WHERE tbl_name = 'models' AND type IN ('index', 'trigger') ORDER BY 1";
   assert.deepEqual(await sqlJson(oneFile, q), await sqlJson(twoFiles, q));
   if (!isPg(oneFile)) {
-    const t = await sqlJson(oneFile, "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name IN ('models_fts_insert', 'models_tally_insert') ORDER BY 1");
-    assert.deepEqual(t.map((r) => r.name), ['models_fts_insert', 'models_tally_insert']);
+    const t = await sqlJson(oneFile, "SELECT name FROM sqlite_master WHERE type = 'trigger' AND (name IN ('models_fts_insert', 'models_tally_insert') OR name LIKE 'result_tally%') ORDER BY 1");
+    assert.deepEqual(t.map((r) => r.name), ['models_fts_insert', 'models_tally_insert', 'result_tally_delete', 'result_tally_insert',
+      'result_tally_model', 'result_tally_model_delete', 'result_tally_update']);
     const ic = await sqlJson(oneFile, 'PRAGMA integrity_check');
     assert.deepEqual(ic, [{ integrity_check: 'ok' }]);
   }

@@ -599,6 +599,20 @@ test('model_tally is the GROUP BY of the models after every insert and update', 
   assert.deepEqual(neg, [], `negative counts in model_tally ${seedNote}`);
 });
 
+test('result_tally is the GROUP BY of the values and their models after every insert and update', async () => {
+  const tally = await sqlJson(srv.dbPath, `SELECT year, status, indicator, field, kind, p24, p25, sum(n) n, sum(total) total
+    FROM result_tally GROUP BY 1, 2, 3, 4, 5, 6, 7 HAVING sum(n) <> 0 ORDER BY 1, 2, 3, 4, 5, 6, 7`);
+  const direct = await sqlJson(srv.dbPath, `SELECT r.year, m.status, r.indicator, m.field, m.kind, coalesce(m.p24, '') p24,
+    coalesce(m.p25, '') p25, count(*) n, sum(r.value) total FROM model_results r JOIN models m ON m.id = r.model_id
+    GROUP BY 1, 2, 3, 4, 5, 6, 7 ORDER BY 1, 2, 3, 4, 5, 6, 7`);
+  assert.ok(direct.length > 20, `the test made values: ${direct.length} groups`);
+  // sums kept by additions and subtractions: equal to a millionth
+  const norm = (r) => ({ ...r, year: Number(r.year), n: Number(r.n), total: Math.round(Number(r.total) * 1e6) / 1e6 });
+  assert.deepEqual(tally.map(norm), direct.map(norm), seedNote);
+  const off = await sqlJson(srv.dbPath, 'SELECT * FROM result_tally WHERE n < 0 OR (n = 0 AND abs(total) > 1e-6)');
+  assert.deepEqual(off, [], `negative or stray counts in result_tally ${seedNote}`);
+});
+
 // ---- the independent count -------------------------------------------------------------------------
 /* The subtree of a report's unit: the column that holds it, the column of the rows, the rows. */
 function spec(h, code) {
