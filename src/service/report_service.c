@@ -277,6 +277,11 @@ static int parse(struct store *st, const struct actor *a, const struct report_qu
         if (strcmp(q->status, "all") && !r->status)
             verrs_add(v, "status", "Unknown status.");
     }
+    /* conferences and awards have no status; the time series counts registered models of
+     * every status and recognized ones in columns of their own: no status filter applies,
+     * and the answer says "all" rather than echo one it did not use */
+    if (r->name == REPORT_COMMENDATION || r->name == REPORT_TIMESERIES)
+        r->status = 0;
     if (!blank(q->field) && !(r->field = enum_parse(model_field_names, FIELD_COUNT, q->field)))
         verrs_add(v, "field", "Unknown field.");
     if (!blank(q->kind) && !(r->kind = enum_parse(model_kind_names, KIND_COUNT, q->kind)))
