@@ -51,15 +51,26 @@
 
 /* A form whose saving reached the model's page is done: its draft is dropped. Any other
  * page (the form again, a refusal, a page after a lost connection) keeps it. This runs
- * before the drafts below, so a saved result is not offered back on the page it led to. */
+ * before the drafts below, so a saved result is not offered back on the page it led to.
+ * A form that had been saved before (?again=1: its model is shown, nothing was written)
+ * may hold what was typed after that saving: its draft stays, without the form's token,
+ * to be offered as a new form. */
 (function () {
   'use strict';
-  if (!window.sessionStorage || !window.localStorage) return;
+  if (!window.sessionStorage || !window.localStorage || !window.JSON) return;
   var pending = sessionStorage.getItem('dvk-draft-pending');
   if (!pending) return;
   sessionStorage.removeItem('dvk-draft-pending');
   if (/^\/models\/[0-9]+$/.test(location.pathname)) {
-    try { localStorage.removeItem(pending); } catch (e) {}
+    try {
+      var kept = /[?&]again=1(&|$)/.test(location.search) ? JSON.parse(localStorage.getItem(pending) || 'null') : null;
+      if (kept) {
+        delete kept.submission;
+        localStorage.setItem(pending, JSON.stringify(kept));
+      } else {
+        localStorage.removeItem(pending);
+      }
+    } catch (e) {}
   }
 })();
 
