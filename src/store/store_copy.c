@@ -20,7 +20,8 @@
  * Everything that can refuse the move is looked for before the first write; the writes are
  * one transaction (rolled back when they wrote nothing), sent in batches where no answer is
  * needed to go on (libpq's pipeline mode).
- * model_tally is not copied (PostgreSQL's triggers count the models as they arrive), nor
+ * model_tally and result_tally are not copied (PostgreSQL's triggers count the models and their
+ * values as they arrive), nor
  * signin_throttle (failed sign-ins of the last minutes, per login and address).
  * Table and column names come from the fixed list below and from SQLite's own catalogue,
  * never from the command line; every value is a parameter. */
