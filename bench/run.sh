@@ -184,6 +184,8 @@ report_row "country, all statuses, mid-year to mid-year" "$base/api/v1/reports/b
     "SELECT p25, field, kind, typical, count(*) FROM models WHERE status <> 'draft' AND registered_on BETWEEN '2012-07-01' AND '2024-06-30' GROUP BY 1, 2, 3, 4;" 200
 report_row "country time series (2025)" "$base/api/v1/reports/timeseries?hierarchy=2025&$period" \
     "SELECT substr(registered_on, 1, 4), count(*) FROM models WHERE status <> 'draft' AND registered_on BETWEEN '2010-01-01' AND '2024-12-31' GROUP BY 1;" 200
+report_row "country results by province (2024)" "$base/api/v1/reports/results?hierarchy=2024&$period" \
+    "SELECT m.p24, m.field, r.indicator, sum(r.value), count(*) FROM model_results r JOIN models m ON m.id = r.model_id WHERE m.status = 'recognized' AND r.year BETWEEN 2010 AND 2024 GROUP BY 1, 2, 3;" 200
 
 # ---- answered again: the same GETs while nothing changes ------------------------------------
 # A second dvk on the same database with its answer cache (the default): a repeated GET
