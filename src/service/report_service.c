@@ -341,10 +341,11 @@ static int unit_rows(struct ctx *c, struct report_table *t)
     return SVC_OK;
 }
 
+/* Nothing fell in the row: every sum 0, and no value in a mean's cell (a yield of 0 is one). */
 static bool row_empty(const struct report_table *t, const struct report_line *l)
 {
     for (int k = 0; k < t->ncols; k++)
-        if (l->v[k] != 0)
+        if (l->v[k] != 0 || ((l->mean || t->cols[k].mean) && l->w[k] != 0))
             return false;
     return true;
 }
@@ -365,10 +366,7 @@ static void settle_unassigned(struct report_table *t)
         struct report_line l = t->rows[i];
         memmove(&t->rows[i], &t->rows[i + 1], (size_t)(t->nrows - i - 1) * sizeof l);
         t->nrows--;
-        bool any = false;
-        for (int k = 0; k < t->ncols; k++)
-            any |= l.v[k] != 0;
-        if (any)
+        if (!row_empty(t, &l))
             t->rows[t->nrows++] = l;
         return;
     }
@@ -716,8 +714,10 @@ int svc_report(struct store *st, const struct actor *a, const char *name, const 
 /* Measure units are msgids too ("households" is "hộ" in Vietnamese; "m²" stays as it is). */
 void report_col_label(const struct report_col *c, int lang, char *out, size_t outsz)
 {
-    if (c->mean)
+    if (c->mean && c->unit[0])
         snprintf(out, outsz, "%s (%s, %s)", T(lang, c->label), T(lang, c->unit), T(lang, N_("mean")));
+    else if (c->mean)
+        snprintf(out, outsz, "%s (%s)", T(lang, c->label), T(lang, N_("mean")));
     else if (c->unit[0] && strcmp(c->unit, "%") != 0)
         snprintf(out, outsz, "%s (%s)", T(lang, c->label), T(lang, c->unit));
     else if (c->unit[0])
@@ -728,8 +728,10 @@ void report_col_label(const struct report_col *c, int lang, char *out, size_t ou
 
 void report_row_label(const struct report_line *l, int lang, char *out, size_t outsz)
 {
-    if (l->mean)
+    if (l->mean && l->unit[0])
         snprintf(out, outsz, "%s (%s, %s)", T(lang, l->name), T(lang, l->unit), T(lang, N_("mean")));
+    else if (l->mean)
+        snprintf(out, outsz, "%s (%s)", T(lang, l->name), T(lang, N_("mean")));
     else if (l->translate && l->unit[0])
         snprintf(out, outsz, "%s (%s)", T(lang, l->name), T(lang, l->unit));
     else

@@ -345,7 +345,8 @@ struct store_ops {
      * kind, level, typical and that date's year (n). */
     int (*report_models)(struct store *s, const struct report_filter *f, struct report_rows *out);
     /* Indicator values of the years of the period, of models matching f (any registration
-     * date): by key, field and indicator (sub): sum, and n models. */
+     * date): by key, field and indicator (sub): their sum and their count (n2); n models,
+     * except for the whole country, read from result_tally (0 then). */
     int (*report_results)(struct store *s, const struct report_filter *f, struct report_rows *out);
     /* Conferences held in the period under the subtree: by key, level and kind (a): n. */
     int (*report_events)(struct store *s, const struct report_filter *f, struct report_rows *out);

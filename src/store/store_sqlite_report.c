@@ -307,7 +307,8 @@ int s_report_results(struct store *base, const struct report_filter *f, struct r
     /* The whole country: from result_tally (migration 025), the values per year, province
      * and what the filters split by, kept by triggers. A subtree: its models through a place
      * index, then their values by key (CROSS JOIN fixes that order: the planner has no
-     * statistics to tell it from reading every value first). */
+     * statistics to tell it from reading every value first; the unary + keeps any index on
+     * the year out). */
     bool country = f->place_col == PLACE_NONE && f->scope_col == PLACE_NONE;
     if (country) {
         buf_printf(&b, "SELECT t.%s, t.field, t.indicator, sum(t.total), 0, sum(t.n) FROM result_tally t"

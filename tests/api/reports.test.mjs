@@ -662,7 +662,8 @@ class Tab {
     const rows = {};
     const n = this.zero();
     for (const [k, v] of this.rows) {
-      if (!this.fixed.has(k) && !this.cols.some((c) => v[c] !== 0)) continue; // only when something fell in it
+      // only when something fell in it (a value of a mean, 0 as it may be, is something)
+      if (!this.fixed.has(k) && !this.cols.some((c) => v[c] !== 0 || (this.mean(k, c) && this.count(k)[c] > 0))) continue;
       rows[k] = v;
     }
     const out = { rows };

@@ -53,8 +53,9 @@
  * page (the form again, a refusal, a page after a lost connection) keeps it. This runs
  * before the drafts below, so a saved result is not offered back on the page it led to.
  * A form that had been saved before (?again=1: its model is shown, nothing was written)
- * may hold what was typed after that saving: its draft stays, without the form's token,
- * to be offered as a new form. */
+ * may hold what was typed after that first sending (dvk-draft-sent, below): then its draft
+ * stays, without the form's token, to be offered as a new form; if nothing changed since
+ * (a second press, a lost answer), it is done with as well. */
 (function () {
   'use strict';
   if (!window.sessionStorage || !window.localStorage || !window.JSON) return;
@@ -64,6 +65,9 @@
   if (/^\/models\/[0-9]+$/.test(location.pathname)) {
     try {
       var kept = /[?&]again=1(&|$)/.test(location.search) ? JSON.parse(localStorage.getItem(pending) || 'null') : null;
+      var sent = JSON.parse(localStorage.getItem('dvk-draft-sent') || 'null');
+      localStorage.removeItem('dvk-draft-sent');
+      if (kept && sent && sent.token === kept.submission && sent.draft === JSON.stringify(kept)) kept = null;
       if (kept) {
         delete kept.submission;
         localStorage.setItem(pending, JSON.stringify(kept));
@@ -129,11 +133,22 @@ Array.prototype.forEach.call(document.querySelectorAll('form[data-draft]'), func
   }
   form.addEventListener('input', save);
   form.addEventListener('change', save);
-  // saving: if the next page is the new model's, the draft is done with
+  // saving: if the next page is the new model's, the draft is done with. The first sending
+  // of a form with a submission token is kept as it was sent (dvk-draft-sent): should the
+  // form turn out to be saved already, what was typed after it is told apart from it.
   form.addEventListener('submit', function (ev) {
     var b = ev.submitter;
-    if (window.sessionStorage && (!b || b.name !== 'op' || b.value === 'save' || b.value === 'draft'))
+    if (window.sessionStorage && (!b || b.name !== 'op' || b.value === 'save' || b.value === 'draft')) {
       sessionStorage.setItem('dvk-draft-pending', key);
+      var t = form.elements.submission;
+      try {
+        var sent = JSON.parse(localStorage.getItem('dvk-draft-sent') || 'null');
+        if (t && t.value && (!sent || sent.token !== t.value)) {
+          save();
+          localStorage.setItem('dvk-draft-sent', JSON.stringify({ token: t.value, draft: localStorage.getItem(key) }));
+        }
+      } catch (e) {}
+    }
   });
 });
 

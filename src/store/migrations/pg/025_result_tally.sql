@@ -17,12 +17,21 @@ INSERT INTO result_tally
 SELECT r.year, m.status, r.indicator, m.field, m.kind, coalesce(m.p24, ''), coalesce(m.p25, ''), count(*), sum(r.value)
 FROM model_results r JOIN models m ON m.id = r.model_id GROUP BY 1, 2, 3, 4, 5, 6, 7;
 
--- d = 1: a value counted in under model m's status, field, kind and place; -1: out
+-- d = 1: a value counted in under model m's status, field, kind and place; -1: out. A
+-- group left with no value starts again from 0 (no rounding of values gone stays in it);
+-- a value taken out of a group that has none changes nothing (as SQLite's UPDATE).
 CREATE FUNCTION result_tally_add(m models, y BIGINT, ind TEXT, v DOUBLE PRECISION, d BIGINT) RETURNS void
 LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO result_tally AS t VALUES (y, m.status, ind, m.field, m.kind, coalesce(m.p24, ''), coalesce(m.p25, ''), d, d * v)
-    ON CONFLICT (year, status, indicator, field, kind, p24, p25) DO UPDATE SET n = t.n + d, total = t.total + d * v;
+    IF d > 0 THEN
+        INSERT INTO result_tally AS t VALUES (y, m.status, ind, m.field, m.kind, coalesce(m.p24, ''), coalesce(m.p25, ''), d, d * v)
+        ON CONFLICT (year, status, indicator, field, kind, p24, p25)
+        DO UPDATE SET n = t.n + d, total = CASE WHEN t.n = 0 THEN d * v ELSE t.total + d * v END;
+    ELSE
+        UPDATE result_tally t SET n = t.n + d, total = CASE WHEN t.n + d = 0 THEN 0 ELSE t.total + d * v END
+        WHERE t.year = y AND t.status = m.status AND t.indicator = ind AND t.field = m.field AND t.kind = m.kind
+          AND t.p24 = coalesce(m.p24, '') AND t.p25 = coalesce(m.p25, '');
+    END IF;
 END $$;
 
 -- a value in, out, or changed (a model's results are written again on every save)
