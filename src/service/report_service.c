@@ -522,10 +522,10 @@ static int build_results(struct ctx *c)
         const struct report_row *x = &rows.items[i];
         struct report_line *l = row_find(t, x->sub);
         if (l) {
-            add_values(l, t, model_field_names[x->field], x->sum, x->n2);
-            add_values(l, t, "total", x->sum, x->n2);
+            add_values(l, t, model_field_names[x->field], x->sum, x->n);
+            add_values(l, t, "total", x->sum, x->n);
         }
-        add_values(unit_row(u, x->key, r->hierarchy), u, x->sub, x->sum, x->n2);
+        add_values(unit_row(u, x->key, r->hierarchy), u, x->sub, x->sum, x->n);
     }
     settle_unassigned(u);
     /* one chart of one indicator: bars of households beside bars of VND would mean nothing */

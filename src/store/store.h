@@ -167,7 +167,7 @@ struct report_row {
     char sub[32];         /* report_results: the indicator code */
     int field, kind, level, typical, year;
     int a, b;             /* report_awards: recipient type, form; report_events: conference kind */
-    int64_t n, n2;        /* report_results: n2 values (n models, unless read from result_tally: 0) */
+    int64_t n, n2;
     double sum;
 };
 struct report_rows {
@@ -345,8 +345,7 @@ struct store_ops {
      * kind, level, typical and that date's year (n). */
     int (*report_models)(struct store *s, const struct report_filter *f, struct report_rows *out);
     /* Indicator values of the years of the period, of models matching f (any registration
-     * date): by key, field and indicator (sub): their sum and their count (n2); n models,
-     * except for the whole country, read from result_tally (0 then). */
+     * date): by key, field and indicator (sub): their sum and how many there are (n). */
     int (*report_results)(struct store *s, const struct report_filter *f, struct report_rows *out);
     /* Conferences held in the period under the subtree: by key, level and kind (a): n. */
     int (*report_events)(struct store *s, const struct report_filter *f, struct report_rows *out);

@@ -301,7 +301,7 @@ int p_report_results(struct store *base, const struct report_filter *f, struct r
      * joins its models' values */
     bool country = f->place_col == PLACE_NONE && f->scope_col == PLACE_NONE;
     if (country) {
-        buf_printf(&b, "SELECT t.%s, t.field, t.indicator, sum(t.total), 0, sum(t.n) FROM result_tally t"
+        buf_printf(&b, "SELECT t.%s, t.field, t.indicator, sum(t.total), sum(t.n) FROM result_tally t"
                        " WHERE t.year BETWEEN ? AND ?",
                    place_name[f->group_col]);
         model_where(&b, f, "t");
@@ -309,7 +309,7 @@ int p_report_results(struct store *base, const struct report_filter *f, struct r
     } else {
         buf_puts(&b, "SELECT ");
         key_sql(&b, f, "m");
-        buf_puts(&b, ", m.field, r.indicator, sum(r.value), count(DISTINCT m.id), count(*) FROM models m"
+        buf_puts(&b, ", m.field, r.indicator, sum(r.value), count(*) FROM models m"
                      " JOIN model_results r ON r.model_id = m.id WHERE true");
         model_where(&b, f, "m");
         place_where(&b, f, "m");
@@ -330,7 +330,6 @@ int p_report_results(struct store *base, const struct report_filter *f, struct r
         pg_col_cpy(st, 2, r->sub, sizeof r->sub);
         r->sum = pq_column_double(st, 3);
         r->n = pq_column_int64(st, 4);
-        r->n2 = pq_column_int64(st, 5);
     }
     pq_finalize(st);
     return rc == PQ_DONE ? ST_OK : pg_fail(s, "report_results");

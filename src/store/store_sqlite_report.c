@@ -311,7 +311,7 @@ int s_report_results(struct store *base, const struct report_filter *f, struct r
      * the year out). */
     bool country = f->place_col == PLACE_NONE && f->scope_col == PLACE_NONE;
     if (country) {
-        buf_printf(&b, "SELECT t.%s, t.field, t.indicator, sum(t.total), 0, sum(t.n) FROM result_tally t"
+        buf_printf(&b, "SELECT t.%s, t.field, t.indicator, sum(t.total), sum(t.n) FROM result_tally t"
                        " WHERE t.year BETWEEN ? AND ?",
                    place_name[f->group_col]);
         model_where(&b, f, "t");
@@ -319,7 +319,7 @@ int s_report_results(struct store *base, const struct report_filter *f, struct r
     } else {
         buf_puts(&b, "SELECT ");
         key_sql(&b, f, "m");
-        buf_puts(&b, ", m.field, r.indicator, sum(r.value), count(DISTINCT m.id), count(*)"
+        buf_puts(&b, ", m.field, r.indicator, sum(r.value), count(*)"
                      " FROM models m CROSS JOIN model_results r ON m.id = r.model_id WHERE 1");
         model_where(&b, f, "m");
         place_where(&b, f, "m");
@@ -340,7 +340,6 @@ int s_report_results(struct store *base, const struct report_filter *f, struct r
         sq_col_cpy(st, 2, r->sub, sizeof r->sub);
         r->sum = sqlite3_column_double(st, 3);
         r->n = sqlite3_column_int64(st, 4);
-        r->n2 = sqlite3_column_int64(st, 5);
     }
     sqlite3_finalize(st);
     return rc == SQLITE_DONE ? ST_OK : sq_fail(s, "report_results");
