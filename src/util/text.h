@@ -23,6 +23,9 @@ char *text_nfc_trim(const char *s);
  * collapsed to one space. "Đường Dân vận Khéo!" gives "duong dan van kheo".
  * Returns "" for invalid input. */
 char *text_fold(const char *s);
+/* The same, character by character through utf8proc: what text_fold's table is made of,
+ * and what it does beyond the table; tests compare the two. */
+char *text_fold_reference(const char *s);
 
 /* A key that sorts names in Vietnamese dictionary order under plain byte comparison:
  * word by word, each by its letters a ă â b c d đ e ê g h i k l m n o ô ơ p q r s t u ư
@@ -32,6 +35,9 @@ char *text_fold(const char *s);
  * Decomposed and composed input give the same key; so do the two tone-mark
  * placements ("Hoà", "Hòa"). Printable ASCII, never empty; malloc'd. */
 char *text_sort_key(const char *s);
+/* The same through utf8proc's decomposition of the whole text: what text_sort_key's table is
+ * made of, and what it does for texts beyond the table; tests compare the two. */
+char *text_sort_key_reference(const char *s);
 
 /* Makes s valid text in place: each byte that does not start a well-formed UTF-8 character,
  * and each control character, becomes '?'; a character cut at the end goes. For showing

@@ -4,8 +4,10 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
+#include <utf8proc.h>
 #include "util/text.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
@@ -221,6 +223,52 @@ static void test_fold_table(void **state)
     }
 }
 
+/* text_fold's and text_sort_key's tables against utf8proc (text_fold_reference,
+ * text_sort_key_reference): every code point of the tables and past them, alone and between
+ * words, and strings of them. */
+static void check_fold(const char *s)
+{
+    char *f = text_fold(s), *r = text_fold_reference(s);
+    if (strcmp(f, r) != 0)
+        fail_msg("fold(\"%s\") is \"%s\", utf8proc's \"%s\"", s, f, r);
+    free(f);
+    free(r);
+    f = text_sort_key(s);
+    r = text_sort_key_reference(s);
+    if (strcmp(f, r) != 0)
+        fail_msg("sort key of \"%s\" is \"%s\", utf8proc's \"%s\"", s, f, r);
+    free(f);
+    free(r);
+}
+
+static void test_fold_by_table(void **state)
+{
+    (void)state;
+    char s[64];
+    for (uint32_t cp = 1; cp < 0x3000; cp++) {
+        if (cp >= 0xD800 && cp < 0xE000)
+            continue;
+        char c[5] = {0};
+        utf8proc_encode_char((utf8proc_int32_t)cp, (utf8proc_uint8_t *)c);
+        check_fold(c);
+        snprintf(s, sizeof s, "Xa%s%sđ %s!", c, c, c);
+        check_fold(s);
+    }
+    /* strings of Vietnamese letters, marks, punctuation and spaces, decomposed or not */
+    static const char *const parts[] = {"Đ", "ư", "ờ", "ng", " ", "-", "A", "\xCC\x81", "\xCC\x83", "\xC2\xAD", "\xC2\xA0",
+                                        "1", "007", "Thôn 10", "ỹ", "Ð", "ð", "\xCC\xA3", "Ặ", "ạ", "\xE2\x80\x8B", "ﬁ", "ǅ", "½", "Ω", "\xE3\x80\x80", "…"};
+    uint32_t r = 20251126;
+    for (int i = 0; i < 20000; i++) {
+        s[0] = 0;
+        for (int k = 0; k < 8; k++) {
+            r = r * 1103515245 + 12345;
+            strcat(s, parts[(r >> 16) % (sizeof parts / sizeof parts[0])]);
+        }
+        check_fold(s);
+    }
+    check_fold("X\xC3\x28y"); /* not UTF-8: "" */
+}
+
 /* ---- NFC and trimming -------------------------------------------------------------- */
 
 static const struct {
@@ -357,7 +405,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_order_tables), cmocka_unit_test(test_same_key),  cmocka_unit_test(test_key_shape),
-        cmocka_unit_test(test_fold_table),   cmocka_unit_test(test_nfc_table), cmocka_unit_test(test_valid_table),
+        cmocka_unit_test(test_fold_table),   cmocka_unit_test(test_fold_by_table), cmocka_unit_test(test_nfc_table), cmocka_unit_test(test_valid_table),
     };
     return cmocka_run_group_tests_name("text", tests, NULL, NULL);
 }
