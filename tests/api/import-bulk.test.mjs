@@ -142,9 +142,14 @@ test('the search index and its words are those that row-by-row inserts make', { 
   const [wa, wb] = [await sqlJson(oneFile, words), await sqlJson(twoFiles, words)];
   assert.ok(wa.some((r) => r.word === 'duc') && wa.some((r) => r.word === '.duong'), 'folded words and title words');
   assert.deepEqual(wa, wb);
-  // the search index writes as before once the import is done (FTS5's default, 1 MB, held in memory)
-  const hs = await sqlJson(oneFile, "SELECT v FROM model_fts_config WHERE k = 'hashsize'");
-  assert.ok(hs.length === 0 || Number(hs[0].v) === 1048576, JSON.stringify(hs));
+  // the search index writes and merges as before once the import is done (FTS5's defaults:
+  // 1 MB held in memory, 4 segments of a level merged, 16 at most), and is whole
+  const cfg = async (k) => sqlJson(oneFile, `SELECT v FROM model_fts_config WHERE k = '${k}'`);
+  for (const [k, v] of [['hashsize', 1048576], ['automerge', 4], ['crisismerge', 16]]) {
+    const got = await cfg(k);
+    assert.ok(got.length === 0 || Number(got[0].v) === v, `${k}: ${JSON.stringify(got)}`);
+  }
+  await sqlJson(oneFile, "INSERT INTO model_fts (model_fts, rank) VALUES ('integrity-check', 0)");
   // and a search finds the imported models by a folded, unaccented word of their titles
   const lang = `SELECT count(*) AS n FROM model_fts WHERE model_fts MATCH 'title:".lang"'`;
   const [ha, hb] = [await sqlJson(oneFile, lang), await sqlJson(twoFiles, lang)];
