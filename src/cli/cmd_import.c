@@ -55,6 +55,16 @@ static void progress(void *ctx, uint64_t done, uint64_t total, int64_t rows)
     fflush(stderr);
 }
 
+/* After the bar: the rows are read, and the indexes are being built (a minute for a million). */
+static void saving(void *ctx)
+{
+    struct bar *b = ctx;
+    if (!b->tty)
+        return;
+    fprintf(stderr, "%s\n", T(b->lang, "Saving: building the indexes and the search index…"));
+    fflush(stderr);
+}
+
 static const char import_syn[] = "dvk import --db PATH [--dry-run] [--lang vi|en|sv] FILE\n";
 static const char *const import_desc[] = {
     N_("Creates or updates models from a CSV or XLSX file, all or nothing."),
@@ -99,7 +109,7 @@ int cmd_import(int argc, char **argv)
     char name[256];
     snprintf(name, sizeof name, "%s", base ? base + 1 : file);
     text_sanitize(name); /* a file name is bytes; the audit trail keeps text */
-    struct import_opts o = {dry, name, progress, &b};
+    struct import_opts o = {dry, name, progress, &b, saving};
     struct import_report r;
     int rc = svc_models_import(st, &sys, file, &o, &r);
     char n[5][32];

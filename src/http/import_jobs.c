@@ -27,6 +27,7 @@ struct job {
     char *path;
     uint64_t done, total;
     int64_t rows;
+    bool saving; /* every row read and good: the writing ends */
     int rc;
     struct import_report report;
     unsigned long seq; /* age, for forgetting the oldest finished job */
@@ -91,6 +92,14 @@ static void on_progress(void *ctx, uint64_t done, uint64_t total, int64_t rows)
     pthread_mutex_unlock(&lock);
 }
 
+static void on_saving(void *ctx)
+{
+    struct job *j = ctx;
+    pthread_mutex_lock(&lock);
+    j->saving = true;
+    pthread_mutex_unlock(&lock);
+}
+
 static void *run(void *arg)
 {
     struct job *j = arg;
@@ -103,7 +112,7 @@ static void *run(void *arg)
         st = NULL;
     }
     if (st) {
-        struct import_opts o = {j->dry_run, j->name, on_progress, j};
+        struct import_opts o = {j->dry_run, j->name, on_progress, j, on_saving};
         rc = svc_models_import(st, &j->actor, j->path, &o, &rep);
         st->ops->close(st);
     }
@@ -149,6 +158,7 @@ static int start(const struct actor *a, char *path, const char *name, bool dry_r
         return SVC_THROTTLED;
     }
     j->state = JOB_RUNNING;
+    j->saving = false;
     unsigned char rnd[16];
     randombytes_buf(rnd, sizeof rnd);
     sodium_bin2hex(j->id, sizeof j->id, rnd, sizeof rnd);
@@ -230,6 +240,8 @@ json_t *import_job_json(const char *id, const struct actor *a, int lang)
         o = json_pack("{s:s, s:s, s:b, s:s, s:I, s:I, s:I}", "id", j->id, "state", states[j->state], "dry_run", j->dry_run,
                       "file", j->name, "bytes_done", (json_int_t)j->done, "bytes_total", (json_int_t)j->total, "rows",
                       (json_int_t)j->rows);
+        /* what a running job does: reading the rows, or writing them once all are good */
+        json_object_set_new(o, "phase", json_string(j->state != JOB_RUNNING ? "finished" : j->saving ? "saving" : "reading"));
         if (j->state == JOB_DONE)
             json_object_set_new(o, "report", import_report_json(&j->report, lang));
     }

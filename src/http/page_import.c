@@ -123,6 +123,14 @@ static void report_page(struct rq *r, json_t *job)
     const char *file = json_string_value(json_object_get(job, "file"));
     hf(r, "<h1>%t</h1><p>%t: <strong>%s</strong></p>", dry ? N_("Checking a spreadsheet") : N_("Importing a spreadsheet"),
        N_("File"), file);
+    if (strcmp(state, "running") == 0 && strcmp(json_string_value(json_object_get(job, "phase")), "saving") == 0) {
+        /* no percentage to give: a bar without a value moves by itself */
+        hf(r, "<p class=\"progress\" role=\"status\" aria-live=\"polite\">%t · %N %t</p><progress></progress>"
+              "<p class=\"hint\">%t</p>",
+           N_("Saving: building the indexes and the search index…"), (double)json_integer_value(json_object_get(job, "rows")),
+           N_("rows"), N_("This page refreshes by itself."));
+        return;
+    }
     if (strcmp(state, "running") == 0) {
         json_int_t done = json_integer_value(json_object_get(job, "bytes_done")),
                    total = json_integer_value(json_object_get(job, "bytes_total"));

@@ -1720,6 +1720,8 @@ int svc_models_import(struct store *st, const struct actor *a, const char *path,
     if (o->dry_run)
         st->ops->rollback(st);
     else {
+        if (r->nproblems == 0 && o->saving)
+            o->saving(o->ctx);
         if (r->nproblems == 0 && im.deferred && st->ops->defer_indexes(st, true) != ST_OK)
             problem(&im, 0, "", "", N_("The model could not be saved."), NULL);
         if (r->nproblems == 0) {

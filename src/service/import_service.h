@@ -38,6 +38,9 @@ struct import_opts {
     /* Called now and then: bytes read of total, data rows so far. */
     void (*progress)(void *ctx, uint64_t done, uint64_t total, int64_t rows);
     void *ctx;
+    /* Called once every row is read and found good, as the writing ends (indexes built again,
+     * the search index filled, the commit): a minute for a million rows. May be NULL. */
+    void (*saving)(void *ctx);
 };
 
 /* Reads path and creates or updates the models it lists, in one transaction: when any
