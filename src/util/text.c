@@ -363,6 +363,24 @@ static int mark_tone(utf8proc_int32_t m)
 /* A number's length byte: lengths above 90 digits share one (printable ASCII stays below '~'). */
 #define NUMBER_LEN_MAX 90
 
+/* The run of ASCII digits at p as one number (see the key above): '"', its length and its
+ * digits without leading zeros; a case byte per digit. Returns the end of the run. */
+static const utf8proc_uint8_t *key_number(const utf8proc_uint8_t *p, struct buf *key, struct buf *cases)
+{
+    const utf8proc_uint8_t *start = p;
+    while (*p >= '0' && *p <= '9')
+        p++;
+    size_t all = (size_t)(p - start), len = all;
+    while (len > 1 && *start == '0')
+        start++, len--;
+    buf_putc(key, '"');
+    buf_putc(key, (char)('!' + (len < NUMBER_LEN_MAX ? len : NUMBER_LEN_MAX)));
+    buf_add(key, start, len);
+    for (size_t i = 0; i < all; i++)
+        buf_putc(cases, '0');
+    return p;
+}
+
 char *text_sort_key_reference(const char *s)
 {
     utf8proc_uint8_t *d = NULL;
@@ -389,18 +407,7 @@ char *text_sort_key_reference(const char *s)
         }
         in_word = true;
         if (cp >= '0' && cp <= '9') {
-            /* ASCII: one byte each */
-            const utf8proc_uint8_t *start = p - 1;
-            while (*p >= '0' && *p <= '9')
-                p++;
-            size_t all = (size_t)(p - start), len = all;
-            while (len > 1 && *start == '0')
-                start++, len--;
-            buf_putc(&key, '"');
-            buf_putc(&key, (char)('!' + (len < NUMBER_LEN_MAX ? len : NUMBER_LEN_MAX)));
-            buf_add(&key, start, len);
-            for (size_t i = 0; i < all; i++)
-                buf_putc(&cases, '0');
+            p = key_number(p - 1, &key, &cases);
             continue;
         }
         utf8proc_int32_t lower = utf8proc_tolower(cp);
@@ -510,18 +517,7 @@ char *text_sort_key(const char *s)
         }
         const struct key_entry *e = &key_table[cp];
         if (e->type == KEY_DIGIT) {
-            /* a number, as text_sort_key_reference writes it */
-            const utf8proc_uint8_t *start = p;
-            while (*p >= '0' && *p <= '9')
-                p++;
-            size_t all = (size_t)(p - start), len = all;
-            while (len > 1 && *start == '0')
-                start++, len--;
-            buf_putc(&key, '"');
-            buf_putc(&key, (char)('!' + (len < NUMBER_LEN_MAX ? len : NUMBER_LEN_MAX)));
-            buf_add(&key, start, len);
-            for (size_t i = 0; i < all; i++)
-                buf_putc(&cases, '0');
+            p = key_number(p, &key, &cases);
             in_word = true;
             continue;
         }
