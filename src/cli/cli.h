@@ -13,6 +13,7 @@ int cmd_report(int argc, char **argv);
 int cmd_heading(int argc, char **argv);
 int cmd_migrate_db(int argc, char **argv);
 int cmd_backup(int argc, char **argv);
+int cmd_check(int argc, char **argv);
 /* The language of messages: given ("vi", "en", "sv"), else the locale's, else Vietnamese; -1 when given is unknown. */
 int cli_lang(const char *given);
 /* Value of --name in argv (also --name=value), or NULL. Marks it used. */

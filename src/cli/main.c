@@ -21,6 +21,7 @@ static const char *const commands[][2] = {
     {"heading set|show --db PATH --hierarchy H [--unit CODE]", N_("the heading of a unit's report files")},
     {"migrate-db --from sqlite:PATH --to postgresql://...", N_("move a province into PostgreSQL (dvk migrate-db --help)")},
     {"backup --db PATH --out FILE", N_("a checked copy of a live SQLite database")},
+    {"check  --db PATH [--repair]", N_("compare what the reports and the search keep with the models")},
 };
 
 static void usage(FILE *to)
@@ -163,6 +164,8 @@ static int run(int argc, char **argv)
         return cmd_migrate_db(argc - 1, argv + 1);
     if (strcmp(cmd, "backup") == 0)
         return cmd_backup(argc - 1, argv + 1);
+    if (strcmp(cmd, "check") == 0)
+        return cmd_check(argc - 1, argv + 1);
     fprintf(stderr, "dvk: ");
     fprintf(stderr, T(msg_lang(), "unknown command \"%s\""), cmd);
     fputs("\n\n", stderr);

@@ -161,6 +161,7 @@ int p_model_by_key(struct store *base, const char *key, int64_t *id);
 int p_model_by_old_key(struct store *base, const char *key, int64_t **ids, int *n);
 int p_bulk(struct store *base, bool on);
 int p_defer_indexes(struct store *base, bool restore);
+int p_check(struct store *base, bool repair, int64_t out[CHECK_COUNT]);
 int p_import_seen(struct store *base, const char *key, int64_t row, int64_t *first_row);
 
 /* store_pg_lifecycle.c: model history, scoring catalogue, appraisals. */

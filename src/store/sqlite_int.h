@@ -106,6 +106,7 @@ int s_model_by_key(struct store *base, const char *key, int64_t *id);
 int s_model_by_old_key(struct store *base, const char *key, int64_t **ids, int *n);
 int s_bulk(struct store *base, bool on);
 int s_defer_indexes(struct store *base, bool restore);
+int s_check(struct store *base, bool repair, int64_t out[CHECK_COUNT]);
 int s_import_seen(struct store *base, const char *key, int64_t row, int64_t *first_row);
 
 /* store_sqlite_lifecycle.c: model history, scoring catalogue, appraisals. */

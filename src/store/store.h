@@ -189,6 +189,15 @@ struct report_heading {
 };
 
 struct store;
+/* What dvk check looks at (store_ops.check). */
+enum db_check {
+    CHECK_FILE,         /* SQLite's quick_check of the database file */
+    CHECK_MODEL_TALLY,  /* models counted for the reports (model_tally) */
+    CHECK_RESULT_TALLY, /* values summed for the reports (result_tally) */
+    CHECK_SEARCH,       /* SQLite's search index (model_fts) and its words (search_words) */
+    CHECK_COUNT
+};
+
 struct store_ops {
     const char *engine;
     void (*close)(struct store *s);
@@ -366,6 +375,13 @@ struct store_ops {
 
     int (*audit_append)(struct store *s, const struct audit_entry *e);
     int (*audit_list)(struct store *s, const struct audit_filter *f, struct audit_list *out);
+
+    /* dvk check: what the store keeps counted or indexed from the models (enum db_check),
+     * counted or indexed again and compared: out[i] is how many groups, search rows or
+     * words differ (CHECK_FILE: 1 when the database file's own check fails), -1 where the
+     * engine keeps no such thing. With repair, the counts and the search index are made
+     * again first, in one transaction, while writers wait. */
+    int (*check)(struct store *s, bool repair, int64_t out[CHECK_COUNT]);
 
     /* A number that moves whenever a change was committed, through this connection or any
      * other, since it was last read: equal numbers mean the data read in between is still

@@ -1616,6 +1616,7 @@ static const struct store_ops pg_ops = {
     .model_by_old_key = p_model_by_old_key,
     .bulk = p_bulk,
     .defer_indexes = p_defer_indexes,
+    .check = p_check,
     .import_seen = p_import_seen,
     .audit_append = p_audit_append,
     .audit_list = p_audit_list,

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "util/buf.h"
+#include "store/derived.h"
 #include "store/pg_int.h"
 
 int p_model_by_key(struct store *base, const char *key, int64_t *id)
@@ -104,4 +105,54 @@ int p_defer_indexes(struct store *base, bool restore)
 {
     (void)base, (void)restore;
     return ST_OK;
+}
+
+/* ---- dvk check ---------------------------------------------------------------------- */
+
+/* The one number sql's first row gives, or -1 on failure. */
+static int64_t count_of(struct pg_store *s, const char *sql)
+{
+    pq_stmt *st = pg_once(s, sql);
+    if (!st)
+        return -1;
+    int64_t n = pq_step(st) == PQ_ROW ? pq_column_int64(st, 0) : -1;
+    if (n < 0)
+        pg_fail(s, "check");
+    pq_finalize(st);
+    return n;
+}
+
+static int check_all(struct pg_store *s, int64_t out[CHECK_COUNT])
+{
+    out[CHECK_MODEL_TALLY] = count_of(s, MODEL_TALLY_DIFF);
+    out[CHECK_RESULT_TALLY] = count_of(s, RESULT_TALLY_DIFF);
+    return out[CHECK_MODEL_TALLY] < 0 || out[CHECK_RESULT_TALLY] < 0 ? ST_ERR : ST_OK;
+}
+
+/* PostgreSQL checks its own files and keeps no search index of dvk's (the search reads the
+ * models' folded texts through trigram indexes): only the two tallies. A repair counts them
+ * again inside dvk's write lock, so that no write of dvk's comes in between. */
+int p_check(struct store *base, bool repair, int64_t out[CHECK_COUNT])
+{
+    struct pg_store *s = S(base);
+    for (int i = 0; i < CHECK_COUNT; i++)
+        out[i] = -1;
+    if ((repair ? base->ops->begin(base) : base->ops->begin_read(base)) != ST_OK)
+        return ST_ERR;
+    int64_t before[CHECK_COUNT];
+    int rc = check_all(s, before);
+    if (rc == ST_OK && repair && (before[CHECK_MODEL_TALLY] || before[CHECK_RESULT_TALLY]))
+        /* the tallies have no generation trigger (their changes come with the models'):
+         * the answers that dvk serve keeps are let go by hand */
+        rc = pg_exec(s,
+                     "DELETE FROM model_tally; INSERT INTO model_tally " MODEL_TALLY_COUNT ";"
+                     " DELETE FROM result_tally; INSERT INTO result_tally " RESULT_TALLY_COUNT ";"
+                     " UPDATE data_generation SET n = n + 1",
+                     "check_remake");
+    if (rc == ST_OK)
+        rc = check_all(s, out);
+    if (rc == ST_OK && repair)
+        return base->ops->commit(base);
+    base->ops->rollback(base);
+    return rc;
 }

@@ -1463,6 +1463,7 @@ static const struct store_ops sqlite_ops = {
     .model_by_old_key = s_model_by_old_key,
     .bulk = s_bulk,
     .defer_indexes = s_defer_indexes,
+    .check = s_check,
     .import_seen = s_import_seen,
     .audit_append = s_audit_append,
     .audit_list = s_audit_list,

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "util/buf.h"
+#include "store/derived.h"
 #include "store/sqlite_int.h"
 
 int s_model_by_key(struct store *base, const char *key, int64_t *id)
@@ -277,4 +278,95 @@ int s_defer_indexes(struct store *base, bool restore)
     if (out != ST_OK)
         forget_deferred(s);
     return out;
+}
+
+/* ---- dvk check ---------------------------------------------------------------------- */
+
+/* The one number sql's first row gives, or -1 on failure. */
+static int64_t count_of(struct sqlite_store *s, const char *sql)
+{
+    sqlite3_stmt *st = sq_once(s, sql);
+    if (!st)
+        return -1;
+    int64_t n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+    if (n < 0)
+        sq_fail(s, "check");
+    sqlite3_finalize(st);
+    return n;
+}
+
+/* The search index against the models: rows without their model or models without their
+ * row (the row's key is the model's registration day and id), words of the index that the
+ * word list lacks (a search expands its words through it), and FTS5's own check. */
+static int64_t search_diff(struct sqlite_store *s)
+{
+    int64_t rows = count_of(s, "SELECT (SELECT count(*) FROM (SELECT key FROM model_search_rows EXCEPT"
+                               " SELECT id FROM model_fts_docsize)) + (SELECT count(*) FROM (SELECT id FROM"
+                               " model_fts_docsize EXCEPT SELECT key FROM model_search_rows))");
+    if (rows < 0 || sqlite3_exec(s->db, "CREATE VIRTUAL TABLE IF NOT EXISTS temp.model_fts_terms USING fts5vocab(main, model_fts, col)",
+                                 NULL, NULL, NULL) != SQLITE_OK)
+        return -1;
+    int64_t words = count_of(s, "SELECT count(*) FROM (SELECT term FROM temp.model_fts_terms WHERE col IN ('body', 'title')"
+                                " EXCEPT SELECT word FROM search_words)");
+    if (words < 0)
+        return -1;
+    /* a damaged index is an error of this statement, not a failure of the check */
+    int whole = sqlite3_exec(s->db, "INSERT INTO model_fts (model_fts, rank) VALUES ('integrity-check', 0)", NULL, NULL, NULL);
+    return rows + words + (whole == SQLITE_OK ? 0 : 1);
+}
+
+static int check_all(struct sqlite_store *s, int64_t out[CHECK_COUNT])
+{
+    out[CHECK_MODEL_TALLY] = count_of(s, MODEL_TALLY_DIFF);
+    out[CHECK_RESULT_TALLY] = count_of(s, RESULT_TALLY_DIFF);
+    out[CHECK_SEARCH] = search_diff(s);
+    return out[CHECK_MODEL_TALLY] < 0 || out[CHECK_RESULT_TALLY] < 0 || out[CHECK_SEARCH] < 0 ? ST_ERR : ST_OK;
+}
+
+/* Everything check_all compares, made again from the models: the tallies emptied and the
+ * search index cleared, then filled as a large import fills them (fill_bulk, from the
+ * first model). Inside the caller's write transaction. */
+static int remake(struct sqlite_store *s)
+{
+    if (sqlite3_exec(s->db, "DELETE FROM model_tally; INSERT INTO model_fts (model_fts) VALUES ('delete-all')", NULL, NULL,
+                     NULL) != SQLITE_OK)
+        return sq_fail(s, "check_remake");
+    s->bulk_after = 0;
+    return fill_bulk(s);
+}
+
+int s_check(struct store *base, bool repair, int64_t out[CHECK_COUNT])
+{
+    struct sqlite_store *s = S(base);
+    for (int i = 0; i < CHECK_COUNT; i++)
+        out[i] = -1;
+    /* the file first, outside any transaction: a damaged file makes every count doubtful */
+    sqlite3_stmt *st = sq_once(s, "PRAGMA quick_check");
+    if (!st)
+        return ST_ERR;
+    int rc = sqlite3_step(st);
+    const char *v = rc == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0) : NULL;
+    out[CHECK_FILE] = v && strcmp(v, "ok") == 0 ? 0 : 1;
+    sqlite3_finalize(st);
+    if (out[CHECK_FILE])
+        return ST_OK;
+    if (repair) {
+        if (base->ops->begin(base) != ST_OK)
+            return ST_ERR;
+        int64_t before[CHECK_COUNT];
+        rc = check_all(s, before);
+        if (rc == ST_OK && (before[CHECK_MODEL_TALLY] || before[CHECK_RESULT_TALLY] || before[CHECK_SEARCH]))
+            rc = remake(s);
+        if (rc == ST_OK)
+            rc = check_all(s, out);
+        if (rc == ST_OK)
+            return base->ops->commit(base);
+        base->ops->rollback(base);
+        return ST_ERR;
+    }
+    if (base->ops->begin_read(base) != ST_OK)
+        return ST_ERR;
+    rc = check_all(s, out);
+    base->ops->rollback(base);
+    return rc;
 }
