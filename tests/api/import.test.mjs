@@ -1033,7 +1033,7 @@ test('a job is its starter\'s: others get 404 on the API and the page, and canno
   assert.equal(post.headers.get('location'), post.json.url);
   assert.deepEqual({ ...job, report: undefined }, {
     id: post.json.id, state: 'done', dry_run: true, file: 'của tôi.csv', bytes_done: body.length, bytes_total: body.length, rows: 1,
-    report: undefined,
+    phase: 'finished', report: undefined,
   });
   assert.deepEqual(Object.keys(job.report).sort(), ['created', 'dry_run', 'header_row', 'ignored_columns', 'problems', 'problems_total',
     'rows', 'skipped', 'unchanged', 'updated', 'written']);
