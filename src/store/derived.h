@@ -16,8 +16,10 @@
     " coalesce(m.p24, '') AS p24, coalesce(m.p25, '') AS p25, count(*) AS n, sum(r.value) AS total"             \
     " FROM model_results r JOIN models m ON m.id = r.model_id GROUP BY 1, 2, 3, 4, 5, 6, 7"
 
-/* How many groups differ between the table and the count made again (a group left at 0 is
- * as none; sums of values may differ in their last digits by the order they were added). */
+/* How many groups differ between the table and the count made again. A model group left at
+ * 0 is as none; a value group is not when its sum is not 0 (the reports add up every row's
+ * sum). Sums of values may differ in their last digits by the order they were added: far
+ * less than a billionth. */
 #define MODEL_TALLY_DIFF                                                                                       \
     "SELECT count(*) FROM (" MODEL_TALLY_COUNT ") f FULL JOIN (SELECT * FROM model_tally WHERE n <> 0) t"     \
     " ON f.status = t.status AND f.p24 = t.p24 AND f.p25 = t.p25 AND f.year = t.year AND f.ryear = t.ryear"  \
@@ -25,9 +27,10 @@
     " AND f.typical = t.typical WHERE f.n IS NULL OR t.n IS NULL OR f.n <> t.n"
 
 #define RESULT_TALLY_DIFF                                                                                      \
-    "SELECT count(*) FROM (" RESULT_TALLY_COUNT ") f FULL JOIN (SELECT * FROM result_tally WHERE n <> 0) t"   \
+    "SELECT count(*) FROM (" RESULT_TALLY_COUNT ") f"                                                          \
+    " FULL JOIN (SELECT * FROM result_tally WHERE n <> 0 OR total <> 0) t"                                     \
     " ON f.year = t.year AND f.status = t.status AND f.indicator = t.indicator AND f.field = t.field"        \
     " AND f.kind = t.kind AND f.p24 = t.p24 AND f.p25 = t.p25"                                               \
-    " WHERE f.n IS NULL OR t.n IS NULL OR f.n <> t.n OR abs(f.total - t.total) > 1e-6 * (1 + abs(f.total))"
+    " WHERE f.n IS NULL OR t.n IS NULL OR f.n <> t.n OR abs(f.total - t.total) > 1e-9 * abs(f.total) + 1e-6"
 
 #endif

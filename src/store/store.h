@@ -189,9 +189,8 @@ struct report_heading {
 };
 
 struct store;
-/* What dvk check looks at (store_ops.check). */
+/* What dvk check compares (store_ops.check). */
 enum db_check {
-    CHECK_FILE,         /* SQLite's quick_check of the database file */
     CHECK_MODEL_TALLY,  /* models counted for the reports (model_tally) */
     CHECK_RESULT_TALLY, /* values summed for the reports (result_tally) */
     CHECK_SEARCH,       /* SQLite's search index (model_fts) and its words (search_words) */
@@ -377,10 +376,11 @@ struct store_ops {
     int (*audit_list)(struct store *s, const struct audit_filter *f, struct audit_list *out);
 
     /* dvk check: what the store keeps counted or indexed from the models (enum db_check),
-     * counted or indexed again and compared: out[i] is how many groups, search rows or
-     * words differ (CHECK_FILE: 1 when the database file's own check fails), -1 where the
-     * engine keeps no such thing. With repair, the counts and the search index are made
-     * again first, in one transaction, while writers wait. */
+     * counted again and compared: out[i] is how many groups, or search rows and words,
+     * differ, -1 where the engine keeps no such thing. The search index is compared by the
+     * models it holds and its vocabulary (and FTS5's own check), not word by word. With
+     * repair, the counts and the search index are made again whole first, in one write
+     * transaction (other writers wait for it, as long as their busy timeout lets them). */
     int (*check)(struct store *s, bool repair, int64_t out[CHECK_COUNT]);
 
     /* A number that moves whenever a change was committed, through this connection or any
@@ -418,5 +418,12 @@ void store_memory_limit(int64_t bytes);
 int store_backup_sqlite(const char *path, const char *out, int64_t *bytes, char *err, size_t errsz);
 /* Opens by URL or path: "postgresql://…" or "postgres://…", "sqlite:PATH" or a plain path. */
 struct store *store_open(const char *url);
+/* Before opening a database to check it (store_open migrates, and so writes): ST_NOTFOUND
+ * when url is no dvk database (no file, or no schema_migrations table), ST_ERR when it
+ * cannot be read (logged), else ST_OK with *damaged set by SQLite's quick_check of the
+ * file (PostgreSQL: false; the server checks its own files). Writes nothing. */
+int store_precheck(const char *url, bool *damaged);
+int store_precheck_sqlite(const char *path, bool *damaged);
+int store_precheck_pg(const char *url);
 
 #endif

@@ -61,6 +61,14 @@ void model_sort_key(const struct model *m, int sort, char *out, size_t outsz)
     }
 }
 
+int store_precheck(const char *url, bool *damaged)
+{
+    *damaged = false;
+    if (strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0)
+        return store_precheck_pg(url);
+    return store_precheck_sqlite(strncmp(url, "sqlite:", 7) == 0 ? url + 7 : url, damaged);
+}
+
 struct store *store_open(const char *url)
 {
     if (strncmp(url, "sqlite:", 7) == 0)

@@ -1640,6 +1640,25 @@ static void quiet(void *arg, const char *message)
     (void)arg, (void)message;
 }
 
+int store_precheck_pg(const char *url)
+{
+    PGconn *db = PQconnectdb(url);
+    int rc = ST_ERR;
+    if (!db || PQstatus(db) != CONNECTION_OK) {
+        /* the URL may hold a password: it is not repeated */
+        log_error("postgresql: cannot connect: %s", db ? PQerrorMessage(db) : "out of memory");
+    } else {
+        PGresult *r = PQexec(db, "SELECT to_regclass('schema_migrations') IS NOT NULL");
+        if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
+            rc = strcmp(PQgetvalue(r, 0, 0), "t") == 0 ? ST_OK : ST_NOTFOUND;
+        else
+            log_error("postgresql: %s", PQerrorMessage(db));
+        PQclear(r);
+    }
+    PQfinish(db);
+    return rc;
+}
+
 struct store *store_open_pg(const char *url)
 {
     struct pg_store *s = xcalloc(1, sizeof *s);

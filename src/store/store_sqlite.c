@@ -1470,6 +1470,44 @@ static const struct store_ops sqlite_ops = {
     .generation = s_generation,
 };
 
+int store_precheck_sqlite(const char *path, bool *damaged)
+{
+    struct stat sb;
+    *damaged = false;
+    if (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size == 0)
+        return ST_NOTFOUND;
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+    int rc = ST_ERR;
+    /* read only, no SQLITE_OPEN_CREATE: nothing is written, no file is made */
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+        log_error("check: %s: %s", path, sqlite3_errmsg(db));
+        goto done;
+    }
+    sqlite3_busy_timeout(db, 5000);
+    if (sqlite3_prepare_v2(db, "SELECT count(*) FROM schema_migrations", -1, &st, NULL) != SQLITE_OK) {
+        /* no such table, or not an SQLite file: no dvk database (unless its schema is what
+         * is damaged) */
+        rc = sqlite3_errcode(db) == SQLITE_CORRUPT ? (*damaged = true, ST_OK) : ST_NOTFOUND;
+        goto done;
+    }
+    sqlite3_finalize(st);
+    st = NULL;
+    int step = SQLITE_ERROR;
+    if (sqlite3_prepare_v2(db, "PRAGMA quick_check", -1, &st, NULL) != SQLITE_OK ||
+        ((step = sqlite3_step(st)) != SQLITE_ROW && (step & 0xff) != SQLITE_CORRUPT)) {
+        log_error("check: %s: quick_check: %s", path, sqlite3_errmsg(db));
+        goto done;
+    }
+    const char *v = step == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0) : NULL;
+    *damaged = !v || strcmp(v, "ok") != 0;
+    rc = ST_OK;
+done:
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return rc;
+}
+
 int store_backup_sqlite(const char *path, const char *out, int64_t *bytes, char *err, size_t errsz)
 {
     struct stat sb;

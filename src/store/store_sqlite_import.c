@@ -296,8 +296,9 @@ static int64_t count_of(struct sqlite_store *s, const char *sql)
 }
 
 /* The search index against the models: rows without their model or models without their
- * row (the row's key is the model's registration day and id), words of the index that the
- * word list lacks (a search expands its words through it), and FTS5's own check. */
+ * row (the row's key is the model's registration day and id), and words of the index that
+ * the word list lacks (a search expands its words through it). What a row holds is not
+ * compared (the index keeps no text): --repair makes it all again. */
 static int64_t search_diff(struct sqlite_store *s)
 {
     int64_t rows = count_of(s, "SELECT (SELECT count(*) FROM (SELECT key FROM model_search_rows EXCEPT"
@@ -308,30 +309,40 @@ static int64_t search_diff(struct sqlite_store *s)
         return -1;
     int64_t words = count_of(s, "SELECT count(*) FROM (SELECT term FROM temp.model_fts_terms WHERE col IN ('body', 'title')"
                                 " EXCEPT SELECT word FROM search_words)");
-    if (words < 0)
-        return -1;
-    /* a damaged index is an error of this statement, not a failure of the check */
-    int whole = sqlite3_exec(s->db, "INSERT INTO model_fts (model_fts, rank) VALUES ('integrity-check', 0)", NULL, NULL, NULL);
-    return rows + words + (whole == SQLITE_OK ? 0 : 1);
+    return words < 0 ? -1 : rows + words;
 }
 
-static int check_all(struct sqlite_store *s, int64_t out[CHECK_COUNT])
+/* FTS5's own check of its index: 1 when it finds it damaged, 0 when whole, -1 when it could
+ * not run (it writes, so it waits for other writers as any write does). */
+static int64_t search_whole(struct sqlite_store *s)
+{
+    int rc = sqlite3_exec(s->db, "INSERT INTO model_fts (model_fts, rank) VALUES ('integrity-check', 0)", NULL, NULL, NULL);
+    if (rc == SQLITE_OK)
+        return 0;
+    if ((sqlite3_extended_errcode(s->db) & 0xff) == SQLITE_CORRUPT)
+        return 1;
+    sq_fail(s, "check_search");
+    return -1;
+}
+
+static int check_all(struct sqlite_store *s, int64_t whole, int64_t out[CHECK_COUNT])
 {
     out[CHECK_MODEL_TALLY] = count_of(s, MODEL_TALLY_DIFF);
     out[CHECK_RESULT_TALLY] = count_of(s, RESULT_TALLY_DIFF);
-    out[CHECK_SEARCH] = search_diff(s);
+    int64_t rows = search_diff(s);
+    out[CHECK_SEARCH] = rows < 0 || whole < 0 ? -1 : rows + whole;
     return out[CHECK_MODEL_TALLY] < 0 || out[CHECK_RESULT_TALLY] < 0 || out[CHECK_SEARCH] < 0 ? ST_ERR : ST_OK;
 }
 
-/* Everything check_all compares, made again from the models: the tallies emptied and the
- * search index cleared, then filled as a large import fills them (fill_bulk, from the
+/* The tallies and the search index made again whole from the models: the tallies emptied
+ * and the index cleared, then filled as a large import fills them (fill_bulk, from the
  * first model). Inside the caller's write transaction. */
 static int remake(struct sqlite_store *s)
 {
     if (sqlite3_exec(s->db, "DELETE FROM model_tally; INSERT INTO model_fts (model_fts) VALUES ('delete-all')", NULL, NULL,
                      NULL) != SQLITE_OK)
         return sq_fail(s, "check_remake");
-    s->bulk_after = 0;
+    s->bulk_after = INT64_MIN;
     return fill_bulk(s);
 }
 
@@ -340,33 +351,23 @@ int s_check(struct store *base, bool repair, int64_t out[CHECK_COUNT])
     struct sqlite_store *s = S(base);
     for (int i = 0; i < CHECK_COUNT; i++)
         out[i] = -1;
-    /* the file first, outside any transaction: a damaged file makes every count doubtful */
-    sqlite3_stmt *st = sq_once(s, "PRAGMA quick_check");
-    if (!st)
-        return ST_ERR;
-    int rc = sqlite3_step(st);
-    const char *v = rc == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0) : NULL;
-    out[CHECK_FILE] = v && strcmp(v, "ok") == 0 ? 0 : 1;
-    sqlite3_finalize(st);
-    if (out[CHECK_FILE])
-        return ST_OK;
     if (repair) {
         if (base->ops->begin(base) != ST_OK)
             return ST_ERR;
-        int64_t before[CHECK_COUNT];
-        rc = check_all(s, before);
-        if (rc == ST_OK && (before[CHECK_MODEL_TALLY] || before[CHECK_RESULT_TALLY] || before[CHECK_SEARCH]))
-            rc = remake(s);
+        int rc = remake(s);
         if (rc == ST_OK)
-            rc = check_all(s, out);
+            rc = check_all(s, search_whole(s), out);
         if (rc == ST_OK)
             return base->ops->commit(base);
         base->ops->rollback(base);
         return ST_ERR;
     }
-    if (base->ops->begin_read(base) != ST_OK)
+    /* FTS5's check first, on its own (a write, however short); then every count from one
+     * snapshot */
+    int64_t whole = search_whole(s);
+    if (whole < 0 || base->ops->begin_read(base) != ST_OK)
         return ST_ERR;
-    rc = check_all(s, out);
+    int rc = check_all(s, whole, out);
     base->ops->rollback(base);
     return rc;
 }

@@ -5,11 +5,13 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { open, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { startServer, runDvk, runDvkStatus } from '../lib/server.mjs';
 import { api } from '../lib/http.mjs';
 import { sqlOk, sqlJson, isPg } from '../lib/sqlite.mjs';
+import { PG, createDatabase, dropDatabase } from '../lib/pg.mjs';
 
 let srv;
 const WORD = 'kiemtrachimuc';
@@ -82,7 +84,7 @@ test('tallies and search words that drifted are found, the reports and the searc
 
   const fix = await check('--repair');
   assert.equal(fix.code, 0, fix.stdout + fix.stderr);
-  assert.match(fix.stdout, /^Checked and made again where it differed: everything matches\.$/m);
+  assert.match(fix.stdout, /^Made again: everything matches\.$/m);
   assert.deepEqual(norm(await sqlJson(srv.dbPath, TALLY)), norm(await sqlJson(srv.dbPath, TALLY_DIRECT)));
   assert.deepEqual((await summary()).by_field_kind, truth.by_field_kind);
   assert.equal(await found(), 40);
@@ -90,7 +92,22 @@ test('tallies and search words that drifted are found, the reports and the searc
   assert.equal(again.code, 0, again.stdout);
 });
 
-test('a search row lost from the index is found and put back (SQLite)', { skip: isPg(process.env.DVK_TEST_PG || '') && 'PostgreSQL keeps no search index of its own' }, async () => {
+test('a group of values left at 0 models but with a sum, and a sum off by a millionth, are drifts too', async () => {
+  const before = await check();
+  assert.equal(before.code, 0, before.stdout);
+  // the country results report adds up every row's sum, whatever its count
+  await sqlOk(srv.dbPath, `UPDATE result_tally SET n = 0 WHERE (year, status, indicator, field, kind, p24, p25) IN
+      (SELECT year, status, indicator, field, kind, p24, p25 FROM result_tally WHERE n > 0 LIMIT 1);
+    UPDATE result_tally SET total = total * (1 + 1e-6) WHERE (year, status, indicator, field, kind, p24, p25) IN
+      (SELECT year, status, indicator, field, kind, p24, p25 FROM result_tally WHERE n > 0 LIMIT 1);`);
+  const r = await check();
+  assert.equal(r.code, 1, r.stdout);
+  assert.match(r.stdout, /^Values summed for the reports: 2 groups differ$/m);
+  assert.equal((await check('--repair')).code, 0);
+  assert.equal((await check()).code, 0);
+});
+
+test('a search row lost from the index, or emptied, is found or made again (SQLite)', { skip: isPg(process.env.DVK_TEST_PG || '') && 'PostgreSQL keeps no search index of its own' }, async () => {
   if (isPg(srv.dbPath)) return;
   // the index row of one model taken out as the triggers do, with its own texts
   await sqlOk(srv.dbPath, `INSERT INTO model_fts (model_fts, rowid, title, body, pub, facets)
@@ -101,6 +118,39 @@ test('a search row lost from the index is found and put back (SQLite)', { skip: 
   assert.match(r.stdout, /^Search index and its words: 1 rows or words differ$/m);
   assert.equal((await check('--repair')).code, 0);
   assert.equal(await found(), 40);
+  // a row that holds nothing under its model's key: the check cannot see what a row holds
+  // (the index keeps no text), but --repair makes every row again
+  const id = Number((await sqlOk(srv.dbPath, `SELECT min(id) FROM models WHERE title LIKE '%${WORD} số 8'`)).trim());
+  await sqlOk(srv.dbPath, `INSERT INTO model_fts (model_fts, rowid, title, body, pub, facets)
+      SELECT 'delete', key, title, body, pub, facets FROM model_search_rows WHERE id = ${id};
+    INSERT INTO model_fts (rowid, title, body, pub, facets) SELECT key, '', '', '', '' FROM model_search_rows WHERE id = ${id};`);
+  assert.equal(await found(), 39);
+  assert.equal((await check()).code, 0, 'the same models are indexed');
+  assert.equal((await check('--repair')).code, 0);
+  assert.equal(await found(), 40);
+});
+
+test('a damaged file is said so and left as it is; an empty file is no database (SQLite)', { skip: isPg(process.env.DVK_TEST_PG || '') && 'files of SQLite' }, async () => {
+  const copy = path.join(srv.dir, 'hong.db');
+  await sqlOk(srv.dbPath, `VACUUM INTO '${copy}'`);
+  // three pages of noise in the middle of the file
+  const fd = await open(copy, 'r+');
+  const { size } = await fd.stat();
+  await fd.write(Buffer.alloc(3 * 4096, 0x5a), 0, 3 * 4096, Math.floor(size / 4096 / 2) * 4096);
+  await fd.close();
+  const sum = async () => createHash('sha256').update(await readFile(copy)).digest('hex');
+  const was = await sum();
+  const r = await runDvkStatus(['check', '--db', copy, '--lang', 'en', '--repair']);
+  assert.equal(r.code, 1, r.stdout + r.stderr);
+  assert.deepEqual(r.stdout.trim().split('\n'), ["Database file (SQLite's quick_check): damaged",
+    'The database file is damaged: restore the last backup (docs/operations.md, Backups).']);
+  assert.equal(await sum(), was, 'not written');
+  const empty = path.join(srv.dir, 'rong.db');
+  await writeFile(empty, '');
+  const e = await runDvkStatus(['check', '--db', empty, '--lang', 'en']);
+  assert.equal(e.code, 2);
+  assert.equal(e.stderr.trim(), `dvk check: ${empty}: No dvk database here.`);
+  assert.equal((await stat(empty)).size, 0, 'no database was made of it');
 });
 
 test('bad usage: no --db, a path with no database (not created), an unknown option; exit 2', async () => {
@@ -114,4 +164,17 @@ test('bad usage: no --db, a path with no database (not created), an unknown opti
   assert.ok(!existsSync(missing), 'nothing was created');
   const odd = await runDvkStatus(['check', '--db', srv.dbPath, '--fix']);
   assert.equal(odd.code, 2);
+});
+
+test('an empty PostgreSQL database is no dvk database, and is left empty', { skip: !PG && 'PostgreSQL' }, async () => {
+  const url = await createDatabase();
+  try {
+    const r = await runDvkStatus(['check', '--db', url, '--lang', 'en']);
+    assert.equal(r.code, 2, r.stdout + r.stderr);
+    assert.equal(r.stderr.trim(), 'dvk check: postgresql: No dvk database here.');
+    const tables = await sqlJson(url, "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'");
+    assert.deepEqual(tables, []);
+  } finally {
+    await dropDatabase(url);
+  }
 });
