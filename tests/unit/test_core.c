@@ -6,6 +6,8 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* a block of its own: it needs setjmp.h, stdarg.h and stddef.h first */
 #include <cmocka.h>
 #include "core/model.h"
 #include "core/unit.h"

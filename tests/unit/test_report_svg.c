@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* a block of its own: it needs setjmp.h, stdarg.h and stddef.h first */
 #include <cmocka.h>
 #include "http/i18n.h"
 #include "service/report_svg.h"

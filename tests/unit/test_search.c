@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* a block of its own: it needs setjmp.h, stdarg.h and stddef.h first */
 #include <cmocka.h>
 #include <unistd.h>
 #include "core/similar.h"

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+/* a block of its own: it needs setjmp.h, stdarg.h and stddef.h first */
 #include <cmocka.h>
 #include <xlsxwriter.h>
 #include <zip.h>

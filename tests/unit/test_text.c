@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+
+/* a block of its own: it needs setjmp.h, stdarg.h and stddef.h first */
 #include <cmocka.h>
 #include <utf8proc.h>
 #include "util/text.h"
