@@ -49,6 +49,8 @@ struct pg_store {
     char state[6];   /* SQLSTATE of the last failure */
     int depth;       /* nesting of begin() */
     bool read_only;  /* limit(): every transaction read-only (set again after a reconnection) */
+    int64_t seen;    /* rows the import on this connection has met (import_seen) */
+    int64_t analyze_at; /* at this many, the tables it reads are analyzed again */
 };
 
 #define S(s) ((struct pg_store *)(s))
