@@ -136,17 +136,11 @@ static const char *const bulk_fill[] = {
     "CREATE VIRTUAL TABLE IF NOT EXISTS temp.model_fts_terms USING fts5vocab(main, model_fts, col)",
     "INSERT OR IGNORE INTO search_words (word) SELECT term FROM temp.model_fts_terms WHERE col IN ('body', 'title')"
     " AND ?1 IS NOT NULL",
-    "INSERT INTO model_tally SELECT status, coalesce(p24, ''), coalesce(p25, ''),"
-    " CAST(substr(registered_on, 1, 4) AS INTEGER),"
-    " CASE WHEN status = 'recognized' THEN CAST(substr(coalesce(recognized_on, registered_on), 1, 4) AS INTEGER) ELSE 0 END,"
-    " field, kind, registration_level, typical, count(*) FROM models WHERE id > ?1 GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9"
-    " ON CONFLICT DO UPDATE SET n = n + excluded.n",
+    "INSERT INTO model_tally " MODEL_TALLY_SELECT " WHERE id > ?1" MODEL_TALLY_GROUP " ON CONFLICT DO UPDATE SET n = n + excluded.n",
     /* the values of every model, new or stored (an import writes stored models' values too):
      * counted again whole, as the migration first did */
     "DELETE FROM result_tally WHERE ?1 IS NOT NULL",
-    "INSERT INTO result_tally SELECT r.year, m.status, r.indicator, m.field, m.kind, coalesce(m.p24, ''),"
-    " coalesce(m.p25, ''), count(*), sum(r.value) FROM model_results r JOIN models m ON m.id = r.model_id"
-    " WHERE ?1 IS NOT NULL GROUP BY 1, 2, 3, 4, 5, 6, 7",
+    "INSERT INTO result_tally " RESULT_TALLY_SELECT " WHERE ?1 IS NOT NULL" RESULT_TALLY_GROUP,
 };
 
 /* FTS5's settings while the search rows go in, and as they were: "hashsize" (bytes of new
