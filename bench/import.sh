@@ -60,6 +60,7 @@ catalogues "$tmp/p.db"
 catalogues "$pgdb"
 set -- $(timed ./build/dvk import --db "$tmp/p.db" --lang en "$tmp/part.csv")
 s_s=$1
+grep -q "Imported: " "$tmp/out" || { echo "bench: the SQLite import of $M rows failed"; cat "$tmp/out"; exit 1; }
 set -- $(timed ./build/dvk import --db "$pgdb" --lang en "$tmp/part.csv")
 p_s=$1 p_kb=$2
 grep -q "Imported: " "$tmp/out" || { echo "bench: the PostgreSQL import failed"; cat "$tmp/out"; exit 1; }
