@@ -128,12 +128,15 @@ static void forget_deferred(struct sqlite_store *s)
  * per group. tests/api/import-bulk.test.mjs compares a file imported this way with the same
  * rows imported row by row. (Reading the rows in key order through models_registered
  * instead of sorting them cost 15% more: a random page of models per row.) */
+/* The index's words by column (FTS5's vocabulary), for the word list: a table of this connection. */
+#define FTS_TERMS_TABLE "CREATE VIRTUAL TABLE IF NOT EXISTS temp.model_fts_terms USING fts5vocab(main, model_fts, col)"
+
 static const char *const bulk_fill[] = {
     "INSERT INTO model_fts (rowid, title, body, pub, facets)"
     " SELECT key, title, body, pub, facets FROM model_search_rows WHERE id > ?1 ORDER BY key",
     /* the words of model_search_words are the terms of the body and title columns: read from
      * the index just written (a tenth of the time of splitting every model's text again) */
-    "CREATE VIRTUAL TABLE IF NOT EXISTS temp.model_fts_terms USING fts5vocab(main, model_fts, col)",
+    FTS_TERMS_TABLE,
     "INSERT OR IGNORE INTO search_words (word) SELECT term FROM temp.model_fts_terms WHERE col IN ('body', 'title')"
     " AND ?1 IS NOT NULL",
     "INSERT INTO model_tally " MODEL_TALLY_SELECT " WHERE id > ?1" MODEL_TALLY_GROUP " ON CONFLICT DO UPDATE SET n = n + excluded.n",
@@ -298,8 +301,7 @@ static int64_t search_diff(struct sqlite_store *s)
     int64_t rows = count_of(s, "SELECT (SELECT count(*) FROM (SELECT key FROM model_search_rows EXCEPT"
                                " SELECT id FROM model_fts_docsize)) + (SELECT count(*) FROM (SELECT id FROM"
                                " model_fts_docsize EXCEPT SELECT key FROM model_search_rows))");
-    if (rows < 0 || sqlite3_exec(s->db, "CREATE VIRTUAL TABLE IF NOT EXISTS temp.model_fts_terms USING fts5vocab(main, model_fts, col)",
-                                 NULL, NULL, NULL) != SQLITE_OK)
+    if (rows < 0 || sqlite3_exec(s->db, FTS_TERMS_TABLE, NULL, NULL, NULL) != SQLITE_OK)
         return -1;
     int64_t words = count_of(s, "SELECT count(*) FROM (SELECT term FROM temp.model_fts_terms WHERE col IN ('body', 'title')"
                                 " EXCEPT SELECT word FROM search_words)");
